@@ -1,0 +1,46 @@
+// Browser tests: Debian's Chromium through puppeteer-core (the chrome launcher keeps
+// IndexedDB on disk, which the persistence tests need), one file at a time because
+// the machine has 2 cores and the fault-injecting model server is shared state.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { startModelServer } from './test/server/model-server.mjs';
+import { rawFiles, crossOriginIsolation } from './test/server/middleware.mjs';
+
+const modelServer = await startModelServer();
+process.on('exit', () => modelServer.close());
+
+export default {
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 20 * 60_000,
+  testFramework: { config: { timeout: 120_000 } },
+  browserStartTimeout: 60_000,
+  middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/', '/node_modules/@huggingface/transformers/'])],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022' }),
+    {
+      // Tests learn where the model server listens from this virtual module.
+      name: 'edgewise-env',
+      serve(context) {
+        if (context.path === '/__env.js') {
+          return { body: `export const MODEL_SERVER = ${JSON.stringify(modelServer.url)};`, type: 'js' };
+        }
+        return undefined;
+      },
+    },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-unsafe-webgpu',
+        ],
+      },
+    }),
+  ],
+};
