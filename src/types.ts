@@ -53,6 +53,8 @@ export interface SamplingOptions {
   seed?: number;
   /** Generation ends before the first occurrence of any of these strings. */
   stop?: readonly string[];
+  /** Put the generated token ids on the `finish` part (for parity checks and debugging). */
+  includeTokenIds?: boolean;
   signal?: AbortSignal;
 }
 
@@ -88,6 +90,8 @@ export interface FinishPart {
   reason: FinishReason;
   usage: Usage;
   ranOn: RanOn;
+  /** The generated ids (EOS excluded), only when the request set `includeTokenIds`. */
+  tokenIds?: number[];
 }
 export type Part = TextPart | FinishPart;
 

@@ -1,0 +1,66 @@
+// Table-driven build: one row per artefact. Runtimes are never inlined into the main
+// bundles: the worker `import()`s onnxruntime-web into a lazy chunk, and the runtime's
+// .wasm/.mjs files are copied beside the SDK (no CDN, ever).
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { brotliCompressSync } from 'node:zlib';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+
+const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+// Brotli budget for the main-thread bundles: the page pays for these up front.
+const BUDGET = { 'edgewise.js': 12_000, 'edgewise.iife.js': 12_000 };
+
+const resolve = () => nodeResolve({ browser: true, exportConditions: ['onnxruntime-web-use-extern-wasm', 'browser', 'import', 'default'] });
+const ts = () => esbuild({ target: 'es2022', minify: false, sourceMap: true });
+
+function copyOrt() {
+  return {
+    name: 'copy-ort',
+    writeBundle() {
+      mkdirSync('dist', { recursive: true });
+      for (const f of ORT_FILES) copyFileSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/${f}`);
+    },
+  };
+}
+
+function sizeReport() {
+  return {
+    name: 'size-report',
+    writeBundle(options, bundle) {
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const raw = Buffer.byteLength(chunk.code);
+        const br = brotliCompressSync(Buffer.from(chunk.code)).length;
+        const budget = BUDGET[file];
+        const flag = budget && br > budget ? `  OVER BUDGET (${budget})` : '';
+        console.log(`  ${file.padEnd(32)} ${String(raw).padStart(9)} B  ${String(br).padStart(8)} B brotli${flag}`);
+        if (flag && process.env.CI) throw new Error(`${file} is ${br} B brotli, over its ${budget} B budget`);
+      }
+    },
+  };
+}
+
+const rows = [
+  { input: 'src/index.ts', output: { file: 'dist/edgewise.js', format: 'es', sourcemap: true } },
+  { input: 'src/index.ts', output: { file: 'dist/edgewise.iife.js', format: 'iife', name: 'Edgewise', sourcemap: true } },
+  {
+    input: { 'edgewise.worker': 'workers/inference.worker.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    extra: [copyOrt()],
+  },
+];
+
+export default [
+  ...rows.map(({ input, output, extra = [] }) => ({
+    input,
+    output,
+    plugins: [resolve(), ts(), ...extra, sizeReport()],
+    onwarn(w, warn) {
+      // ORT's glue references `import.meta.url` and `eval`-free dynamic imports on purpose.
+      if (w.code === 'EVAL' || w.code === 'CIRCULAR_DEPENDENCY') return;
+      warn(w);
+    },
+  })),
+  { input: 'src/index.ts', output: { file: 'dist/edgewise.d.ts', format: 'es' }, plugins: [dts()] },
+];

@@ -1,0 +1,109 @@
+/**
+ * One decoder session with its KV cache: checks the graph's I/O layout once, then
+ * runs forward steps that feed `present.*` back in as `past_key_values.*`.
+ */
+import type * as Ort from 'onnxruntime-web';
+import { EdgewiseError } from '../../errors.js';
+import type { DecoderConfig } from './config.js';
+import type { OrtModule } from './runtime.js';
+
+type Feeds = Record<string, Ort.Tensor>;
+
+/** Fails fast, with a typed error, on graphs whose cache layout we cannot drive. */
+export function checkLayout(session: Ort.InferenceSession, cfg: DecoderConfig): { hasPositionIds: boolean } {
+  const inputs = new Set(session.inputNames);
+  const outputs = new Set(session.outputNames);
+  const missing: string[] = [];
+  for (const name of ['input_ids', 'attention_mask']) if (!inputs.has(name)) missing.push(name);
+  if (!outputs.has('logits')) missing.push('logits (output)');
+  for (let i = 0; i < cfg.numLayers; i++) {
+    for (const kv of ['key', 'value']) {
+      if (!inputs.has(`past_key_values.${i}.${kv}`)) missing.push(`past_key_values.${i}.${kv}`);
+      if (!outputs.has(`present.${i}.${kv}`)) missing.push(`present.${i}.${kv} (output)`);
+    }
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 4).join(', ') + (missing.length > 4 ? `, … (${missing.length} in all)` : '');
+    throw new EdgewiseError('unsupported_model', `The ONNX graph does not have the Optimum KV-cache layout this backend drives: missing ${shown}. Graph inputs: ${session.inputNames.slice(0, 6).join(', ')}…`);
+  }
+  return { hasPositionIds: inputs.has('position_ids') };
+}
+
+/** Half-precision bits to float, for fp16 logits when the platform lacks Float16Array. */
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+export class Decoder {
+  private past: Feeds = {};
+  private pastLength = 0;
+  private readonly hasPositionIds: boolean;
+
+  constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession, private readonly cfg: DecoderConfig) {
+    this.hasPositionIds = checkLayout(session, cfg).hasPositionIds;
+    this.reset();
+  }
+
+  get length(): number {
+    return this.pastLength;
+  }
+
+  /** Empties the cache: every request starts from a clean context. */
+  reset(): void {
+    const { ort, cfg } = this;
+    const empty = cfg.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    this.past = {};
+    for (let i = 0; i < cfg.numLayers; i++) {
+      for (const kv of ['key', 'value']) {
+        this.past[`past_key_values.${i}.${kv}`] = new ort.Tensor(cfg.kvDtype, empty, [1, cfg.numKvHeads, 0, cfg.headDim]);
+      }
+    }
+    this.pastLength = 0;
+  }
+
+  /** Runs `ids` through the model after the cached context; returns the last row of logits. */
+  async step(ids: readonly number[]): Promise<Float32Array> {
+    const { ort } = this;
+    const n = ids.length;
+    const total = this.pastLength + n;
+    const feeds: Feeds = {
+      ...this.past,
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+    };
+    if (this.hasPositionIds) {
+      const pos = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) pos[i] = BigInt(this.pastLength + i);
+      feeds['position_ids'] = new ort.Tensor('int64', pos, [1, n]);
+    }
+    let out: Ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds);
+    } catch (cause) {
+      throw new EdgewiseError('runtime_error', `onnxruntime-web failed during a forward pass: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    for (let i = 0; i < this.cfg.numLayers; i++) {
+      for (const kv of ['key', 'value']) {
+        this.past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`] as Ort.Tensor;
+      }
+    }
+    this.pastLength = total;
+    return this.lastLogits(out['logits'] as Ort.Tensor);
+  }
+
+  private lastLogits(logits: Ort.Tensor): Float32Array {
+    const vocab = logits.dims[logits.dims.length - 1] ?? 0;
+    const data = logits.data;
+    const start = data.length - vocab;
+    if (data instanceof Float32Array) return data.slice(start);
+    if (data instanceof Uint16Array) return Float32Array.from(data.subarray(start), halfToFloat);
+    // Float16Array, where the browser has it, converts to numbers on read.
+    if (logits.type === 'float16') return Float32Array.from(Array.prototype.slice.call(data, start) as number[]);
+    throw new EdgewiseError('unsupported_model', `Logits have type ${logits.type}; expected float32 or float16.`);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The decode loop: prefill the prompt, then one token per step until EOS, a stop
+ * string, maxTokens, the context limit, or an abort. Emits text parts as they form
+ * and always ends with exactly one `finish` part.
+ */
+import { EdgewiseError } from '../../errors.js';
+import type { FinishReason, Part, RanOn } from '../../types.js';
+import type { WorkerGenerateRequest } from '../../worker/protocol.js';
+import type { DecoderConfig } from './config.js';
+import type { Decoder } from './decoder.js';
+import { Sampler } from './sampling.js';
+import { IncrementalDecoder, StopMatcher } from './text-stream.js';
+import type { ModelTokenizer } from './tokenizer.js';
+
+export interface GenerateContext {
+  decoder: Decoder;
+  tokenizer: ModelTokenizer;
+  config: DecoderConfig;
+  ranOn: RanOn;
+  signal: AbortSignal;
+  emit: (part: Part) => void;
+  /** Lets queued messages (an abort) run between steps; see `worker/yield.ts`. */
+  yieldToEventLoop: () => Promise<void>;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export function encodeRequest(req: WorkerGenerateRequest, tokenizer: ModelTokenizer): number[] {
+  return req.messages !== undefined ? tokenizer.encodeChat(req.messages) : tokenizer.encodePrompt(req.prompt ?? '');
+}
+
+export async function runGeneration(req: WorkerGenerateRequest, ctx: GenerateContext): Promise<void> {
+  const { decoder, tokenizer, config, emit, signal } = ctx;
+  const promptIds = encodeRequest(req, tokenizer);
+  if (promptIds.length >= config.contextLength) {
+    throw new EdgewiseError('context_overflow', `The prompt is ${promptIds.length} tokens but the model's context holds ${config.contextLength} (with room for at least one new token); shorten the prompt or the conversation.`, { details: { promptTokens: promptIds.length, contextLength: config.contextLength } });
+  }
+  const sampler = new Sampler(req);
+  const text = new IncrementalDecoder((ids) => tokenizer.decode(ids), promptIds);
+  const stops = new StopMatcher(req.stop);
+  const seen = new Set(promptIds);
+  const generated: number[] = [];
+  // The model may stop at the context limit before maxTokens: that is a 'length' finish.
+  const budget = Math.min(req.maxTokens, config.contextLength - promptIds.length);
+  let firstTokenAt = 0;
+  let reason: FinishReason = 'length';
+  const emitText = (t: string): void => { if (t) emit({ type: 'text', text: t }); };
+
+  decoder.reset();
+  let input: readonly number[] = promptIds;
+  while (generated.length < budget) {
+    await ctx.yieldToEventLoop();
+    if (signal.aborted) { reason = 'abort'; break; }
+    const logits = await decoder.step(input);
+    const id = sampler.next(logits, seen);
+    if (firstTokenAt === 0) firstTokenAt = now();
+    if (config.eosIds.has(id)) { reason = 'stop'; break; }
+    seen.add(id);
+    generated.push(id);
+    const { emit: safe, stopped } = stops.push(text.push(id));
+    emitText(safe);
+    if (stopped) { reason = 'stop'; break; }
+    input = [id];
+  }
+  if (reason !== 'stop') emitText(stops.flush());
+  const end = now();
+  const completion = generated.length;
+  const decodeMs = firstTokenAt ? end - firstTokenAt : 0;
+  emit({
+    type: 'finish',
+    reason,
+    ranOn: ctx.ranOn,
+    ...(req.includeTokenIds ? { tokenIds: generated } : {}),
+    usage: {
+      promptTokens: promptIds.length,
+      completionTokens: completion,
+      timeToFirstTokenMs: firstTokenAt ? firstTokenAt - req.startedAt : 0,
+      // Tokens after the first, over the time after the first: prefill is not decode speed.
+      tokensPerSecond: completion > 1 && decodeMs > 0 ? ((completion - 1) * 1000) / decodeMs : 0,
+      totalMs: end - req.startedAt,
+    },
+  });
+}

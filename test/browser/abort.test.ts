@@ -1,0 +1,49 @@
+/** Acceptance: an AbortSignal ends a stream within one token, and the engine stays usable. */
+import { createEngine, type Part } from '/dist/edgewise.js';
+import { FIXTURE_URL, assert, assertEqual } from './helpers.js';
+
+describe('abort', () => {
+  const engine = createEngine({ model: { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+  after(() => engine.dispose());
+
+  it('ends the stream with a finish part of reason "abort" within one token, then the next generate works', async () => {
+    await engine.load();
+    const controller = new AbortController();
+    const parts: Part[] = [];
+    let textAtAbort = -1;
+    for await (const part of engine.generate({ prompt: 'Hello there', maxTokens: 200, signal: controller.signal })) {
+      parts.push(part);
+      if (part.type === 'text' && parts.length === 5) {
+        textAtAbort = parts.length;
+        controller.abort();
+      }
+    }
+    const finish = parts.at(-1);
+    assert(finish?.type === 'finish', 'the stream ends with a finish part');
+    assertEqual(finish.reason, 'abort', 'finish reason');
+    const textAfterAbort = parts.length - 1 - textAtAbort;
+    assert(textAfterAbort <= 1, `at most one token after abort (got ${textAfterAbort})`);
+    assert(finish.usage.completionTokens <= 6 + 1, `stopped early (${finish.usage.completionTokens} tokens)`);
+
+    const next = await engine.text({ prompt: 'Hello there', maxTokens: 8 });
+    assert(next.length > 0, 'the next generate on the same engine produces text');
+  });
+
+  it('an already-aborted signal yields only a finish part of reason "abort"', async () => {
+    const parts: Part[] = [];
+    for await (const part of engine.generate({ prompt: 'Hi', maxTokens: 5, signal: AbortSignal.abort() })) parts.push(part);
+    assertEqual(parts.map((p) => p.type), ['finish'], 'only a finish part');
+    assertEqual(parts[0]?.type === 'finish' && parts[0].reason, 'abort', 'reason abort');
+  });
+
+  it('breaking out of the loop cancels the request in the worker and the engine keeps working', async () => {
+    let n = 0;
+    for await (const part of engine.generate({ prompt: 'Hi', maxTokens: 200 })) {
+      if (part.type === 'text' && ++n === 2) break;
+    }
+    const parts: Part[] = [];
+    for await (const part of engine.generate({ prompt: 'Hi', maxTokens: 4 })) parts.push(part);
+    const finish = parts.at(-1);
+    assert(finish?.type === 'finish' && (finish.reason === 'length' || finish.reason === 'stop'), 'second request completes normally');
+  });
+});

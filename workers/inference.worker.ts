@@ -1,0 +1,7 @@
+/** The inference worker: exposes the host over comlink; all logic lives in src/worker/host.ts. */
+import { expose } from 'comlink';
+import { createHost } from '../src/worker/host.js';
+import { installErrorTransfer } from '../src/worker/transfer.js';
+
+installErrorTransfer();
+expose(createHost());
