@@ -17,7 +17,7 @@ export default {
   testsFinishTimeout: 20 * 60_000,
   testFramework: { config: { timeout: 120_000 } },
   browserStartTimeout: 60_000,
-  middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/', '/node_modules/@huggingface/transformers/'])],
+  middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/dist/', '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/'])],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022' }),
     {
