@@ -8,7 +8,7 @@ export { EdgewiseError, isEdgewiseError } from './errors.js';
 export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
 export { CATALOG } from './catalog.js';
 export type { CatalogEntry } from './catalog.js';
-export { FALLBACK_CHAT_TEMPLATE } from './backends/onnx/tokenizer.js';
+export { FALLBACK_CHAT_TEMPLATE } from './backends/onnx/fallback-template.js';
 export type { ModelInfo, ResolvedModel } from './worker/protocol.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
 export type {

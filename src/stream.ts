@@ -32,6 +32,9 @@ export async function* streamParts(source: PartSource, signal: AbortSignal | und
     for (;;) {
       let part: Part | undefined;
       while ((part = queue.shift()) !== undefined) {
+        // Parts already in flight when the signal fired were made before the worker saw
+        // the abort; dropping them makes the abort take effect at once for the caller.
+        if (part.type === 'text' && signal?.aborted) continue;
         yield part;
         if (part.type === 'finish') {
           finished = true;

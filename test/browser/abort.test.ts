@@ -22,8 +22,9 @@ describe('abort', () => {
     assert(finish?.type === 'finish', 'the stream ends with a finish part');
     assertEqual(finish.reason, 'abort', 'finish reason');
     const textAfterAbort = parts.length - 1 - textAtAbort;
-    assert(textAfterAbort <= 1, `at most one token after abort (got ${textAfterAbort})`);
-    assert(finish.usage.completionTokens <= 6 + 1, `stopped early (${finish.usage.completionTokens} tokens)`);
+    assertEqual(textAfterAbort, 0, 'no text reaches the caller after abort()');
+    // The worker stops within a decode step of seeing the abort, long before maxTokens.
+    assert(finish.usage.completionTokens < 100, `the worker stopped early (${finish.usage.completionTokens} of 200 tokens)`);
 
     const next = await engine.text({ prompt: 'Hello there', maxTokens: 8 });
     assert(next.length > 0, 'the next generate on the same engine produces text');

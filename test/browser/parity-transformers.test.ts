@@ -5,7 +5,7 @@
  */
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { createEngine } from '/dist/edgewise.js';
-import { FIXTURE_URL, MODEL_SERVER, assertEqual, assert } from './helpers.js';
+import { FIXTURE_URL, assertEqual, assert } from './helpers.js';
 
 const PROMPTS = ['The quick brown fox', 'Once upon a time in a small village', 'def main():\n    print('];
 const NEW_TOKENS = 32;
@@ -14,7 +14,9 @@ async function referenceIds(prompt: string): Promise<number[]> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.useBrowserCache = false;
-  env.localModelPath = `${MODEL_SERVER}/fixtures/`;
+  // transformers.js joins paths in a way that breaks absolute URLs: use the same files
+  // through the test page's own origin.
+  env.localModelPath = '/test/fixtures/out/';
   // transformers.js would fetch its runtime from a CDN; point it at its own copy.
   (env.backends.onnx.wasm as { wasmPaths?: string }).wasmPaths = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/';
   const tokenizer = await AutoTokenizer.from_pretrained('tiny-llama');

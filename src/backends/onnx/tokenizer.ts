@@ -6,15 +6,10 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { EdgewiseError } from '../../errors.js';
+import { FALLBACK_CHAT_TEMPLATE } from './fallback-template.js';
 
 type Json = Record<string, unknown>;
 
-/**
- * Used when `tokenizer_config.json` has no `chat_template` (base models such as
- * stories260K): one `role: content` line per message, then `assistant:`.
- */
-export const FALLBACK_CHAT_TEMPLATE =
-  "{% for m in messages %}{{ m['role'] + ': ' + m['content'] + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}";
 
 function tokenString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -37,7 +32,7 @@ export class ModelTokenizer {
   readonly hasChatTemplate: boolean;
   private readonly specials: Record<string, string>;
 
-  constructor(tokenizerJson: Json, private readonly config: Json, private readonly bosId: number | undefined) {
+  constructor(tokenizerJson: Json, config: Json, private readonly bosId: number | undefined) {
     try {
       this.tok = new Tokenizer(tokenizerJson, config);
     } catch (cause) {
