@@ -25,12 +25,11 @@ interface Loaded {
   config: DecoderConfig;
 }
 
-const JSON_FILES: readonly FileRequest[] = [
-  { path: 'config.json' },
-  { path: 'generation_config.json', optional: true },
-  { path: 'tokenizer.json' },
-  { path: 'tokenizer_config.json' },
-];
+// The config decides whether the model is supported and which weight files exist, so it
+// comes first and on its own (a few hundred bytes, not counted in progress). Everything
+// else downloads in one call, so progress runs once from 0 to the real total.
+const CONFIG_FILES: readonly FileRequest[] = [{ path: 'config.json' }, { path: 'generation_config.json', optional: true }];
+const TOKENIZER_FILES: readonly FileRequest[] = [{ path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }];
 
 function parseJson(bytes: Uint8Array | undefined, path: string): Json | undefined {
   if (bytes === undefined) return undefined;
@@ -50,22 +49,23 @@ export function createOnnxBackend(): Backend {
     name: 'onnx',
 
     async load(model: ResolvedModel, o: BackendLoadOptions): Promise<ModelInfo> {
-      const common = { key: model.key, baseUrl: model.url, cache: o.cache, eviction: o.eviction, signal: o.signal, ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
+      const common = { key: model.key, baseUrl: model.url, cache: o.cache, eviction: o.eviction, signal: o.signal };
+      const progress = o.onProgress ? { onProgress: o.onProgress } : {};
       const withHash = (f: FileRequest): FileRequest => (model.sha256[f.path] ? { ...f, sha256: model.sha256[f.path] as string } : f);
-      const meta = await loadModelFiles({ ...common, files: JSON_FILES.map(withHash) });
+      const meta = await loadModelFiles({ ...common, files: CONFIG_FILES.map(withHash) });
       const config = parseJson(meta.get('config.json'), 'config.json') as Json;
       const fp16 = model.dtype === 'fp16' || model.dtype === 'q4f16';
       // Checked before the weights download: an unsupported model costs a few KB, not GBs.
       const decoderConfig = readDecoderConfig(config, parseJson(meta.get('generation_config.json'), 'generation_config.json'), fp16);
-      const tokenizerConfig = parseJson(meta.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
-      const tokenizer = new ModelTokenizer(parseJson(meta.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
-
       const onnxFile = onnxFileFor(model.dtype);
       const extra = model.externalData ?? externalDataFiles(config, onnxFile);
-      const weights = await loadModelFiles({ ...common, files: [onnxFile, ...extra].map((path) => withHash({ path })) });
+      const weightFiles = [onnxFile, ...extra].map((path) => ({ path }));
+      const files = await loadModelFiles({ ...common, ...progress, files: [...TOKENIZER_FILES, ...weightFiles].map(withHash) });
+      const tokenizerConfig = parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
+      const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
       if (o.signal.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
       const ort = await loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads });
-      const session = await createSession(ort, weights.get(onnxFile) as Uint8Array, extra.map((path) => ({ path, data: weights.get(path) as Uint8Array })));
+      const session = await createSession(ort, files.get(onnxFile) as Uint8Array, extra.map((path) => ({ path, data: files.get(path) as Uint8Array })));
       let decoder: Decoder;
       try {
         decoder = new Decoder(ort, session, decoderConfig);
