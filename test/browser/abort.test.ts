@@ -48,3 +48,31 @@ describe('abort', () => {
     assert(finish?.type === 'finish' && (finish.reason === 'length' || finish.reason === 'stop'), 'second request completes normally');
   });
 });
+
+describe('abort while loading', () => {
+  it('rejects load() with a typed "aborted" error promptly, and the next load succeeds', async () => {
+    const { MODEL_SERVER, resetServer } = await import('./helpers.js');
+    await resetServer();
+    // Throttle the weights so the abort lands mid-download.
+    await fetch(`${MODEL_SERVER}/__ctl/faults`, { method: 'POST', body: JSON.stringify([{ match: 'tiny-llama/onnx/model_q4.onnx', bytesPerSecond: 40_000, times: 1 }]) });
+    const engine = createEngine({ model: { id: 'tiny-llama-abort-load', url: FIXTURE_URL, dtype: 'q4' } });
+    try {
+      await engine.cache.delete();
+      const controller = new AbortController();
+      let sawBytes = false;
+      const loading = engine.load({ signal: controller.signal, onProgress: (p) => { if (p.file.endsWith('.onnx') && p.loaded > 0 && !sawBytes) { sawBytes = true; controller.abort(); } } });
+      const t0 = performance.now();
+      let code = '';
+      try { await loading; } catch (e) { code = (e as { code: string }).code; }
+      assertEqual(code, 'aborted', 'typed abort error');
+      assert(performance.now() - t0 < 3000, 'the abort took effect promptly');
+      await resetServer();
+      await engine.load();
+      assert((await engine.text({ prompt: 'Hi', maxTokens: 3 })).length > 0, 'the engine works after an aborted load');
+    } finally {
+      await engine.cache.delete();
+      await engine.dispose();
+      await resetServer();
+    }
+  });
+});
