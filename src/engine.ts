@@ -3,6 +3,7 @@
  * first use, loads lazily, and turns the worker's pushed parts into streams.
  */
 import { proxy } from 'comlink';
+import { capabilities } from './capabilities.js';
 import { EdgewiseError } from './errors.js';
 import { cacheKey, resolveModel } from './model/spec.js';
 import { toChunks, toCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionCreateParams } from './openai.js';
@@ -52,7 +53,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 export function createEngine(options: EngineOptions): Engine {
   const model = resolveModel(options?.model);
   const assetsUrl = options.assetsUrl ? new URL(options.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
-  const numThreads = options.numThreads ?? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1);
+  const numThreads = options.numThreads ?? Math.min(4, capabilities().cores);
   let client: WorkerClient | undefined;
   let disposed = false;
   let loading: Promise<ModelInfo> | undefined;

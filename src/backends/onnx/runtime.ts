@@ -3,6 +3,7 @@
  * page that never runs an ONNX model never downloads the runtime.
  */
 import type * as Ort from 'onnxruntime-web';
+import { capabilities } from '../../capabilities.js';
 import { EdgewiseError } from '../../errors.js';
 
 export type OrtModule = typeof Ort;
@@ -20,7 +21,7 @@ export async function loadOrt(o: RuntimeOptions): Promise<OrtModule> {
     // Never a CDN: the SDK must work offline and under a strict CSP.
     ort.env.wasm.wasmPaths = o.assetsUrl;
     // Threads need cross-origin isolation; without it ORT would silently use one.
-    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, o.numThreads) : 1;
+    ort.env.wasm.numThreads = capabilities().threads ? Math.max(1, o.numThreads) : 1;
     return ort;
   });
   try {
