@@ -36,7 +36,6 @@ export interface DownloadOptions {
   progressUnit: number;
   /** True when bytes of this file are already stored: a dead network is then `offline`. */
   hasStoredBytes: () => boolean;
-  file: string;
 }
 
 /** A failure worth another attempt: a dropped connection, a short body, a 5xx. */
@@ -63,6 +62,7 @@ function notFound(url: string, status: number): EdgewiseError {
   return new EdgewiseError('model_not_found', `${url} answered ${status}: ${hint}.`, { details: { url, status } });
 }
 
+/** The `not_a_model` error for an HTML page (or other non-model body) at `url`. */
 export function notAModel(url: string, why: string): EdgewiseError {
   return new EdgewiseError('not_a_model', `${url} ${why}, not a model file: the URL probably points at a web page or a host's fallback page. Check the model URL.`, { details: { url } });
 }
@@ -154,14 +154,19 @@ async function attempt(url: string, target: BodyTarget, o: DownloadOptions): Pro
     throw new Retryable(`Could not reach ${url}`, false, e);
   }
   const status = res.status;
-  if (status === 404 || status === 410 || status === 401 || status === 403) throw notFound(url, status);
   if (status === 416) return restart(res, target);
   if (status === 429 || status >= 500) {
-    await res.body?.cancel();
+    discard(res);
     throw new Retryable(`${url} answered ${status}`, true, undefined, status);
   }
-  if (!res.ok) throw notFound(url, status);
-  if (isHtmlContentType(res.headers.get('content-type'))) throw notAModel(url, 'is an HTML page (Content-Type text/html)');
+  if (!res.ok) {
+    discard(res);
+    throw notFound(url, status);
+  }
+  if (isHtmlContentType(res.headers.get('content-type'))) {
+    discard(res);
+    throw notAModel(url, 'is an HTML page (Content-Type text/html)');
+  }
 
   const etag = res.headers.get('etag');
   if (status === 206) {
@@ -201,8 +206,13 @@ async function pump(res: Response, target: BodyTarget, url: string): Promise<voi
   }
 }
 
+/** Closes a body we will not read, so its connection is freed now rather than at GC. */
+function discard(res: Response): void {
+  res.body?.cancel().catch(() => undefined);
+}
+
 async function restart(res: Response, target: BodyTarget): Promise<never> {
-  await res.body?.cancel();
+  discard(res);
   await target.begin({ size: undefined, etag: null }, 0);
   throw new Restart();
 }

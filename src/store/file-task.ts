@@ -72,7 +72,6 @@ export async function loadFile(job: FileJob, ctx: TaskContext): Promise<Uint8Arr
     retryDelayMs: ctx.retryDelayMs,
     progressUnit: chunkSize,
     hasStoredBytes: () => sink.storedBytes > 0,
-    file: job.path,
   });
   const { bytes } = await sink.finish();
   ctx.tracker.finish(job.path, bytes.length, 'network');

@@ -58,10 +58,12 @@ export interface ManifestRecord extends FileRecordBase {
 
 export type FileRecord = PartialRecord | ManifestRecord;
 
+/** Key of a file's record. */
 export function fileKey(model: string, path: string): IDBValidKey {
   return ['file', model, path];
 }
 
+/** Key of a file's chunk `index` (0-based). */
 export function chunkKey(model: string, path: string, index: number): IDBValidKey {
   return ['chunk', model, path, index];
 }
@@ -84,10 +86,6 @@ export function getAllRecords(store: UseStore): Promise<FileRecord[]> {
 export async function getModelRecords(store: UseStore, model: string): Promise<Map<string, FileRecord>> {
   const list = await store('readonly', (s) => promisifyRequest(s.getAll(prefixRange('file', model)) as IDBRequest<FileRecord[]>));
   return new Map(list.map((r) => [r.path, r]));
-}
-
-export function getFileRecord(store: UseStore, model: string, path: string): Promise<FileRecord | undefined> {
-  return store('readonly', (s) => promisifyRequest(s.get(fileKey(model, path)) as IDBRequest<FileRecord | undefined>));
 }
 
 /** Writes a chunk and the partial record that now counts it, atomically. */
@@ -133,12 +131,7 @@ export function deleteModel(store: UseStore, model: string): Promise<void> {
   });
 }
 
-/** Counts the chunk entries of a model (tests use it to prove nothing was left behind). */
-export function countChunks(store: UseStore, model: string, path?: string): Promise<number> {
-  const range = path === undefined ? prefixRange('chunk', model) : prefixRange('chunk', model, path);
-  return store('readonly', (s) => promisifyRequest(s.count(range)));
-}
-
+/** Deletes everything in the store. */
 export function clearAll(store: UseStore): Promise<void> {
   return store('readwrite', (s) => {
     s.clear();

@@ -1,24 +1,35 @@
 /** Checks on downloaded and stored bytes: file sha256, per-chunk checksums, HTML sniffing. */
 import { createSHA256, createXXHash64, type IHasher } from 'hash-wasm';
+import { EdgewiseError } from '../errors.js';
 
 export type { IHasher };
 
 let xxhash: Promise<IHasher> | undefined;
+
+/** hash-wasm compiles WebAssembly; a strict CSP without 'wasm-unsafe-eval' forbids that. */
+async function startHasher(create: () => Promise<IHasher>): Promise<IHasher> {
+  try {
+    return await create();
+  } catch (e) {
+    throw new EdgewiseError('runtime_error', `Could not start the WebAssembly hasher (${e instanceof Error ? e.message : String(e)}). If the page has a Content-Security-Policy, allow 'wasm-unsafe-eval'.`, { cause: e });
+  }
+}
 
 /**
  * Checksum of one stored chunk (xxhash64, hex). Not a security check: it catches storage
  * corruption at several GB/s, so every cached read can afford it; sha256 guards the file.
  */
 export async function chunkChecksum(bytes: Uint8Array): Promise<string> {
-  xxhash ??= createXXHash64();
-  const h = await xxhash;
+  xxhash ??= startHasher(() => createXXHash64());
+  // A failed start is not cached, so a later call may try again.
+  const h = await xxhash.catch((e: unknown) => { xxhash = undefined; throw e; });
   // init/update/digest run synchronously, so concurrent callers cannot interleave.
   return h.init().update(bytes).digest('hex');
 }
 
 /** A fresh incremental sha256 hasher (one per file, since files download in parallel). */
 export async function createFileHasher(): Promise<IHasher> {
-  const h = await createSHA256();
+  const h = await startHasher(() => createSHA256());
   return h.init();
 }
 

@@ -5,7 +5,7 @@
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { probe } from './download.js';
 import { loadFile, sameVersion, type FileJob, type TaskContext } from './file-task.js';
-import { deleteFile, getModelRecords, storedBytes, type UseStore } from './idb.js';
+import { deleteFile, getModelRecords, storedBytes, type FileRecord, type UseStore } from './idb.js';
 import { withModelLock } from './lock.js';
 import { normalizeOptions, type LoadFilesOptions, type LoadPlan } from './options.js';
 import { runPool } from './pool.js';
@@ -52,6 +52,8 @@ async function run(plan: LoadPlan): Promise<Map<string, Uint8Array>> {
       const answer = await probe(job.url, plan.fetch, signal, job.record !== undefined && storedBytes(job.record) > 0);
       if (answer !== 'missing') job.remote = answer;
       else if (!job.optional) throw missing(job.url);
+      // A partial download of a file the server no longer has can never complete.
+      else if (job.record && plan.store) await deleteFile(plan.store, plan.key, job.path);
     });
     const present = jobs.filter((j) => j.record?.state === 'complete' || j.remote !== undefined);
     for (const j of present) tracker.setTotal(j.path, j.remote?.size ?? j.record?.size ?? 0);
@@ -73,7 +75,8 @@ async function run(plan: LoadPlan): Promise<Map<string, Uint8Array>> {
   } catch (e) {
     if (plan.signal?.aborted) throw aborted(plan.signal.reason);
     if (plan.store && (isQuotaError(e) || (isEdgewiseError(e) && e.code === 'quota_exceeded'))) {
-      await removeIncomplete(plan.store, plan.key, jobs);
+      // Best effort: the quota error matters more than a failed cleanup.
+      await removeIncomplete(plan.store, plan.key, jobs).catch(() => undefined);
       if (isEdgewiseError(e)) throw e;
       throw quotaError(needed, await availableBytes(plan.estimate), e);
     }
@@ -84,7 +87,7 @@ async function run(plan: LoadPlan): Promise<Map<string, Uint8Array>> {
 
 /** One job per distinct path, with its stored record; records the caller's sha256 rules out are deleted. */
 async function planJobs(plan: LoadPlan): Promise<FileJob[]> {
-  const records = plan.store ? await getModelRecords(plan.store, plan.key) : new Map();
+  const records = plan.store ? await getModelRecords(plan.store, plan.key) : new Map<string, FileRecord>();
   const jobs = new Map<string, FileJob>();
   for (const f of plan.files) {
     if (jobs.has(f.path)) continue;

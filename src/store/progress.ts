@@ -3,6 +3,7 @@
  * download holds its last figure until it catches up) and never reaches the total before
  * a file is finished: its last byte arrived, was checked and, when caching, stored.
  */
+import { EdgewiseError } from '../errors.js';
 import type { Progress } from '../types.js';
 
 type Source = Progress['source'];
@@ -14,6 +15,7 @@ interface FileState {
   done: boolean;
 }
 
+/** Progress of one load; `onProgress` receives every figure it reports. */
 export class ProgressTracker {
   readonly #files = new Map<string, FileState>();
   readonly #onProgress: ((p: Progress) => void) | undefined;
@@ -66,6 +68,11 @@ export class ProgressTracker {
     const totalBytes = this.totalBytes;
     if (!allDone) loaded = Math.min(loaded, Math.max(0, totalBytes - 1));
     this.#shownTotal = allDone ? totalBytes : Math.max(this.#shownTotal, loaded);
-    this.#onProgress({ file, loaded: state.shown, total: state.total, totalLoaded: this.#shownTotal, totalBytes, source });
+    try {
+      this.#onProgress({ file, loaded: state.shown, total: state.total, totalLoaded: this.#shownTotal, totalBytes, source });
+    } catch (e) {
+      // Typed, so the load does not report a caller's bug as a network or storage failure.
+      throw new EdgewiseError('invalid_request', `The onProgress callback threw: ${e instanceof Error ? e.message : String(e)}. Fix the callback; the download is kept and resumes on the next load.`, { cause: e });
+    }
   }
 }

@@ -82,10 +82,14 @@ export async function ensureRoom(req: RoomRequest): Promise<void> {
   let available = await availableBytes(req.estimate);
   if (available === undefined || req.needed <= available) return;
   if (req.eviction === 'lru') {
-    for (const victim of await evictionOrder(req.store, req.key)) {
-      await deleteModel(req.store, victim.key);
-      available += victim.bytes;
-      if (req.needed <= available) return;
+    const victims = await evictionOrder(req.store, req.key);
+    // Evict nothing when even evicting everything would not make room.
+    if (victims.reduce((sum, v) => sum + v.bytes, available) >= req.needed) {
+      for (const victim of victims) {
+        await deleteModel(req.store, victim.key);
+        available += victim.bytes;
+        if (req.needed <= available) return;
+      }
     }
   }
   throw quotaError(req.needed, available);

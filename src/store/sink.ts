@@ -21,6 +21,7 @@ export interface SinkFile {
   sha256: string | undefined;
 }
 
+/** Receives one file's body (see the module comment); create with {@link FileSink.create}. */
 export class FileSink implements BodyTarget {
   readonly #file: SinkFile;
   /** Undefined for `cache: false`: nothing touches storage. */
@@ -107,7 +108,7 @@ export class FileSink implements BodyTarget {
     const sha256 = this.#hasher.digest('hex');
     if (this.#file.sha256 !== undefined && !sameDigest(sha256, this.#file.sha256)) {
       await this.drop();
-      throw this.#integrity(`${this.#file.url} does not match its sha256 (expected ${this.#file.sha256}, got ${sha256}); nothing was kept. The file on the server changed or is damaged: check the model URL and the expected hash`);
+      throw this.#integrity(`${this.#file.url} does not match its sha256 (expected ${this.#file.sha256}, got ${sha256}); nothing was kept. The file on the server changed or is damaged: check the model URL and the expected hash.`);
     }
     const bytes = this.#buf.length === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
     if (!this.#store) return { bytes, record: undefined };
