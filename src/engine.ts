@@ -43,6 +43,17 @@ export interface Engine {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+let persistenceAsked = false;
+/**
+ * Asks once per page for persistent storage, so the browser does not evict cached
+ * weights under pressure. Only pages have `persist()`; workers do not, hence here.
+ */
+function requestPersistence(): void {
+  if (persistenceAsked || !capabilities().storageManager || typeof navigator.storage.persist !== 'function') return;
+  persistenceAsked = true;
+  navigator.storage.persist().catch(() => undefined);
+}
+
 /**
  * @example
  * const engine = createEngine({ model: { id: 'stories260K', url: '/models/stories260K-onnx/', dtype: 'q4' } });
@@ -77,6 +88,7 @@ export function createEngine(options: EngineOptions): Engine {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const onProgress = o.onProgress ? proxy((p: Progress) => o.onProgress?.(p)) : undefined;
     const opts = { cache: options.cache ?? true, eviction: options.eviction ?? 'none', numThreads, assetsUrl, requestId } as const;
+    if (opts.cache) requestPersistence();
     const p = call((c) => c.api.load(model, opts, onProgress));
     loading = p;
     // A failed or aborted load must not stick: the next call tries again (and resumes).
