@@ -15,19 +15,8 @@ interface MochaGlobals {
 // Typed handles on the runner's globals, so these files need no ambient test-runner types.
 export const { describe, it, before, beforeEach, after } = globalThis as unknown as MochaGlobals;
 
-// A virtual module of the test runner; a variable specifier keeps tsc from resolving it.
-const envModule = '/__env.js';
-export const { MODEL_SERVER } = (await import(envModule)) as { MODEL_SERVER: string };
-
-export function assert(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new Error(`assertion failed: ${message}`);
-}
-
-export function assertEqual<T>(actual: T, expected: T, message: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${message}\n  expected: ${e.slice(0, 600)}\n  actual:   ${a.slice(0, 600)}`);
-}
+export { MODEL_SERVER, assert, assertEqual } from '../helpers.js';
+import { MODEL_SERVER, assert } from '../helpers.js';
 
 /** Awaits a call that must fail with an EdgewiseError of `code`; returns the error. */
 export async function expectCode(call: Promise<unknown>, code: EdgewiseErrorCode): Promise<EdgewiseError> {
@@ -114,17 +103,8 @@ export async function loadOne(o: Omit<LoadFilesOptions, 'files'> & { path: strin
   return bytes;
 }
 
-/** Seeded PRNG (mulberry32), so "random" offsets are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, so "random" offsets are the same on every run: the sampler's own. */
+export { createRng as seeded } from '../../../src/backends/onnx/sampling.js';
 
 export async function records(key: string): Promise<Map<string, FileRecord>> {
   return getModelRecords(defaultStore(), key);
