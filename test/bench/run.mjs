@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+// `npm run bench`: edgewise vs transformers.js (same model files, WASM EP, same threads) and
+// edgewise's IndexedDB weight cache (cold vs warm load), in headless Chromium.
+//
+// Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs),
+// BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
+// CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
+// writes test/bench/results/latest.json, exits non-zero on failure.
+import { createServer, request as httpRequest } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+import { startModelServer } from '../server/model-server.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..', '..');
+const RESULTS = join(HERE, 'results');
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+const MODEL = env.BENCH_MODEL || 'smollm2-135m-shape';
+const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || 10 * 60_000);
+const TJS_ORT_DIR = join(ROOT, 'node_modules', '@huggingface', 'transformers', 'node_modules', 'onnxruntime-web', 'dist');
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+const PROMPT = 'The old lighthouse keeper climbed the stairs every evening to light the lamp. One night, as the storm grew stronger, he noticed';
+
+const config = {
+  model: MODEL,
+  dtype: 'q4',
+  numThreads: Number(env.BENCH_THREADS || 2),
+  prompt: PROMPT,
+  maxTokens: Number(env.BENCH_TOKENS || (QUICK ? 32 : 64)),
+  genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
+  loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs').split(',').map((s) => s.trim()).filter(Boolean),
+};
+
+const say = (line) => process.stderr.write(`${line}\n`);
+let timedOut = false;
+
+// ---------------------------------------------------------------------------------------
+// The page's origin: /dist/ (edgewise, untouched), transformers.js's own onnxruntime-web
+// dist (untouched: ORT's .mjs glue must not be rewritten), and the bundled page. Every
+// response is cross-origin isolated so ORT may use WASM threads.
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json',
+};
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+async function bundlePage() {
+  const out = await build({
+    entryPoints: [join(HERE, 'page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    outdir: '/bench',
+    sourcemap: 'linked',
+    // edgewise is fetched at runtime from /dist/, so its worker and runtime resolve beside it.
+    external: ['/dist/*'],
+    logLevel: 'warning',
+    logOverride: { 'empty-import-meta': 'silent' },
+  });
+  const files = new Map();
+  for (const f of out.outputFiles) files.set(`/bench/${relative('/bench', f.path)}`, Buffer.from(f.contents));
+  files.set('/bench/index.html', await readFile(join(HERE, 'index.html')));
+  return files;
+}
+
+/** Relays `/fixtures/*` to the model server, so transformers.js can load it by a same-origin path. */
+function relay(req, res, upstream) {
+  const up = new URL(upstream);
+  const { host: _host, ...headers } = req.headers;
+  const out = httpRequest({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers }, (r) => {
+    res.writeHead(r.statusCode ?? 502, { ...r.headers, ...ISOLATION });
+    r.pipe(res);
+  });
+  out.on('error', (e) => { if (!res.headersSent) res.writeHead(502, ISOLATION); res.end(String(e)); });
+  req.pipe(out);
+}
+
+function startStaticServer(memory, modelsUrl) {
+  const mounts = [['/dist/', join(ROOT, 'dist')], ['/ort-tjs/', TJS_ORT_DIR]];
+  const server = createServer(async (req, res) => {
+    try {
+      let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (path === '/' || path === '/bench/') path = '/bench/index.html';
+      if (path === '/favicon.ico') return res.writeHead(204, ISOLATION).end();
+      if (path.startsWith('/fixtures/')) return relay(req, res, modelsUrl);
+      const type = TYPES[extname(path)] ?? 'application/octet-stream';
+      const mem = memory.get(path);
+      if (mem) {
+        res.writeHead(200, { ...ISOLATION, 'Content-Type': type, 'Content-Length': mem.length, 'Cache-Control': 'no-store' });
+        return res.end(mem);
+      }
+      const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+      const file = mount && resolve(mount[1], path.slice(mount[0].length));
+      const st = file && file.startsWith(mount[1] + sep) ? await stat(file).catch(() => null) : null;
+      if (!st?.isFile()) {
+        res.writeHead(404, { ...ISOLATION, 'Content-Type': 'text/plain' });
+        return res.end(`not found: ${path}`);
+      }
+      // The runtimes may sit in the HTTP cache (as on any real site), so every load pays
+      // the same for them and the load numbers are about the model weights.
+      res.writeHead(200, { ...ISOLATION, 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'max-age=3600' });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file).pipe(res);
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(String(e?.stack ?? e));
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok({
+      url: `http://127.0.0.1:${server.address().port}`,
+      close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+    }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function modelFiles(name) {
+  const dir = join(ROOT, 'test', 'fixtures', 'out', name);
+  const out = {};
+  async function walk(d) {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (!e.name.startsWith('.')) out[relative(dir, p)] = (await stat(p)).size;
+    }
+  }
+  await walk(dir);
+  return out;
+}
+
+async function preflight() {
+  const problems = [];
+  for (const f of ['edgewise.js', 'edgewise.worker.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
+    if (!(await stat(join(ROOT, 'dist', f)).catch(() => null))) problems.push(`dist/${f} is missing: run \`npm run build\``);
+  }
+  const weights = join(ROOT, 'test', 'fixtures', 'out', MODEL, 'onnx', 'model_q4.onnx');
+  if (!(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
+  if (!(await stat(join(TJS_ORT_DIR, 'ort-wasm-simd-threaded.asyncify.wasm')).catch(() => null))) problems.push(`transformers.js's onnxruntime-web is missing under ${relative(ROOT, TJS_ORT_DIR)}`);
+  if (problems.length) throw new Error(problems.join('\n'));
+}
+
+/** Fraction of all cores busy over `ms` (Linux /proc/stat): how much others use the machine. */
+async function cpuBusy(ms) {
+  const sample = async () => {
+    const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = await sample();
+    await new Promise((ok) => setTimeout(ok, ms));
+    const b = await sample();
+    return Math.round((1 - (b.idle - a.idle) / (b.total - a.total)) * 100) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  await preflight();
+  const busyBefore = await cpuBusy(2000);
+  if (busyBefore !== null && busyBefore > 0.25) say(`bench: warning: the machine was ${Math.round(busyBefore * 100)}% busy before the run; numbers will be noisy`);
+  const files = await modelFiles(MODEL);
+  const memory = await bundlePage();
+  const models = await startModelServer({ repoRoot: ROOT });
+  const site = await startStaticServer(memory, models.url);
+  let browser;
+  const cleanup = async () => {
+    await browser?.close().catch(() => undefined);
+    await site.close();
+    await models.close();
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    say(`bench: timed out after ${TIMEOUT_MS / 1000} s`);
+    cleanup().finally(() => process.exit(124));
+  }, TIMEOUT_MS);
+
+  try {
+    browser = await puppeteer.launch({
+      executablePath: env.CHROMIUM_PATH || '/usr/bin/chromium',
+      headless: env.BENCH_HEADFUL !== '1',
+      args: CHROMIUM_ARGS,
+      protocolTimeout: TIMEOUT_MS + 60_000,
+    });
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.startsWith('[bench]')) say(text);
+      else if (m.type() === 'error' || m.type() === 'warn') say(`  page ${m.type()}: ${text.slice(0, 500)}`);
+    });
+    page.on('pageerror', (e) => say(`  page error: ${e?.message ?? e}`));
+    page.on('response', (r) => { if (r.status() >= 400) say(`  page: HTTP ${r.status()} for ${r.url()}`); });
+    page.on('requestfailed', (r) => {
+      // The SDK cancels response bodies it does not need (HEAD probes, finished readers): noise.
+      if (r.failure()?.errorText !== 'net::ERR_ABORTED' || env.BENCH_DEBUG === '1') say(`  page: request failed: ${r.url()} (${r.failure()?.errorText})`);
+    });
+    await page.goto(`${site.url}/bench/index.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => typeof window.runBench === 'function', { timeout: 60_000 });
+
+    say(`bench: ${MODEL} q4, ${config.numThreads} threads, ${config.maxTokens} tokens, ${config.genRuns} generation runs, ${config.loadRuns} load runs per kind${QUICK ? ' (BENCH_QUICK)' : ''}`);
+    const t0 = Date.now();
+    const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+    const pageResult = await page.evaluate((cfg) => window.runBench(cfg), {
+      ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`,
+    });
+    const { page: pageInfo, ...rest } = pageResult;
+    const result = {
+      date: new Date().toISOString(),
+      quick: QUICK,
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model ?? null,
+        memoryGB: Math.round(totalmem() / 1e9),
+        os: `${platform()} ${release()}`,
+        node: process.version,
+        chromium: await browser.version(),
+        crossOriginIsolated: pageInfo.crossOriginIsolated,
+        hardwareConcurrency: pageInfo.hardwareConcurrency,
+        // Share of all cores busy in the 2 s before the browser started (others' work).
+        cpuBusyBeforeRun: busyBefore,
+        // 1/5/15-min load averages: on a shared 2-core machine, > ~1.5 before the run means others were busy.
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+      },
+      model: {
+        name: MODEL,
+        dtype: config.dtype,
+        files,
+        weightBytes: files['onnx/model_q4.onnx'] ?? null,
+        totalBytes: Object.values(files).reduce((a, b) => a + b, 0),
+      },
+      settings: {
+        executionProvider: 'wasm',
+        numThreads: config.numThreads,
+        maxNewTokens: config.maxTokens,
+        greedy: true,
+        prompt: config.prompt,
+        generationRuns: config.genRuns,
+        loadRunsPerKind: config.loadRuns,
+        parts: config.parts,
+      },
+      ...rest,
+      wallSeconds: Math.round((Date.now() - t0) / 1000),
+    };
+    const json = JSON.stringify(result, null, 2);
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(join(RESULTS, 'latest.json'), `${json}\n`);
+    process.stdout.write(`${json}\n`);
+    say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);
+  } finally {
+    clearTimeout(timer);
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    if (timedOut) return; // the timer reports and exits 124 once the browser is closed
+    say(`bench failed: ${e?.stack ?? e}`);
+    process.exit(1);
+  },
+);
