@@ -4,7 +4,8 @@
  */
 import { proxy } from 'comlink';
 import { capabilities } from './capabilities.js';
-import { EdgewiseError } from './errors.js';
+import { requestPersistenceOnce } from './store/persist.js';
+import { EdgewiseError, isEdgewiseError } from './errors.js';
 import { cacheKey, resolveModel } from './model/spec.js';
 import { toChunks, toCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionCreateParams } from './openai.js';
 import { streamParts } from './stream.js';
@@ -43,17 +44,6 @@ export interface Engine {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-let persistenceAsked = false;
-/**
- * Asks once per page for persistent storage, so the browser does not evict cached
- * weights under pressure. Only pages have `persist()`; workers do not, hence here.
- */
-function requestPersistence(): void {
-  if (persistenceAsked || !capabilities().storageManager || typeof navigator.storage.persist !== 'function') return;
-  persistenceAsked = true;
-  navigator.storage.persist().catch(() => undefined);
-}
-
 /**
  * @example
  * const engine = createEngine({ model: { id: 'stories260K', url: '/models/stories260K-onnx/', dtype: 'q4' } });
@@ -69,6 +59,8 @@ export function createEngine(options: EngineOptions): Engine {
   let disposed = false;
   let loading: Promise<ModelInfo> | undefined;
   let nextId = 1;
+  // Requests in flight in the worker, so dispose() can cancel them instead of waiting.
+  const active = new Set<number>();
 
   function worker(): WorkerClient {
     if (disposed) throw new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
@@ -88,9 +80,12 @@ export function createEngine(options: EngineOptions): Engine {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const onProgress = o.onProgress ? proxy((p: Progress) => o.onProgress?.(p)) : undefined;
     const opts = { cache: options.cache ?? true, eviction: options.eviction ?? 'none', numThreads, assetsUrl, requestId } as const;
-    if (opts.cache) requestPersistence();
+    // Only pages have persist(); the worker that stores the weights cannot ask.
+    if (opts.cache) void requestPersistenceOnce();
     const p = call((c) => c.api.load(model, opts, onProgress));
     loading = p;
+    active.add(requestId);
+    p.finally(() => active.delete(requestId)).catch(() => undefined);
     // A failed or aborted load must not stick: the next call tries again (and resumes).
     p.catch(() => { if (loading === p) loading = undefined; }).finally(() => o.signal?.removeEventListener('abort', onAbort));
     return p;
@@ -100,23 +95,36 @@ export function createEngine(options: EngineOptions): Engine {
     const wreq = toWorkerRequest(request, nextId++, now());
     const signal = request.signal;
     async function* run(): AsyncGenerator<Part> {
-      try {
-        await load(signal ? { signal } : {});
-      } catch (e) {
-        if (!(signal?.aborted && e instanceof EdgewiseError && e.code === 'aborted')) throw e;
-      }
+      await ensureLoaded(signal);
       if (signal?.aborted) {
         const usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: now() - wreq.startedAt };
         yield { type: 'finish', reason: 'abort', usage, ranOn: { backend: 'onnx', device: 'wasm', reason: 'aborted before generation started' } };
         return;
       }
       const c = worker();
-      yield* streamParts({
-        start: (onParts) => Promise.race([c.api.generate(wreq, onParts), c.failure]),
-        abort: () => void c.api.abort(wreq.requestId),
-      }, signal);
+      active.add(wreq.requestId);
+      try {
+        yield* streamParts({
+          start: (onParts) => Promise.race([c.api.generate(wreq, onParts), c.failure]),
+          abort: () => void c.api.abort(wreq.requestId),
+        }, signal);
+      } finally {
+        active.delete(wreq.requestId);
+      }
     }
     return run();
+  }
+
+  /** Lazy load for generate(): its own abort ends the stream; another caller's aborted load is retried once. */
+  async function ensureLoaded(signal: AbortSignal | undefined): Promise<void> {
+    const opts = signal ? { signal } : {};
+    try {
+      await load(opts);
+    } catch (e) {
+      if (!isEdgewiseError(e) || e.code !== 'aborted') throw e;
+      if (signal?.aborted) return;
+      await load(opts);
+    }
   }
 
   async function text(request: GenerateRequest): Promise<string> {
@@ -165,6 +173,7 @@ export function createEngine(options: EngineOptions): Engine {
     async dispose() {
       if (disposed) return;
       try {
+        for (const id of active) void client?.api.abort(id);
         await client?.api.unload();
       } finally {
         disposed = true;

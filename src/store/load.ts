@@ -10,7 +10,8 @@ import { withModelLock } from './lock.js';
 import { normalizeOptions, type LoadFilesOptions, type LoadPlan } from './options.js';
 import { runPool } from './pool.js';
 import { ProgressTracker } from './progress.js';
-import { availableBytes, ensureRoom, isQuotaError, quotaError, requestPersistenceOnce } from './quota.js';
+import { requestPersistenceOnce } from './persist.js';
+import { availableBytes, ensureRoom, isQuotaError, quotaError } from './quota.js';
 
 /**
  * Loads the files of a model, from IndexedDB when they are stored complete and intact

@@ -76,3 +76,25 @@ describe('abort while loading', () => {
     }
   });
 });
+
+describe('dispose during generation', () => {
+  it('cancels the running request: the stream ends promptly (abort finish or typed "disposed"), never hangs', async () => {
+    const engine = createEngine({ model: { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+    await engine.load();
+    const seen: string[] = [];
+    let disposing: Promise<void> | undefined;
+    const t0 = performance.now();
+    try {
+      for await (const part of engine.generate({ prompt: 'Hello', maxTokens: 200 })) {
+        seen.push(part.type === 'finish' ? `finish:${part.reason}` : 'text');
+        if (seen.length === 3) disposing = engine.dispose();
+      }
+    } catch (e) {
+      seen.push(`error:${(e as { code?: string }).code}`);
+    }
+    await disposing;
+    const last = seen.at(-1);
+    assert(last === 'finish:abort' || last === 'error:disposed', `ended with ${last}`);
+    assert(performance.now() - t0 < 5000, 'ended promptly');
+  });
+});
