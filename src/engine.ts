@@ -28,10 +28,22 @@ export interface EngineCache {
 }
 
 export interface Engine {
+  /** The model after catalog lookup and defaults (URL, dtype, cache key). */
   readonly model: Readonly<ResolvedModel>;
+  /**
+   * Downloads (or reads from the cache) and opens the model. Optional: `generate()` loads
+   * lazily. Concurrent calls share one load.
+   * @example await engine.load({ onProgress: (p) => bar.value = p.totalLoaded / p.totalBytes });
+   */
   load(options?: LoadOptions): Promise<ModelInfo>;
+  /**
+   * Streams `text` parts, then exactly one `finish` part. Invalid requests throw at once.
+   * @example for await (const p of engine.generate({ prompt: 'Hi', maxTokens: 16 })) if (p.type === 'text') out += p.text;
+   */
   generate(request: GenerateRequest): AsyncIterable<Part>;
+  /** The whole generated text of a request. @example const reply = await engine.text({ messages }); */
   text(request: GenerateRequest): Promise<string>;
+  /** OpenAI-compatible chat completions over the same engine. */
   readonly chat: {
     completions: {
       create(params: ChatCompletionCreateParams & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
@@ -39,6 +51,7 @@ export interface Engine {
     };
   };
   readonly cache: EngineCache;
+  /** Cancels requests in flight, releases the session and ends the worker. */
   dispose(): Promise<void>;
 }
 
