@@ -10,7 +10,7 @@ import type { OrtModule } from './runtime.js';
 type Feeds = Record<string, Ort.Tensor>;
 
 /** Fails fast, with a typed error, on graphs whose cache layout we cannot drive. */
-export function checkLayout(session: Ort.InferenceSession, cfg: DecoderConfig): { hasPositionIds: boolean } {
+export function checkLayout(session: Ort.InferenceSession, cfg: DecoderConfig): { hasPositionIds: boolean; kvDtype: 'float32' | 'float16' } {
   const inputs = new Set(session.inputNames);
   const outputs = new Set(session.outputNames);
   const missing: string[] = [];
@@ -26,7 +26,16 @@ export function checkLayout(session: Ort.InferenceSession, cfg: DecoderConfig): 
     const shown = missing.slice(0, 4).join(', ') + (missing.length > 4 ? `, … (${missing.length} in all)` : '');
     throw new EdgewiseError('unsupported_model', `The ONNX graph does not have the Optimum KV-cache layout this backend drives: missing ${shown}. Graph inputs: ${session.inputNames.slice(0, 6).join(', ')}…`);
   }
-  return { hasPositionIds: inputs.has('position_ids') };
+  return { hasPositionIds: inputs.has('position_ids'), kvDtype: kvDtypeOf(session) ?? cfg.kvDtype };
+}
+
+/**
+ * The cache's element type as the graph declares it. More reliable than config.json,
+ * whose `kv_cache_dtype` is often one value for every weight file in the folder.
+ */
+function kvDtypeOf(session: Ort.InferenceSession): 'float32' | 'float16' | undefined {
+  const meta = session.inputMetadata?.find((m) => m.name === 'past_key_values.0.key');
+  return meta?.isTensor && (meta.type === 'float16' || meta.type === 'float32') ? meta.type : undefined;
 }
 
 /** Half-precision bits to float, for fp16 logits when the platform lacks Float16Array. */
@@ -43,9 +52,10 @@ export class Decoder {
   private past: Feeds = {};
   private pastLength = 0;
   private readonly hasPositionIds: boolean;
+  private readonly kvDtype: 'float32' | 'float16';
 
   constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession, private readonly cfg: DecoderConfig) {
-    this.hasPositionIds = checkLayout(session, cfg).hasPositionIds;
+    ({ hasPositionIds: this.hasPositionIds, kvDtype: this.kvDtype } = checkLayout(session, cfg));
     this.reset();
   }
 
@@ -55,12 +65,12 @@ export class Decoder {
 
   /** Empties the cache: every request starts from a clean context. */
   reset(): void {
-    const { ort, cfg } = this;
-    const empty = cfg.kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    const { ort, cfg, kvDtype } = this;
+    const empty = kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
     this.past = {};
     for (let i = 0; i < cfg.numLayers; i++) {
       for (const kv of ['key', 'value']) {
-        this.past[`past_key_values.${i}.${kv}`] = new ort.Tensor(cfg.kvDtype, empty, [1, cfg.numKvHeads, 0, cfg.headDim]);
+        this.past[`past_key_values.${i}.${kv}`] = new ort.Tensor(kvDtype, empty, [1, cfg.numKvHeads, 0, cfg.headDim]);
       }
     }
     this.pastLength = 0;
