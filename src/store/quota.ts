@@ -25,7 +25,6 @@ export async function availableBytes(estimate: EstimateFn | undefined): Promise<
   }
 }
 
-
 /** True for the DOMException a browser throws when a write exceeds the quota. */
 export function isQuotaError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'QuotaExceededError';
@@ -40,7 +39,7 @@ export function quotaError(needed: number, available: number | undefined, cause?
   const room = available === undefined ? 'an unknown amount' : `${available} bytes (${mb(available)})`;
   const message =
     `Not enough storage for the model: it needs ${needed} more bytes (${mb(needed)}) and the browser allows ${room}. ` +
-    "Free space with deleteCachedModel()/clearCache(), pass eviction: 'lru' to evict least recently used models, or load with cache: false.";
+    "Free space with engine.cache.delete(model) or engine.cache.clear(), create the engine with eviction: 'lru' to evict least recently used models, or load with cache: false.";
   const details = { needed, available: available ?? null };
   return new EdgewiseError('quota_exceeded', message, cause === undefined ? { details } : { details, cause });
 }
