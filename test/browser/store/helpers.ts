@@ -1,19 +1,8 @@
-/** Shared pieces of the store suites: mocha globals, assertions, server control, IDB peeking. */
+/** Shared pieces of the store suites: assertions, server control, IDB peeking. */
 import { isEdgewiseError, type EdgewiseError, type EdgewiseErrorCode } from '../../../src/errors.js';
 import { clearCache, loadModelFiles, type LoadFilesOptions } from '../../../src/store/index.js';
 import { chunkKey, defaultStore, getModelRecords, type FileRecord } from '../../../src/store/idb.js';
 import { promisifyRequest } from 'idb-keyval';
-
-type Body = () => Promise<void> | void;
-interface MochaGlobals {
-  describe(name: string, fn: () => void): void;
-  it(name: string, fn: Body): void;
-  before(fn: Body): void;
-  beforeEach(fn: Body): void;
-  after(fn: Body): void;
-}
-// Typed handles on the runner's globals, so these files need no ambient test-runner types.
-export const { describe, it, before, beforeEach, after } = globalThis as unknown as MochaGlobals;
 
 export { MODEL_SERVER, assert, assertEqual } from '../helpers.js';
 import { MODEL_SERVER, assert } from '../helpers.js';

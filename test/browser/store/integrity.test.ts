@@ -1,8 +1,7 @@
 /** Acceptance (#3): damaged, wrong or fake bytes are detected and never returned. */
 import { hasCachedModel, loadModelFiles } from '../../../src/store/index.js';
 import {
-  assert, assertEqual, before, beforeEach, corruptStoredChunk, describe, expectCode, freshState, genBase, it,
-  keysOf, loadOne, MODEL_SERVER, records, serverLog, setFaults, setOffline, seeded, sha256Hex, sourceSha,
+  assert, assertEqual, corruptStoredChunk, expectCode, freshState, genBase, keysOf, loadOne, MODEL_SERVER, records, serverLog, setFaults, setOffline, seeded, sha256Hex, sourceSha,
 } from './helpers.js';
 
 const CHUNK = 64 * 1024;

@@ -3,7 +3,7 @@ import {
   cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels, loadModelFiles, type UseStore,
 } from '../../../src/store/index.js';
 import {
-  assert, assertEqual, beforeEach, describe, expectCode, freshState, genBase, it, keysOf, loadOne, records, setFaults,
+  assert, assertEqual, expectCode, freshState, genBase, keysOf, loadOne, records, setFaults,
 } from './helpers.js';
 
 const CHUNK = 64 * 1024;

@@ -2,8 +2,7 @@
 import type { Progress } from '../../../src/types.js';
 import { loadModelFiles, type UseStore } from '../../../src/store/index.js';
 import {
-  assert, assertEqual, before, beforeEach, describe, expectCode, freshState, genBase, it, keysOf, loadOne,
-  MODEL_SERVER, records, resetServer, setFaults, setOffline, sha256Hex, sourceSha,
+  assert, assertEqual, expectCode, freshState, genBase, keysOf, loadOne, MODEL_SERVER, records, resetServer, setFaults, setOffline, sha256Hex, sourceSha,
 } from './helpers.js';
 
 const CHUNK = 64 * 1024;

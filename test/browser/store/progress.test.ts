@@ -2,7 +2,7 @@
 import type { Progress } from '../../../src/types.js';
 import { loadModelFiles } from '../../../src/store/index.js';
 import {
-  assert, assertEqual, beforeEach, describe, expectCode, freshState, it, MODEL_SERVER, records, serverLog, setFaults,
+  assert, assertEqual, expectCode, freshState, MODEL_SERVER, records, serverLog, setFaults,
 } from './helpers.js';
 
 const CHUNK = 64 * 1024;

@@ -2,8 +2,7 @@
 import { listCachedModels, loadModelFiles, type UseStore } from '../../../src/store/index.js';
 import { defaultStore } from '../../../src/store/idb.js';
 import {
-  assert, assertEqual, beforeEach, describe, expectCode, freshState, genBase, it, keysOf, loadOne, records,
-  serverLog, setFaults,
+  assert, assertEqual, expectCode, freshState, genBase, keysOf, loadOne, records, serverLog, setFaults,
 } from './helpers.js';
 
 const CHUNK = 64 * 1024;

@@ -1,8 +1,7 @@
 /** Acceptance (#3): interrupted downloads resume with Range and end byte-identical. */
 import { loadModelFiles } from '../../../src/store/index.js';
 import {
-  assert, assertEqual, describe, expectCode, freshState, genBase, it, before, beforeEach, loadOne, records,
-  serverLog, setFaults, seeded, sha256Hex, sourceSha,
+  assert, assertEqual, expectCode, freshState, genBase, loadOne, records, serverLog, setFaults, seeded, sha256Hex, sourceSha,
 } from './helpers.js';
 
 const KiB = 1024;
