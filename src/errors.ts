@@ -55,12 +55,6 @@ export function isEdgewiseError(e: unknown): e is EdgewiseError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[MARK] === true;
 }
 
-/** Wraps any thrown value as an EdgewiseError, keeping EdgewiseErrors as they are. */
-export function toEdgewiseError(e: unknown, code: EdgewiseErrorCode, message: string): EdgewiseError {
-  if (isEdgewiseError(e)) return e;
-  return new EdgewiseError(code, `${message}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-}
-
 /** Plain-data form of an error, for structured cloning across the worker boundary. */
 export interface SerializedError {
   code: EdgewiseErrorCode;

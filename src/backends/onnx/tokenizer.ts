@@ -76,8 +76,4 @@ export class ModelTokenizer {
   decode(ids: readonly number[]): string {
     return this.tok.decode(ids as number[], { skip_special_tokens: true });
   }
-
-  get vocabSize(): number {
-    return this.tok.get_vocab(true).size;
-  }
 }
