@@ -1,0 +1,67 @@
+/**
+ * URLs that carry a credential: a password in the user info (`https://u:pw@host`,
+ * `postgres://app:pw@db/prod`), a token-like user name (`https://ghp_…@github.com`), or a
+ * query or fragment parameter whose name says it is a secret (`?api_key=…`,
+ * `#access_token=…`, `X-Amz-Signature=…`). The whole URL is hidden: a host and path next
+ * to a hidden token still tell the cloud whose resource it is. Ordinary URLs pass.
+ */
+import type { Detector } from '../span.js';
+
+/** Any scheme (`https`, `wss`, `postgres`, `mongodb+srv` …) or a bare `www.`, up to whitespace or a delimiter. */
+const URL_LIKE = /(?:[A-Za-z][A-Za-z0-9+.-]{0,19}:\/\/|www\.)[^\s<>"'`]+/g;
+/** Punctuation that ends the sentence rather than the URL. */
+const TRAILING = /[.,;:!?'"*_]+$/;
+/** Parameter names, lower-cased with `-`, `_` and `.` removed, that are secrets on their own. */
+const SECRET_NAMES = new Set([
+  'token', 'accesstoken', 'apikey', 'key', 'secret', 'password', 'passwd', 'pwd', 'pass', 'sig', 'signature',
+  'auth', 'session', 'sessionid', 'sid', 'code', 'jwt', 'credential', 'credentials', 'otp',
+]);
+/** …and endings that make any name a secret (`refresh_token`, `client_secret`, `X-Amz-Signature`, `PHPSESSID`). */
+const SECRET_ENDINGS = ['token', 'secret', 'password', 'signature', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'sessionid', 'sessid', 'credential'];
+/** A user name this long with no password is a token in disguise (GitHub and GitLab clone URLs). */
+const TOKEN_USER_LENGTH = 20;
+
+export const findSecretUrls: Detector = (text, found) => {
+  if (!text.includes('://') && !text.includes('www.')) return;
+  for (const m of text.matchAll(URL_LIKE)) {
+    const url = trimEnd(m[0]);
+    if (hasSecret(url)) found.push({ start: m.index, end: m.index + url.length, type: 'secret_url', counted: true });
+  }
+};
+
+function trimEnd(url: string): string {
+  let out = url.replace(TRAILING, '');
+  // A closing bracket belongs to the URL only when the URL opened it: "(see https://x/a?key=1)".
+  for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+    while (out.endsWith(close) && out.split(close).length > out.split(open).length) out = out.slice(0, -1).replace(TRAILING, '');
+  }
+  return out;
+}
+
+export function hasSecret(url: string): boolean {
+  const schemeEnd = url.indexOf('://');
+  const rest = schemeEnd === -1 ? url : url.slice(schemeEnd + 3);
+  const authority = rest.slice(0, rest.search(/[/?#]|$/));
+  const at = authority.lastIndexOf('@');
+  if (at > 0) {
+    const userInfo = authority.slice(0, at);
+    const colon = userInfo.indexOf(':');
+    if (colon !== -1 ? colon < userInfo.length - 1 : userInfo.length >= TOKEN_USER_LENGTH) return true;
+  }
+  const query = rest.slice(authority.length).search(/[?#;]/);
+  if (query === -1) return false;
+  return rest
+    .slice(authority.length + query + 1)
+    .split(/[?&#;]/)
+    .some((param) => {
+      const eq = param.indexOf('=');
+      return eq > 0 && eq < param.length - 1 && isSecretName(param.slice(0, eq));
+    });
+}
+
+function isSecretName(raw: string): boolean {
+  let name = raw;
+  try { name = decodeURIComponent(raw); } catch { /* a malformed escape: judge the raw name */ }
+  name = name.toLowerCase().replace(/[-_.[\]]/g, '');
+  return SECRET_NAMES.has(name) || SECRET_ENDINGS.some((ending) => name.endsWith(ending));
+}
