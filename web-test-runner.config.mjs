@@ -5,9 +5,15 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startModelServer } from './test/server/model-server.mjs';
 import { rawFiles, crossOriginIsolation } from './test/server/middleware.mjs';
+import { heapCommand } from './test/server/heap-command.mjs';
+import { startOpenAIServer } from './test/server/openai-server.mjs';
 
 const modelServer = await startModelServer();
-process.on('exit', () => modelServer.close());
+const remoteServer = await startOpenAIServer();
+process.on('exit', () => {
+  modelServer.close();
+  void remoteServer.close();
+});
 
 export default {
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/browser/**/*.test.ts'],
@@ -20,12 +26,16 @@ export default {
   middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/dist/', '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/'])],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022' }),
+    heapCommand(),
     {
-      // Tests learn where the model server listens from this virtual module.
+      // Tests learn where the model server and the OpenAI-compatible server listen from this virtual module.
       name: 'edgewise-env',
       serve(context) {
         if (context.path === '/__env.js') {
-          return { body: `export const MODEL_SERVER = ${JSON.stringify(modelServer.url)};`, type: 'js' };
+          return {
+            body: `export const MODEL_SERVER = ${JSON.stringify(modelServer.url)};\nexport const REMOTE_SERVER = ${JSON.stringify(remoteServer.url)};`,
+            type: 'js',
+          };
         }
         return undefined;
       },

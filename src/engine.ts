@@ -1,18 +1,24 @@
 /**
- * The facade users hold. It validates on the calling thread, starts the worker on
- * first use, loads lazily, and turns the worker's pushed parts into streams.
+ * The facade users hold. It checks input on the calling thread, routes each request to
+ * the local worker or the remote endpoint, and turns what comes back into streams.
  */
-import { proxy } from 'comlink';
-import { capabilities } from './capabilities.js';
-import { requestPersistenceOnce } from './store/persist.js';
-import { EdgewiseError, isEdgewiseError } from './errors.js';
-import { cacheKey, resolveModel } from './model/spec.js';
+import type { Backend } from './backends/backend.js';
+import { createLocalWorkerBackend, type LocalWorkerBackend } from './backends/local-worker.js';
+import { capabilities as probeSync, probeCapabilities, type Capabilities } from './capabilities.js';
+import { CATALOG } from './catalog.js';
+import { dispatch, type DispatchContext } from './dispatch.js';
+import { EdgewiseError } from './errors.js';
+import { cacheKey, resolveModel, type ResolvedModel } from './model/spec.js';
+import { checkEngineOptions, checkLoadOptions } from './options.js';
 import { toChunks, toCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionCreateParams } from './openai.js';
-import { streamParts } from './stream.js';
-import type { CacheUsage, CachedModelInfo, EngineOptions, GenerateRequest, LoadOptions, ModelSpec, Part, Progress } from './types.js';
-import { toWorkerRequest } from './validate.js';
-import { defaultAssetsUrl, startWorker, type WorkerClient } from './worker/client.js';
-import type { ModelInfo, ResolvedModel } from './worker/protocol.js';
+import { validateRedactOptions } from './privacy/options.js';
+import type { Policy } from './route/vocab.js';
+import { StatsRecorder, type EngineStats } from './stats/stats.js';
+import { requestPersistenceOnce } from './store/persist.js';
+import type { CacheUsage, CachedModelInfo, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, ModelSpec, Part } from './types.js';
+import { checkRequest } from './validate.js';
+import { defaultAssetsUrl } from './worker/client.js';
+import { validateRemoteOptions } from './backends/remote/options.js';
 
 export interface EngineCache {
   /** Models in the IndexedDB cache, with sizes and last use. */
@@ -28,16 +34,17 @@ export interface EngineCache {
 }
 
 export interface Engine {
-  /** The model after catalog lookup and defaults (URL, dtype, cache key). */
-  readonly model: Readonly<ResolvedModel>;
+  /** The local model after catalog lookup and defaults; undefined for a remote-only engine. */
+  readonly model: Readonly<ResolvedModel> | undefined;
   /**
-   * Downloads (or reads from the cache) and opens the model. Optional: `generate()` loads
-   * lazily. Concurrent calls share one load.
+   * Downloads (or reads from the cache) and opens the local model. Optional: `generate()`
+   * loads lazily. Concurrent calls share one load; each caller's signal only ends its own wait.
    * @example await engine.load({ onProgress: (p) => bar.value = p.totalLoaded / p.totalBytes });
    */
   load(options?: LoadOptions): Promise<ModelInfo>;
   /**
-   * Streams `text` parts, then exactly one `finish` part. Invalid requests throw at once.
+   * Streams `text` parts, then exactly one `finish` part saying where it ran and why.
+   * Invalid requests throw at once.
    * @example for await (const p of engine.generate({ prompt: 'Hi', maxTokens: 16 })) if (p.type === 'text') out += p.text;
    */
   generate(request: GenerateRequest): AsyncIterable<Part>;
@@ -51,98 +58,85 @@ export interface Engine {
     };
   };
   readonly cache: EngineCache;
-  /** Cancels requests in flight, releases the session and ends the worker. */
+  /** The device facts routing uses (probed once, cached; `online` is read fresh). */
+  capabilities(): Promise<Capabilities>;
+  /** Requests, tokens, latency and cost per place they ran, over the engine's lifetime. */
+  stats(): EngineStats;
+  /** Cancels requests in flight, releases the model and ends the worker; settles within a second. */
   dispose(): Promise<void>;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
+const disposedError = (): EdgewiseError => new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
 
 /**
  * @example
- * const engine = createEngine({ model: { id: 'stories260K', url: '/models/stories260K-onnx/', dtype: 'q4' } });
+ * const engine = createEngine({
+ *   model: { id: 'stories260K', url: '/models/stories260K-onnx/', dtype: 'q4' },
+ *   remote: { baseURL: 'https://llm.example.com/v1', model: 'small', token: getShortLivedToken },
+ * });
  * for await (const part of engine.generate({ prompt: 'Once upon a time', maxTokens: 64 })) {
  *   if (part.type === 'text') console.log(part.text);
+ *   else console.log(part.ranOn, part.route.reason);
  * }
  */
 export function createEngine(options: EngineOptions): Engine {
-  const model = resolveModel(options?.model);
-  const assetsUrl = options.assetsUrl ? new URL(options.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
-  const numThreads = options.numThreads ?? Math.min(4, capabilities().cores);
-  let client: WorkerClient | undefined;
-  let disposed = false;
-  let loading: Promise<ModelInfo> | undefined;
-  let nextId = 1;
-  // Requests in flight in the worker, so dispose() can cancel them instead of waiting.
-  const active = new Set<number>();
-
-  function worker(): WorkerClient {
-    if (disposed) throw new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
-    client ??= startWorker(assetsUrl);
-    return client;
+  const o = checkEngineOptions(options);
+  const remoteOptions = o.remote === undefined ? undefined : validateRemoteOptions(o.remote);
+  const redact = validateRedactOptions(o.redact);
+  if (o.model === undefined && remoteOptions === undefined) {
+    throw new EdgewiseError('invalid_model_spec', 'createEngine needs a local `model`, a `remote` endpoint, or both.');
   }
-  const call = <T>(f: (c: WorkerClient) => Promise<T>): Promise<T> => {
-    const c = worker();
-    return Promise.race([f(c), c.failure]);
+  const model = o.model === undefined ? undefined : resolveModel(o.model);
+  const policy: Policy = o.policy ?? (model === undefined ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
+  const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
+  const caching = o.cache ?? true;
+  const local: LocalWorkerBackend | undefined = model && createLocalWorkerBackend(model, {
+    cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl,
+  });
+  let remote: Promise<Backend> | undefined;
+  let disposed = false;
+  const stats = new StatsRecorder();
+
+  const ctx: DispatchContext = {
+    local,
+    // Imported on first remote use: a local-only app never downloads the remote code.
+    remote: remoteOptions && (() => (remote ??= import('./backends/remote/index.js').then((m) => m.createRemoteBackend(remoteOptions)))),
+    redact,
+    policy,
+    maxLocalLatencyMs: o.maxLocalLatencyMs,
+    route: o.route,
+    contextHint: CATALOG.find((e) => e.id === model?.id)?.contextLength,
+    capabilities: async () => ({ ...(await probeCapabilities()), ...o.capabilities }),
+    stats,
   };
 
-  function load(o: LoadOptions = {}): Promise<ModelInfo> {
-    if (o.signal?.aborted) return Promise.reject(new EdgewiseError('aborted', 'Loading was aborted before it started.'));
-    if (loading) return loading;
-    const requestId = nextId++;
-    const onAbort = (): void => void client?.api.abort(requestId);
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const onProgress = o.onProgress ? proxy((p: Progress) => o.onProgress?.(p)) : undefined;
-    const opts = { cache: options.cache ?? true, eviction: options.eviction ?? 'none', numThreads, assetsUrl, requestId } as const;
-    // Only pages have persist(); the worker that stores the weights cannot ask.
-    if (opts.cache) void requestPersistenceOnce();
-    const p = call((c) => c.api.load(model, opts, onProgress));
-    loading = p;
-    active.add(requestId);
-    p.finally(() => active.delete(requestId)).catch(() => undefined);
-    // A failed or aborted load must not stick: the next call tries again (and resumes).
-    p.catch(() => { if (loading === p) loading = undefined; }).finally(() => o.signal?.removeEventListener('abort', onAbort));
-    return p;
-  }
-
-  function generate(request: GenerateRequest): AsyncIterable<Part> {
-    const wreq = toWorkerRequest(request, nextId++, now());
-    const signal = request.signal;
-    async function* run(): AsyncGenerator<Part> {
-      await ensureLoaded(signal);
-      if (signal?.aborted) {
-        const usage = { promptTokens: 0, completionTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: now() - wreq.startedAt };
-        yield { type: 'finish', reason: 'abort', usage, ranOn: { backend: 'onnx', device: 'wasm', reason: 'aborted before generation started' } };
-        return;
-      }
-      const c = worker();
-      active.add(wreq.requestId);
-      try {
-        yield* streamParts({
-          start: (onParts) => Promise.race([c.api.generate(wreq, onParts), c.failure]),
-          abort: () => void c.api.abort(wreq.requestId),
-        }, signal);
-      } finally {
-        active.delete(wreq.requestId);
-      }
-    }
-    return run();
-  }
-
-  /** Lazy load for generate(): its own abort ends the stream; another caller's aborted load is retried once. */
-  async function ensureLoaded(signal: AbortSignal | undefined): Promise<void> {
-    const opts = signal ? { signal } : {};
+  function load(lo?: LoadOptions): Promise<ModelInfo> {
     try {
-      await load(opts);
+      const checked = checkLoadOptions(lo);
+      if (disposed) throw disposedError();
+      if (!local) return Promise.resolve({ ranOn: 'remote' });
+      // Only pages have persist(); the worker that stores the weights cannot ask.
+      if (caching) void requestPersistenceOnce();
+      return local.load(checked);
     } catch (e) {
-      if (!isEdgewiseError(e) || e.code !== 'aborted') throw e;
-      if (signal?.aborted) return;
-      await load(opts);
+      return Promise.reject(e);
     }
+  }
+
+  function run(request: GenerateRequest, stream: boolean): AsyncGenerator<Part> {
+    const checked = checkRequest(request, now());
+    async function* go(): AsyncGenerator<Part> {
+      if (disposed) throw disposedError();
+      if (caching && local) void requestPersistenceOnce();
+      yield* dispatch(ctx, checked, request, stream);
+    }
+    return go();
   }
 
   async function text(request: GenerateRequest): Promise<string> {
     let out = '';
-    for await (const p of generate(request)) if (p.type === 'text') out += p.text;
+    for await (const p of run(request, false)) if (p.type === 'text') out += p.text;
     return out;
   }
 
@@ -156,43 +150,48 @@ export function createEngine(options: EngineOptions): Engine {
     if (params.seed !== undefined) req.seed = params.seed;
     if (params.stop !== undefined) req.stop = typeof params.stop === 'string' ? [params.stop] : params.stop;
     if (params.signal !== undefined) req.signal = params.signal;
-    const parts = generate(req);
-    return params.stream ? toChunks(parts, model.id) : toCompletion(parts, model.id);
+    const name = model?.id ?? remoteOptions?.model ?? 'edgewise';
+    return params.stream ? toChunks(run(req, true), name) : toCompletion(run(req, false), name);
   }
 
-  const keyOf = (spec?: ModelSpec): string => (spec ? cacheKey(spec.id, resolveModel(spec).dtype) : model.key);
+  const worker = <T>(op: (w: LocalWorkerBackend) => Promise<T>): Promise<T> => {
+    if (disposed) return Promise.reject(disposedError());
+    if (!local) return Promise.reject(new EdgewiseError('invalid_model_spec', 'This engine has no local model, so it has no weight cache; pass createEngine({ model }).'));
+    return op(local);
+  };
+  const keyOf = (spec?: ModelSpec): string => {
+    if (spec === undefined) return (model as ResolvedModel).key;
+    const m = resolveModel(spec);
+    return cacheKey(m.id, m.dtype);
+  };
+  // async: a bad spec rejects (with invalid_model_spec) instead of throwing synchronously.
   const cache: EngineCache = {
-    list: () => call((c) => c.api.cacheList()),
-    usage: () => call((c) => c.api.cacheUsage()),
-    has: (spec) => call((c) => c.api.cacheHas(keyOf(spec))),
+    list: () => worker((w) => w.withWorker((api) => api.cacheList())),
+    usage: () => worker((w) => w.withWorker((api) => api.cacheUsage())),
+    has: async (spec) => { const key = keyOf(spec); return worker((w) => w.withWorker((api) => api.cacheHas(key))); },
     delete: async (spec) => {
       const key = keyOf(spec);
-      if (key === model.key) loading = undefined;
-      return call((c) => c.api.cacheDelete(key));
+      return worker(async (w) => {
+        if (key === model?.key) w.forget();
+        return w.withWorker((api) => api.cacheDelete(key));
+      });
     },
-    clear: async () => {
-      loading = undefined;
-      return call((c) => c.api.cacheClear());
-    },
+    clear: () => worker(async (w) => { w.forget(); return w.withWorker((api) => api.cacheClear()); }),
   };
 
   return {
     model,
     load,
-    generate,
+    generate: (request) => run(request, true),
     text,
     chat: { completions: { create } },
     cache,
+    capabilities: () => ctx.capabilities(),
+    stats: () => stats.snapshot(),
     async dispose() {
       if (disposed) return;
-      try {
-        for (const id of active) void client?.api.abort(id);
-        await client?.api.unload();
-      } finally {
-        disposed = true;
-        client?.terminate();
-        client = undefined;
-      }
+      disposed = true;
+      await local?.dispose();
     },
   };
 }

@@ -21,7 +21,20 @@ export type EdgewiseErrorCode =
   | 'cache_error'            // IndexedDB failed in an unexpected way
   | 'runtime_error'          // the inference runtime failed
   | 'disposed'               // the engine was disposed
-  | 'aborted';               // an AbortSignal fired during load
+  | 'aborted'                // an AbortSignal fired during load
+  | 'worker_crashed'         // the inference worker died (terminated, out of memory); the next call starts a fresh one
+  | 'invalid_signal'         // `signal` is not an AbortSignal
+  | 'invalid_callback'       // a callback option (e.g. onProgress) is not a function
+  | 'invalid_option'         // an engine option is out of range or of the wrong type (details.option names it)
+  | 'invalid_policy'         // `policy` is not one of the four policies, or a custom route() answered nonsense
+  | 'no_backend'             // the policy allows no backend that can serve this request (details.skipped says why)
+  | 'remote_not_configured'  // the request must go remote but no `remote` endpoint was configured
+  | 'remote_unauthorized'    // the endpoint answered 401/403 (details.status, details.body)
+  | 'remote_rate_limited'    // 429 after every retry (details.status, details.retryAfterMs)
+  | 'remote_http_error'      // any other non-2xx after the retries (details.status, details.body)
+  | 'remote_timeout'         // connect, first byte or idle-between-chunks timeout (details.phase)
+  | 'remote_network_error'   // the connection failed or dropped
+  | 'remote_protocol_error'; // the endpoint's answer is not the OpenAI wire format
 
 const MARK = Symbol.for('edgewise.error');
 

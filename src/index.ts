@@ -1,6 +1,7 @@
 /**
  * edgewise: small language models in the browser, in a Web Worker, with weights
- * cached in IndexedDB. This file is the whole public API.
+ * cached in IndexedDB, and an OpenAI-compatible endpoint for what the device cannot
+ * serve. This file is the whole public API.
  */
 export { createEngine } from './engine.js';
 export type { Engine, EngineCache } from './engine.js';
@@ -9,9 +10,14 @@ export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
 export { CATALOG } from './catalog.js';
 export type { CatalogEntry } from './catalog.js';
 export { FALLBACK_CHAT_TEMPLATE } from './backends/onnx/fallback-template.js';
-export type { ModelInfo, ResolvedModel } from './worker/protocol.js';
+export { POLICIES, RAN_ON, REDACTION_TYPES, ROUTE_REASONS } from './route/vocab.js';
+export type { Capabilities } from './capabilities.js';
+export type { ResolvedModel } from './model/spec.js';
+export type { EngineStats, RouteStats } from './stats/stats.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
 export type {
-  CacheUsage, CachedModelInfo, ChatMessage, Dtype, EngineOptions, FinishPart, FinishReason, GenerateRequest,
-  LoadOptions, ModelSpec, Part, Progress, RanOn, Role, SamplingOptions, TextPart, Usage,
+  CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EngineOptions, FinishPart, FinishReason, GenerateRequest,
+  LoadOptions, ModelInfo, ModelSpec, Part, Policy, Progress, RanOn, RedactOptions, RedactionType, Redactions,
+  RemoteOptions, RemotePrices, Role, Route, RouteFunction, RouteReason, RouteTarget, SamplingOptions, SkippedBackend,
+  TextPart, Usage,
 } from './types.js';

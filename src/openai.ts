@@ -1,5 +1,5 @@
 /** OpenAI-compatible chat completion shapes over the engine's part stream. */
-import type { ChatMessage, FinishPart, FinishReason, Part, RanOn, Usage } from './types.js';
+import type { ChatMessage, FinishPart, FinishReason, Part, Usage } from './types.js';
 
 export interface ChatCompletionCreateParams {
   messages: readonly ChatMessage[];
@@ -13,10 +13,10 @@ export interface ChatCompletionCreateParams {
 }
 
 /** `finish_reason` keeps OpenAI's values; an abort reads `'stop'` there and `'abort'` in `edgewise`. */
-export interface EdgewiseExtras {
-  reason: FinishReason;
-  usage: Usage;
-  ranOn: RanOn;
+export type EdgewiseExtras = Omit<FinishPart, 'type' | 'tokenIds'>;
+
+function extras({ type: _type, tokenIds: _ids, ...rest }: FinishPart): EdgewiseExtras {
+  return rest;
 }
 
 export interface ChatCompletionChunk {
@@ -52,7 +52,7 @@ export async function* toChunks(parts: AsyncIterable<Part>, model: string): Asyn
   yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
   for await (const p of parts) {
     if (p.type === 'text') yield { ...base, choices: [{ index: 0, delta: { content: p.text }, finish_reason: null }] };
-    else yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason(p.reason) }], usage: openaiUsage(p.usage), edgewise: { reason: p.reason, usage: p.usage, ranOn: p.ranOn } };
+    else yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason(p.reason) }], usage: openaiUsage(p.usage), edgewise: extras(p) };
   }
 }
 
@@ -71,6 +71,6 @@ export async function toCompletion(parts: AsyncIterable<Part>, model: string): P
     model,
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason(f.reason) }],
     usage: openaiUsage(f.usage),
-    edgewise: { reason: f.reason, usage: f.usage, ranOn: f.ranOn },
+    edgewise: extras(f),
   };
 }

@@ -1,4 +1,9 @@
 /** The vocabulary shared by the engine, the worker and the backends. Types only. */
+import type { Capabilities } from './capabilities.js';
+import type { EdgewiseErrorCode } from './errors.js';
+import type { Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
+
+export type { Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
 
 /** Weight formats, named as transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
@@ -14,6 +19,8 @@ export interface ModelSpec {
   sha256?: Readonly<Record<string, string>>;
   /** External-data files of the ONNX graph, relative to `url`; default from `config.json`. */
   externalData?: readonly string[];
+  /** Approximate bytes of the weights, so routing can judge memory and storage before any download. */
+  bytes?: number;
 }
 
 export interface Progress {
@@ -56,6 +63,10 @@ export interface SamplingOptions {
   /** Put the generated token ids on the `finish` part (for parity checks and debugging). */
   includeTokenIds?: boolean;
   signal?: AbortSignal;
+  /** Overrides the engine's `policy` for this request. */
+  policy?: Policy;
+  /** Overrides the engine's `maxLocalLatencyMs` for this request. */
+  maxLocalLatencyMs?: number;
 }
 
 /** Exactly one of `prompt` (raw completion) or `messages` (chat template). */
@@ -74,12 +85,35 @@ export interface Usage {
   totalMs: number;
 }
 
-/** Where a request ran and why (the router's answer; one entry for now). */
-export interface RanOn {
-  backend: 'onnx';
-  device: 'wasm' | 'webgpu';
-  reason: string;
+/** A backend that was considered and not used, and why. */
+export interface SkippedBackend {
+  ranOn: RanOn;
+  reason: RouteReason;
+  detail: string;
 }
+
+/** Where a request ran and why: the router's decision, plus what failed on the way. */
+export interface Route {
+  policy: Policy;
+  reason: RouteReason;
+  /** A sentence for people (logs, the demo's badge). */
+  detail: string;
+  /** Set when a backend failed before its first token and another one took over. */
+  failover?: { from: RanOn; code: EdgewiseErrorCode; message: string };
+  /** Candidates ahead of the one that ran, and why each was passed over. */
+  skipped?: SkippedBackend[];
+}
+
+/** Price of a remote call from the configured per-million-token prices. */
+export interface Cost {
+  input: number;
+  output: number;
+  total: number;
+  currency: string;
+}
+
+/** Counts of redacted values by type; never the values. */
+export type Redactions = Partial<Record<RedactionType, number>>;
 
 export interface TextPart {
   type: 'text';
@@ -90,10 +124,24 @@ export interface FinishPart {
   reason: FinishReason;
   usage: Usage;
   ranOn: RanOn;
+  route: Route;
+  /** Remote calls with `remote.prices` set. */
+  cost?: Cost;
+  /** Remote calls: what redaction replaced before the request left the page. */
+  redactions?: Redactions;
   /** The generated ids (EOS excluded), only when the request set `includeTokenIds`. */
   tokenIds?: number[];
 }
 export type Part = TextPart | FinishPart;
+
+/** What a loaded model (or the remote endpoint) is. */
+export interface ModelInfo {
+  ranOn: RanOn;
+  /** Tokens the context holds (local models). */
+  contextLength?: number;
+  vocabSize?: number;
+  hasChatTemplate?: boolean;
+}
 
 export interface CachedModelInfo {
   /** Cache key: model id and dtype. */
@@ -114,8 +162,68 @@ export interface CacheUsage {
   persisted?: boolean;
 }
 
+/** A side a request can run on. */
+export type RouteTarget = 'local' | 'remote';
+
+/**
+ * An app's own routing: one side, or an ordered list where later sides take over when
+ * an earlier one fails before its first token.
+ * @example route: (req) => (req.messages?.length ?? 0) > 8 ? 'remote' : ['local', 'remote']
+ */
+export type RouteFunction = (request: GenerateRequest, capabilities: Capabilities) => RouteTarget | readonly RouteTarget[];
+
+/** Per-million-token prices of the remote model, for `finish.cost`. */
+export interface RemotePrices {
+  /** Price of one million prompt tokens. */
+  input: number;
+  /** Price of one million completion tokens. */
+  output: number;
+  /** Default `'USD'`. */
+  currency?: string;
+}
+
+/**
+ * Any OpenAI-compatible endpoint. Provider keys do not belong in browser code: let
+ * `token` fetch a short-lived token from your own backend. Tokens are never stored.
+ */
+export interface RemoteOptions {
+  /** E.g. `'https://api.example.com/v1'`; requests go to `{baseURL}/chat/completions`. */
+  baseURL: string;
+  /** The remote model name sent in the request body. */
+  model: string;
+  /** Extra headers on every request. */
+  headers?: Readonly<Record<string, string>>;
+  /** Called once per request; its result is sent as `Authorization: Bearer …`. */
+  token?: () => string | Promise<string>;
+  prices?: RemotePrices;
+  /** Default 10 000 ms to response headers, 30 000 ms to the first token, 30 000 ms between chunks. */
+  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  /** Retries on connection errors, 408, 409, 429 and 5xx, never after the first token; default 2. */
+  maxRetries?: number;
+}
+
+/** What redaction looks for; every built-in type is on unless `types` narrows it. */
+export interface RedactOptions {
+  types?: readonly RedactionType[];
+  /** Exact strings to hide (names, project code words), matched case-insensitively. */
+  terms?: readonly string[];
+  /** Your own patterns; each match is hidden as type `pattern`. */
+  patterns?: readonly RegExp[];
+}
+
 export interface EngineOptions {
-  model: ModelSpec;
+  /** The local model; optional when `policy` is `'remote-only'`. */
+  model?: ModelSpec;
+  /** An OpenAI-compatible endpoint for requests the device cannot serve. */
+  remote?: RemoteOptions;
+  /** Default `'prefer-local'` with a remote, `'local-only'` without one. */
+  policy?: Policy;
+  /** Redaction of personal data before a request leaves the page; default on. `false` turns it off. */
+  redact?: false | RedactOptions;
+  /** Go remote (under `prefer-local`) when the estimated local time exceeds this many ms. */
+  maxLocalLatencyMs?: number;
+  /** Decide routing yourself; the answer is validated (an unknown side is an `invalid_policy` error). */
+  route?: RouteFunction;
   /** Keep weights in IndexedDB; default true. `false` downloads to memory only. */
   cache?: boolean;
   /** When storage is short: `'none'` fails with `quota_exceeded` (default); `'lru'` evicts least recently used models. */
@@ -124,4 +232,6 @@ export interface EngineOptions {
   numThreads?: number;
   /** Where the worker and runtime files live; default: beside the SDK bundle. */
   assetsUrl?: string;
+  /** Facts that override the probed ones (tests, or apps that know their device better). */
+  capabilities?: Partial<Capabilities>;
 }

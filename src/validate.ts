@@ -2,9 +2,19 @@
  * Checks a GenerateRequest on the calling thread, so bad input fails at once with a
  * typed error instead of after a model download.
  */
+import type { BackendRequest } from './backends/backend.js';
 import { EdgewiseError } from './errors.js';
+import { checkLatencyBudget, checkPolicy, checkSignal } from './options.js';
+import type { Policy } from './route/vocab.js';
 import type { ChatMessage, GenerateRequest } from './types.js';
-import type { WorkerGenerateRequest } from './worker/protocol.js';
+
+/** A checked request: what backends see, plus what stays with the engine. */
+export interface CheckedRequest {
+  request: BackendRequest;
+  signal: AbortSignal | undefined;
+  policy: Policy | undefined;
+  maxLocalLatencyMs: number | undefined;
+}
 
 const ROLES = new Set(['system', 'user', 'assistant']);
 
@@ -28,8 +38,8 @@ function finite(name: string, v: number, ok: (x: number) => boolean, rule: strin
   return v;
 }
 
-/** Validates and fills defaults; `requestId` and `startedAt` come from the engine. */
-export function toWorkerRequest(req: GenerateRequest, requestId: number, startedAt: number): WorkerGenerateRequest {
+/** Validates and fills defaults; `startedAt` comes from the engine. */
+export function checkRequest(req: GenerateRequest, startedAt: number): CheckedRequest {
   if (typeof req !== 'object' || req === null) throw new EdgewiseError('invalid_request', 'generate() needs a request object: { prompt } or { messages }.');
   const hasPrompt = req.prompt !== undefined;
   const hasMessages = req.messages !== undefined;
@@ -47,8 +57,10 @@ export function toWorkerRequest(req: GenerateRequest, requestId: number, started
   if (!Array.isArray(stop) || stop.some((s) => typeof s !== 'string' || s === '')) {
     throw new EdgewiseError('invalid_request', '`stop` must be an array of non-empty strings.');
   }
-  const out: WorkerGenerateRequest = {
-    requestId,
+  const signal = checkSignal(req.signal, 'generate()');
+  const policy = req.policy === undefined ? undefined : checkPolicy(req.policy, 'request.policy');
+  const maxLocalLatencyMs = checkLatencyBudget(req.maxLocalLatencyMs, 'request.maxLocalLatencyMs');
+  const out: BackendRequest = {
     startedAt,
     maxTokens,
     temperature,
@@ -61,5 +73,5 @@ export function toWorkerRequest(req: GenerateRequest, requestId: number, started
   };
   if (hasPrompt) out.prompt = req.prompt;
   else out.messages = checkMessages(req.messages).map((m) => ({ role: m.role, content: m.content }));
-  return out;
+  return { request: out, signal, policy, maxLocalLatencyMs };
 }

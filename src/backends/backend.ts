@@ -1,24 +1,79 @@
 /**
- * The contract every engine backend implements. Versioned so a backend written
- * against an older shape can be recognised rather than misbehave.
+ * The contract every backend implements, whichever thread it runs on: the ONNX
+ * backend inside the worker, the page-side adapter that presents that worker as a
+ * backend, and the remote endpoint on the page. It speaks its own words and imports
+ * nothing from `worker/`; `worker/protocol.ts` imports it, never the reverse.
+ * Versioned (`specificationVersion`) so a backend written against an older shape is
+ * recognised rather than misbehaving.
  */
-import type { Part, Progress } from '../types.js';
-import type { ModelInfo, ResolvedModel, WorkerGenerateRequest } from '../worker/protocol.js';
+import type { Capabilities } from '../capabilities.js';
+import type { ChatMessage, Cost, FinishReason, ModelInfo, Progress, RanOn, Usage } from '../types.js';
+
+/** A validated generate request, defaults applied, signal kept apart. */
+export interface BackendRequest {
+  prompt?: string;
+  messages?: readonly ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  repetitionPenalty: number;
+  seed: number;
+  stop: readonly string[];
+  includeTokenIds: boolean;
+  /** `performance.timeOrigin + performance.now()` when the caller asked, for time to first token. */
+  startedAt: number;
+}
+
+export interface BackendTextPart {
+  type: 'text';
+  text: string;
+}
+
+/** The engine adds `route` and `redactions`; a backend says what it alone knows. */
+export interface BackendFinishPart {
+  type: 'finish';
+  reason: FinishReason;
+  usage: Usage;
+  ranOn: RanOn;
+  cost?: Cost;
+  tokenIds?: number[];
+}
+
+export type BackendPart = BackendTextPart | BackendFinishPart;
+
+/** Why a backend cannot take a request; the router turns these into route reasons. */
+export type UnsupportedCode = 'not_configured' | 'load_failed' | 'context_overflow' | 'memory' | 'storage' | 'offline';
+
+export type Support = { ok: true } | { ok: false; code: UnsupportedCode; detail: string };
 
 export interface BackendLoadOptions {
-  cache: boolean;
-  eviction: 'none' | 'lru';
-  numThreads: number;
-  assetsUrl: string;
-  signal: AbortSignal;
+  signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
 }
 
+/** What a loaded backend knows about its model (the public `ModelInfo`). */
+export type BackendInfo = ModelInfo;
+
 export interface Backend {
-  readonly specificationVersion: 'v1';
-  readonly name: 'onnx';
-  load(model: ResolvedModel, options: BackendLoadOptions): Promise<ModelInfo>;
-  /** Emits text parts and exactly one final `finish` part; throws typed errors. */
-  generate(request: WorkerGenerateRequest, signal: AbortSignal, emit: (part: Part) => void): Promise<void>;
+  readonly specificationVersion: 'v2';
+  /** Stable id, e.g. `'onnx'` or `'remote'`: the engine keys its stats by it. */
+  readonly id: string;
+  /** `local` runs on the device; `remote` sends the request off the page (and is redacted first). */
+  readonly location: 'local' | 'remote';
+  /**
+   * Cheap and synchronous: can this backend take the request now? Never loads or fetches.
+   * A `no` carries a code the router reports.
+   */
+  supports(request: BackendRequest, capabilities: Capabilities): Support;
+  /** Idempotent; concurrent calls share one load. Rejects with a typed error. */
+  load(options?: BackendLoadOptions): Promise<BackendInfo>;
+  /**
+   * Text parts, then exactly one `finish` part. An abort ends the stream with a finish of
+   * reason `abort` within one decode step; failures are typed `EdgewiseError`s thrown from
+   * the iterator. Leaving the loop early cancels the request.
+   */
+  generate(request: BackendRequest, options?: { signal?: AbortSignal }): AsyncIterable<BackendPart>;
+  /** Releases the model; calling it twice is fine. */
   unload(): Promise<void>;
 }

@@ -1,8 +1,20 @@
 /** Turns a user's ModelSpec into the fully resolved form the worker loads. */
 import { CATALOG } from '../catalog.js';
 import { EdgewiseError } from '../errors.js';
+import { checkHttpUrl } from '../options.js';
 import type { Dtype, ModelSpec } from '../types.js';
-import type { ResolvedModel } from '../worker/protocol.js';
+
+/** A model spec after catalog lookup and defaults, as the worker receives it. */
+export interface ResolvedModel {
+  id: string;
+  url: string;
+  dtype: Dtype;
+  /** Cache key: one entry per id and weight format. */
+  key: string;
+  sha256: Readonly<Record<string, string>>;
+  externalData?: readonly string[];
+  bytes?: number;
+}
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'int8', 'q4', 'q4f16'];
 
@@ -22,12 +34,29 @@ export function onnxFileFor(dtype: Dtype): string {
   }
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+function checkSha256(v: unknown): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new EdgewiseError('invalid_model_spec', 'model.sha256 is not an object: pass one that maps file paths to hex digests, e.g. { \'onnx/model_q4.onnx\': \'9f86d0…\' }.');
+  }
+  const out: Record<string, string> = {};
+  for (const [path, hash] of Object.entries(v)) {
+    if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
+      throw new EdgewiseError('invalid_model_spec', `model.sha256["${path}"] is not a sha256 digest: pass 64 hexadecimal characters (sha256sum prints them).`);
+    }
+    out[path] = hash.toLowerCase();
+  }
+  return out;
+}
+
 export function cacheKey(id: string, dtype: Dtype): string {
   return `${id}:${dtype}`;
 }
 
 export function resolveModel(spec: ModelSpec | undefined): ResolvedModel {
-  if (!spec || typeof spec.id !== 'string' || spec.id === '') {
+  if (typeof spec !== 'object' || spec === null || typeof spec.id !== 'string' || spec.id === '') {
     throw new EdgewiseError('invalid_model_spec', 'createEngine needs `model.id` (a catalog id or a name of yours) and, for models outside the catalog, `model.url`.');
   }
   const entry = CATALOG.find((e) => e.id === spec.id);
@@ -40,14 +69,20 @@ export function resolveModel(spec: ModelSpec | undefined): ResolvedModel {
     const known = CATALOG.map((e) => e.id).join(', ');
     throw new EdgewiseError('invalid_model_spec', `"${spec.id}" is not in the catalog (${known}); pass \`model.url\`, the base URL of its model folder.`);
   }
-  let url: string;
-  try {
-    const u = new URL(base, globalThis.location?.href);
-    url = u.href.endsWith('/') ? u.href : `${u.href}/`;
-  } catch (cause) {
-    throw new EdgewiseError('invalid_model_spec', `model.url "${base}" is not a valid URL.`, { cause });
+  const u = checkHttpUrl(base, 'model.url', 'invalid_model_spec');
+  const url = u.href.endsWith('/') ? u.href : `${u.href}/`;
+  const out: ResolvedModel = { id: spec.id, url, dtype, key: cacheKey(spec.id, dtype), sha256: checkSha256(spec.sha256) };
+  if (spec.externalData !== undefined) {
+    if (!Array.isArray(spec.externalData) || spec.externalData.some((f) => typeof f !== 'string' || f === '')) {
+      throw new EdgewiseError('invalid_model_spec', 'model.externalData must be an array of file paths relative to model.url, e.g. [\'onnx/model.onnx_data\'].');
+    }
+    out.externalData = [...spec.externalData];
   }
-  const out: ResolvedModel = { id: spec.id, url, dtype, key: cacheKey(spec.id, dtype), sha256: { ...(spec.sha256 ?? {}) } };
-  if (spec.externalData) out.externalData = [...spec.externalData];
+  if (spec.bytes !== undefined) {
+    if (typeof spec.bytes !== 'number' || !(spec.bytes > 0) || spec.bytes === Infinity) {
+      throw new EdgewiseError('invalid_model_spec', `model.bytes is ${String(spec.bytes)}: pass the approximate size of the weights in bytes, or leave it out.`);
+    }
+    out.bytes = spec.bytes;
+  }
   return out;
 }

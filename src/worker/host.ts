@@ -1,14 +1,17 @@
 /**
  * The worker side of the contract: owns the backend, the weights and the runtime.
  * Requests run one at a time (a session cannot run two decode loops at once); aborts
- * bypass the queue.
+ * bypass the queue, and a request aborted while it waits leaves at once.
  */
 import { releaseProxy, type Remote } from 'comlink';
-import { createOnnxBackend } from '../backends/onnx/backend.js';
+import type { BackendPart } from '../backends/backend.js';
+import { createOnnxBackend, type OnnxBackend } from '../backends/onnx/backend.js';
+import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
+import { partBatcher } from './batch.js';
 import { cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels } from '../store/index.js';
-import type { Part, Progress } from '../types.js';
-import type { ModelInfo, ResolvedModel, WorkerApi, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
+import type { ModelInfo, Progress } from '../types.js';
+import type { ResolvedModel, WorkerApi, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
 
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
 
@@ -17,55 +20,96 @@ function release(cb: unknown): void {
   r?.[releaseProxy]?.();
 }
 
+const SKIPPED = Symbol('skipped');
+
 export function createHost(): WorkerApi {
-  const backend = createOnnxBackend();
   const controllers = new Map<number, AbortController>();
   let queue: Promise<unknown> = Promise.resolve();
-  let loadedKey: string | undefined;
+  let backend: { key: string; onnx: OnnxBackend } | undefined;
 
+  /**
+   * Runs `task` after the ones queued before it. If the request is aborted while it
+   * waits, `onQueuedAbort` settles the call at once and the task is skipped when its turn
+   * comes: an aborted request neither waits for the queue nor runs later.
+   */
+  function enqueue<T>(requestId: number, task: (signal: AbortSignal) => Promise<T>, onQueuedAbort: () => T, done: () => void): Promise<T> {
+    const controller = new AbortController();
+    controllers.set(requestId, controller);
+    let started = false;
+    const run = queue.then(async () => {
+      started = true;
+      try {
+        return controller.signal.aborted ? SKIPPED : await task(controller.signal);
+      } finally {
+        done();
+      }
+    });
+    queue = run.catch(() => undefined);
+    const early = new Promise<T>((resolve, reject) => {
+      controller.signal.addEventListener('abort', () => {
+        if (started) return;
+        try { resolve(onQueuedAbort()); } catch (e) { reject(e); }
+      }, { once: true });
+    });
+    const settled = Promise.race([run.then((v) => v as T), early]);
+    settled.then(() => controllers.delete(requestId), () => controllers.delete(requestId));
+    return settled;
+  }
+
+  /** Queue work that must not overlap a running request (releasing the session). */
   function serial<T>(task: () => Promise<T>): Promise<T> {
     const run = queue.then(task, task);
     queue = run.catch(() => undefined);
     return run;
   }
 
-  function track(requestId: number): AbortController {
-    const c = new AbortController();
-    controllers.set(requestId, c);
-    return c;
+  async function dropBackend(): Promise<void> {
+    const b = backend;
+    backend = undefined;
+    await b?.onnx.unload();
+  }
+
+  async function backendFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxBackend> {
+    if (backend?.key === model.key) return backend.onnx;
+    await dropBackend();
+    backend = { key: model.key, onnx: createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl }) };
+    return backend.onnx;
   }
 
   return {
-    load(model: ResolvedModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<ModelInfo> {
-      const controller = track(o.requestId);
-      return serial(async () => {
-        try {
-          if (controller.signal.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
-          const info = await backend.load(model, {
-            cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, signal: controller.signal,
-            ...(onProgress ? { onProgress: (p: Progress) => void onProgress(p) } : {}),
-          });
-          loadedKey = model.key;
-          return info;
-        } finally {
-          controllers.delete(o.requestId);
-          release(onProgress);
-        }
+    hello(lockName: string): Promise<void> {
+      const locks = globalThis.navigator?.locks;
+      // Without Web Locks (insecure contexts) the page falls back to the worker's error event.
+      if (!locks) return Promise.resolve();
+      return new Promise((resolve) => {
+        void locks.request(lockName, () => {
+          resolve();
+          // Held for the worker's whole life: the browser releases it when the worker dies.
+          return new Promise<never>(() => undefined);
+        });
       });
     },
 
-    generate(request: WorkerGenerateRequest, onParts: Callback<Part[]>): Promise<void> {
-      const controller = track(request.requestId);
-      return serial(async () => {
-        try {
-          // Unawaited: one message per part, no round trip per token.
-          await backend.generate(request, controller.signal, (part) => void onParts([part]));
-        } finally {
-          controllers.delete(request.requestId);
-          release(onParts);
-        }
-      });
+    load(model: ResolvedModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<ModelInfo> {
+      return enqueue(o.requestId, async (signal) => {
+        const onnx = await backendFor(model, o);
+        return onnx.load({ signal, ...(onProgress ? { onProgress: (p: Progress) => void onProgress(p) } : {}) });
+      }, () => {
+        throw new EdgewiseError('aborted', 'Loading was aborted.');
+      }, () => release(onProgress));
     },
+
+    generate(request: WorkerGenerateRequest, onParts: Callback<BackendPart[]>): Promise<void> {
+      return enqueue(request.requestId, async (signal) => {
+        const onnx = backend?.onnx;
+        if (!onnx) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
+        // Unawaited and batched: no round trip per token, no flood of messages either.
+        const push = partBatcher((parts) => void onParts(parts));
+        for await (const part of onnx.generate(request, { signal })) push(part);
+      }, () => void onParts([abortedFinish(request.startedAt, 'wasm')]), () => release(onParts));
+    },
+
+    countTokens: async (request) => backend?.onnx.countTokens(request),
 
     abort(requestId: number): void {
       controllers.get(requestId)?.abort();
@@ -75,11 +119,10 @@ export function createHost(): WorkerApi {
     cacheUsage: () => cacheUsage(),
     cacheHas: (key) => hasCachedModel(key),
     cacheDelete: async (key) => {
-      if (key === loadedKey) await serial(() => backend.unload());
+      if (key === backend?.key) await serial(dropBackend);
       return deleteCachedModel(key);
     },
     cacheClear: () => clearCache(),
-    unload: () => serial(() => backend.unload()),
+    unload: () => serial(dropBackend),
   };
 }
-

@@ -2,61 +2,39 @@
  * The one typed contract between the page and the inference worker.
  * comlink is only the transport: the main side holds `Remote<WorkerApi>`.
  */
-import type { CacheUsage, CachedModelInfo, Dtype, Part, Progress } from '../types.js';
+import type { BackendPart, BackendRequest } from '../backends/backend.js';
+import type { OnnxConfig } from '../backends/onnx/backend.js';
+import type { ResolvedModel } from '../model/spec.js';
+import type { CacheUsage, CachedModelInfo, ModelInfo, Progress } from '../types.js';
 
-/** A model spec after catalog lookup and defaults, as the worker receives it. */
-export interface ResolvedModel {
-  id: string;
-  url: string;
-  dtype: Dtype;
-  /** Cache key: one entry per id and weight format. */
-  key: string;
-  sha256: Readonly<Record<string, string>>;
-  externalData?: readonly string[];
-}
+export type { ResolvedModel } from '../model/spec.js';
 
-export interface WorkerLoadOptions {
-  cache: boolean;
-  eviction: 'none' | 'lru';
-  numThreads: number;
-  /** URL of the folder holding the runtime's `.wasm`/`.mjs` files. */
-  assetsUrl: string;
+export interface WorkerLoadOptions extends OnnxConfig {
   /** Request id whose abort cancels this load. */
   requestId: number;
 }
 
-export interface ModelInfo {
-  contextLength: number;
-  vocabSize: number;
-  device: 'wasm' | 'webgpu';
-  hasChatTemplate: boolean;
-}
-
 /** A generate request as it crosses the boundary: validated, signal replaced by an id. */
-export interface WorkerGenerateRequest {
+export interface WorkerGenerateRequest extends BackendRequest {
   requestId: number;
-  prompt?: string;
-  messages?: readonly { role: string; content: string }[];
-  maxTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  repetitionPenalty: number;
-  seed: number;
-  stop: readonly string[];
-  includeTokenIds: boolean;
-  /** Performance.timeOrigin-based ms at which the caller asked, for time to first token. */
-  startedAt: number;
 }
 
 export interface WorkerApi {
+  /**
+   * Takes the Web Lock `lockName` and holds it until the worker dies; resolves once it is
+   * held. The page then queues for the same lock: being granted it means the worker is gone.
+   */
+  hello(lockName: string): Promise<void>;
   load(model: ResolvedModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
   /**
    * Streams parts through `onParts` (unawaited on the worker side: one message per batch,
-   * no round trip per token); the last part is always `finish`.
+   * no round trip per token); the last part is always `finish`. A request aborted while
+   * it waits in the queue settles at once with an `abort` finish and never runs.
    */
-  generate(request: WorkerGenerateRequest, onParts: (parts: Part[]) => void): Promise<void>;
-  /** Cancels a running load or generate; takes effect within one decode step. */
+  generate(request: WorkerGenerateRequest, onParts: (parts: BackendPart[]) => void): Promise<void>;
+  /** The prompt's exact token count with the loaded model's tokenizer; undefined when none is loaded. */
+  countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): Promise<number | undefined>;
+  /** Cancels a queued or running load or generate; takes effect within one decode step. */
   abort(requestId: number): void;
   cacheList(): Promise<CachedModelInfo[]>;
   cacheUsage(): Promise<CacheUsage>;

@@ -204,7 +204,7 @@ export async function cacheBench(cfg: BenchConfig): Promise<unknown> {
 
   log('IndexedDB: raw read of the cached chunks from the page');
   const probe = createEngine({ model: modelSpec(cfg), cache: true, numThreads: cfg.numThreads });
-  const key = probe.model.key;
+  const key = probe.model?.key ?? '';
   await probe.dispose();
   let raw: Awaited<ReturnType<typeof rawIdbRead>> = null;
   try { raw = await rawIdbRead(key); } catch (e) { log(`raw IndexedDB read failed: ${String(e)}`); }

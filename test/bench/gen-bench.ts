@@ -47,7 +47,7 @@ async function edgewiseRun(engine: Engine, cfg: BenchConfig): Promise<GenRun & {
     finishReason: finish.reason,
     ids: finish.tokenIds ?? [],
     text,
-    ranOn: finish.ranOn.reason,
+    ranOn: `${finish.ranOn} (${finish.route.detail})`,
   };
 }
 

@@ -13,7 +13,7 @@ describe('engine API on the generated fixture', () => {
     const last = events.at(-1) as Progress;
     assertEqual(last.totalLoaded, last.totalBytes, 'ends at the total');
     assert(events.slice(0, -1).every((p) => p.totalLoaded <= p.totalBytes), 'never past the total');
-    assertEqual(info.device, 'wasm', 'device');
+    assertEqual(info.ranOn, 'wasm', 'runs on WASM');
     assert(info.hasChatTemplate, 'the fixture has a chat template');
   });
 
@@ -55,7 +55,8 @@ describe('engine API on the generated fixture', () => {
     const last = chunks.at(-1);
     assert(last?.choices[0]?.finish_reason === 'length' || last?.choices[0]?.finish_reason === 'stop', 'last chunk has finish_reason');
     assert(last?.usage && last.usage.total_tokens === last.usage.prompt_tokens + last.usage.completion_tokens, 'usage adds up');
-    assertEqual(last?.edgewise?.ranOn.backend, 'onnx', 'says where it ran');
+    assertEqual(last?.edgewise?.ranOn, 'wasm', 'says where it ran');
+    assertEqual(last?.edgewise?.route.reason, 'local_only', 'and why');
     assert(new Set(chunks.map((c) => c.id)).size === 1, 'one id for the stream');
   });
 

@@ -1,8 +1,10 @@
 /** Small shared pieces for the browser suites: assertions, model URLs, skips. */
 // @ts-expect-error: virtual module served by the test runner config
-import { MODEL_SERVER as SERVER } from '/__env.js';
+import { MODEL_SERVER as SERVER, REMOTE_SERVER as REMOTE } from '/__env.js';
 
 export const MODEL_SERVER: string = SERVER as string;
+/** The OpenAI-compatible test server's base URL (ends in `/v1`). */
+export const REMOTE_SERVER: string = REMOTE as string;
 export const FIXTURE_URL = `${MODEL_SERVER}/fixtures/tiny-llama/`;
 export const STORIES_URL = `${MODEL_SERVER}/shared/stories260K-onnx/`;
 

@@ -44,7 +44,7 @@ describe('stories260K (real trained Llama) through the built package', function 
       assertEqual(finish.usage.completionTokens, 200, 'completion tokens counted');
       assert(finish.usage.promptTokens >= 4, 'prompt tokens counted (BOS + words)');
       assert(finish.usage.timeToFirstTokenMs > 0 && finish.usage.tokensPerSecond > 0, 'timings reported');
-      assertEqual(finish.ranOn.backend, 'onnx', 'ran on the ONNX backend');
+      assertEqual(finish.ranOn, 'wasm', 'ran on the ONNX backend, on WASM');
     } finally {
       await engine.dispose();
     }

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { isEdgewiseError } from '../../src/errors.js';
 import { resolveModel } from '../../src/model/spec.js';
 import type { GenerateRequest } from '../../src/types.js';
-import { toWorkerRequest } from '../../src/validate.js';
+import { checkRequest } from '../../src/validate.js';
 
 function codeOf(f: () => unknown): string {
   try { f(); } catch (e) { return isEdgewiseError(e) ? e.code : `untyped: ${String(e)}`; }
   return 'no error';
 }
-const check = (r: unknown) => () => toWorkerRequest(r as GenerateRequest, 1, 0);
+const check = (r: unknown) => () => checkRequest(r as GenerateRequest, 0);
 
 describe('request validation', () => {
   it('fills documented defaults', () => {
-    const w = toWorkerRequest({ prompt: 'hi', seed: 5 }, 1, 0);
+    const w = checkRequest({ prompt: 'hi', seed: 5 }, 0).request;
     expect(w).toMatchObject({ prompt: 'hi', maxTokens: 256, temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 5, stop: [], includeTokenIds: false });
   });
 

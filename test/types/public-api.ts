@@ -2,7 +2,9 @@
  * Compile-only tests of the public types: `npm run typecheck` fails if these stop
  * holding. Nothing here runs.
  */
-import { createEngine, isEdgewiseError, type ChatCompletion, type ChatCompletionChunk, type EdgewiseErrorCode, type Part } from '../../src/index.js';
+import {
+  createEngine, isEdgewiseError, type ChatCompletion, type ChatCompletionChunk, type EdgewiseErrorCode, type Part, type RedactionType, type RouteReason,
+} from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const expectType = <T extends true>(_: T): void => undefined;
@@ -23,8 +25,21 @@ export async function publicApi(): Promise<void> {
     expectType<Equal<typeof part, Part>>(true);
     if (part.type === 'finish') {
       expectType<Equal<typeof part.reason, 'stop' | 'length' | 'abort'>>(true);
-      expectType<Equal<typeof part.ranOn.device, 'wasm' | 'webgpu'>>(true);
+      expectType<Equal<typeof part.ranOn, 'wasm' | 'webgpu' | 'webllm' | 'remote'>>(true);
+      expectType<Equal<typeof part.route.policy, 'local-only' | 'prefer-local' | 'prefer-remote' | 'remote-only'>>(true);
+      expectType<Equal<typeof part.route.reason, RouteReason>>(true);
+      expectType<Equal<typeof part.redactions, Partial<Record<RedactionType, number>> | undefined>>(true);
     }
+  }
+
+  // A remote-only engine needs no local model; a local model needs no remote.
+  const cloud = createEngine({ remote: { baseURL: 'https://x/v1', model: 'm', token: async () => 't' }, policy: 'remote-only' });
+  // @ts-expect-error: policies are a closed union
+  createEngine({ remote: { baseURL: 'https://x/v1', model: 'm' }, policy: 'sometimes' });
+  // @ts-expect-error: the token is a function, never a stored string
+  createEngine({ remote: { baseURL: 'https://x/v1', model: 'm', token: 'sk-123' } });
+  for await (const part of cloud.generate({ prompt: 'a', policy: 'prefer-remote' })) {
+    if (part.type === 'finish' && part.cost) expectType<Equal<typeof part.cost.total, number>>(true);
   }
 
   const streamed = await engine.chat.completions.create({ messages: [{ role: 'user', content: 'hi' }], stream: true });

@@ -1,11 +1,11 @@
 /**
  * The decode loop: prefill the prompt, then one token per step until EOS, a stop
- * string, maxTokens, the context limit, or an abort. Emits text parts as they form
+ * string, maxTokens, the context limit, or an abort. Yields text parts as they form
  * and always ends with exactly one `finish` part.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { FinishReason, Part, RanOn } from '../../types.js';
-import type { WorkerGenerateRequest } from '../../worker/protocol.js';
+import type { FinishReason, RanOn } from '../../types.js';
+import type { BackendPart, BackendRequest } from '../backend.js';
 import type { DecoderConfig } from './config.js';
 import type { Decoder } from './decoder.js';
 import { Sampler } from './sampling.js';
@@ -17,20 +17,19 @@ export interface GenerateContext {
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
   ranOn: RanOn;
-  signal: AbortSignal;
-  emit: (part: Part) => void;
+  signal: AbortSignal | undefined;
   /** Lets queued messages (an abort) run between steps; see `worker/yield.ts`. */
   yieldToEventLoop: () => Promise<void>;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-export function encodeRequest(req: WorkerGenerateRequest, tokenizer: ModelTokenizer): number[] {
+export function encodeRequest(req: Pick<BackendRequest, 'prompt' | 'messages'>, tokenizer: ModelTokenizer): number[] {
   return req.messages !== undefined ? tokenizer.encodeChat(req.messages) : tokenizer.encodePrompt(req.prompt ?? '');
 }
 
-export async function runGeneration(req: WorkerGenerateRequest, ctx: GenerateContext): Promise<void> {
-  const { decoder, tokenizer, config, emit, signal } = ctx;
+export async function* runGeneration(req: BackendRequest, ctx: GenerateContext): AsyncGenerator<BackendPart, void, undefined> {
+  const { decoder, tokenizer, config, signal } = ctx;
   const promptIds = encodeRequest(req, tokenizer);
   if (promptIds.length >= config.contextLength) {
     throw new EdgewiseError('context_overflow', `The prompt is ${promptIds.length} tokens but the model's context holds ${config.contextLength} (with room for at least one new token); shorten the prompt or the conversation.`, { details: { promptTokens: promptIds.length, contextLength: config.contextLength } });
@@ -44,13 +43,12 @@ export async function runGeneration(req: WorkerGenerateRequest, ctx: GenerateCon
   const budget = Math.min(req.maxTokens, config.contextLength - promptIds.length);
   let firstTokenAt = 0;
   let reason: FinishReason = 'length';
-  const emitText = (t: string): void => { if (t) emit({ type: 'text', text: t }); };
 
   decoder.reset();
   let input: readonly number[] = promptIds;
   while (generated.length < budget) {
     await ctx.yieldToEventLoop();
-    if (signal.aborted) { reason = 'abort'; break; }
+    if (signal?.aborted) { reason = 'abort'; break; }
     const logits = await decoder.step(input);
     const id = sampler.next(logits, seen);
     if (firstTokenAt === 0) firstTokenAt = now();
@@ -58,15 +56,16 @@ export async function runGeneration(req: WorkerGenerateRequest, ctx: GenerateCon
     seen.add(id);
     generated.push(id);
     const { emit: safe, stopped } = stops.push(text.push(id));
-    emitText(safe);
+    if (safe) yield { type: 'text', text: safe };
     if (stopped) { reason = 'stop'; break; }
     input = [id];
   }
-  if (reason !== 'stop') emitText(stops.flush());
+  const tail = reason === 'stop' ? '' : stops.flush();
+  if (tail) yield { type: 'text', text: tail };
   const end = now();
   const completion = generated.length;
   const decodeMs = firstTokenAt ? end - firstTokenAt : 0;
-  emit({
+  yield {
     type: 'finish',
     reason,
     ranOn: ctx.ranOn,
@@ -79,5 +78,5 @@ export async function runGeneration(req: WorkerGenerateRequest, ctx: GenerateCon
       tokensPerSecond: completion > 1 && decodeMs > 0 ? ((completion - 1) * 1000) / decodeMs : 0,
       totalMs: end - req.startedAt,
     },
-  });
+  };
 }

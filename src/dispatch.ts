@@ -1,0 +1,170 @@
+/**
+ * Runs one request along the router's candidates. A candidate that fails before its
+ * first token hands over to the next one (failover); once text reached the caller the
+ * stream is never spliced with another backend's: the error surfaces, typed. Remote
+ * requests are redacted before they leave the page and restored on the way back.
+ */
+import type { Backend, BackendFinishPart, BackendRequest } from './backends/backend.js';
+import type { LocalWorkerBackend } from './backends/local-worker.js';
+import { abortedFinish } from './backends/parts.js';
+import type { Capabilities } from './capabilities.js';
+import { EdgewiseError, isEdgewiseError } from './errors.js';
+import { customDecision, decideRoute, estimatePromptTokens, failoverReason, type RouteDecision, type RouteInput, type Side } from './route/router.js';
+import type { Policy } from './route/vocab.js';
+import type { StatsRecorder } from './stats/stats.js';
+import type { FinishPart, GenerateRequest, Part, RedactOptions, Redactions, Route, RouteFunction } from './types.js';
+import type { CheckedRequest } from './validate.js';
+
+/** What the dispatcher needs of the local side (the worker adapter, or a fake in tests). */
+export type LocalSide = Backend & Pick<LocalWorkerBackend, 'loaded' | 'loadError' | 'info' | 'countTokens'> & {
+  /** Approximate weight bytes from the model spec, when the app gave them. */
+  readonly bytes?: number | undefined;
+  /** Whether the weights are fully in IndexedDB (a worker round trip). */
+  isCached?(): Promise<boolean>;
+};
+
+export interface DispatchContext {
+  local: LocalSide | undefined;
+  /** The remote backend, imported on first use; undefined when none is configured. */
+  remote: (() => Promise<Backend>) | undefined;
+  redact: false | RedactOptions;
+  policy: Policy;
+  maxLocalLatencyMs: number | undefined;
+  route: RouteFunction | undefined;
+  /** Context window known before load (from the catalog). */
+  contextHint: number | undefined;
+  capabilities(): Promise<Capabilities>;
+  stats: StatsRecorder;
+}
+
+// Errors that are the caller's doing, not the backend's: another backend would fail the same way.
+const NO_FAILOVER = new Set(['aborted', 'disposed', 'invalid_request', 'invalid_signal']);
+
+const utf8Length = (r: BackendRequest): number => {
+  const text = r.prompt ?? (r.messages ?? []).map((m) => m.content).join('\n');
+  return new TextEncoder().encode(text).length;
+};
+
+async function decide(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest): Promise<RouteDecision> {
+  const caps = await ctx.capabilities();
+  const policy = c.policy ?? ctx.policy;
+  const local = ctx.local;
+  // The exact count costs a worker round trip: only worth it when the answer can change the route.
+  const needsCount = local?.loaded === true && ctx.remote !== undefined && policy === 'prefer-local';
+  const promptTokens = needsCount ? await local.countTokens(c.request) : undefined;
+  const contextLength = local?.info?.contextLength ?? ctx.contextHint;
+  const weightBytes = local?.bytes;
+  // Whether the weights are stored only matters for the storage check, which needs both numbers.
+  const cached = weightBytes !== undefined && caps.storage !== undefined && !local?.loaded && policy === 'prefer-local'
+    ? await local?.isCached?.().catch(() => false)
+    : undefined;
+  const speed = ctx.stats.localSpeed();
+  const input: RouteInput = {
+    policy,
+    maxTokens: c.request.maxTokens,
+    local: {
+      configured: local !== undefined,
+      ranOn: local?.info?.ranOn ?? 'wasm',
+      loaded: local?.loaded === true,
+      ...(local?.loadError ? { loadFailed: { code: local.loadError.code, message: local.loadError.message } } : {}),
+      ...(contextLength !== undefined ? { contextLength } : {}),
+      ...(weightBytes !== undefined ? { weightBytes } : {}),
+      ...(cached !== undefined ? { cached } : {}),
+      ...(promptTokens !== undefined ? { promptTokens } : {}),
+      promptChars: utf8Length(c.request),
+      ...(speed ? { speed } : {}),
+    },
+    remote: { configured: ctx.remote !== undefined },
+    capabilities: caps,
+  };
+  const budget = c.maxLocalLatencyMs ?? ctx.maxLocalLatencyMs;
+  if (budget !== undefined) input.maxLocalLatencyMs = budget;
+  return ctx.route ? customDecision(ctx.route(original, caps), input) : decideRoute(input);
+}
+
+function noCandidate(d: RouteDecision): EdgewiseError {
+  const details = { policy: d.policy, reason: d.reason, skipped: d.skipped };
+  if (d.reason === 'no_remote') {
+    return new EdgewiseError('remote_not_configured', `Policy '${d.policy}' needs the remote endpoint, but none is configured: pass createEngine({ remote: { baseURL, model } }) or use a local policy.`, { details });
+  }
+  return new EdgewiseError('no_backend', `No backend can serve this request under policy '${d.policy}': ${d.detail}. Configure a local model or a remote endpoint the policy allows.`, { details });
+}
+
+export async function* dispatch(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest, stream: boolean): AsyncGenerator<Part, void, undefined> {
+  const decision = await decide(ctx, c, original);
+  if (decision.candidates.length === 0) throw noCandidate(decision);
+  const route: Route = { policy: decision.policy, reason: decision.reason, detail: decision.detail };
+  if (decision.skipped.length > 0) route.skipped = decision.skipped;
+  const { signal } = c;
+
+  for (let i = 0; i < decision.candidates.length; i++) {
+    const candidate = decision.candidates[i] as { side: Side; ranOn: FinishPart['ranOn'] };
+    const last = i === decision.candidates.length - 1;
+    let started = false;
+    try {
+      const parts = candidate.side === 'local' ? runLocal(ctx, c, signal) : runRemote(ctx, c, stream);
+      for await (const p of parts) {
+        if (p.type === 'text') {
+          started = true;
+          yield p;
+          continue;
+        }
+        const finish: FinishPart = { ...p.finish, route };
+        ctx.stats.record(finish);
+        yield finish;
+        return;
+      }
+      throw new EdgewiseError('runtime_error', 'A backend ended its stream without a finish part; this is a bug in edgewise.');
+    } catch (e) {
+      if (signal?.aborted && !started) {
+        const finish: FinishPart = { ...abortedFinish(c.request.startedAt, candidate.ranOn), route };
+        ctx.stats.record(finish);
+        yield finish;
+        return;
+      }
+      if (started || last || !isEdgewiseError(e) || NO_FAILOVER.has(e.code)) throw e;
+      // Before the first token nothing reached the caller: the next candidate takes over.
+      route.failover = { from: candidate.ranOn, code: e.code, message: e.message };
+      route.reason = e.code === 'context_overflow' ? 'context_overflow'
+        : candidate.side === 'local' && !ctx.local?.loaded ? 'local_load_failed'
+        : failoverReason(candidate.side);
+      route.detail = `${candidate.side} failed before its first token (${e.code}); ${decision.candidates[i + 1]?.side} took over`;
+    }
+  }
+}
+
+type Step = { type: 'text'; text: string } | { type: 'finish'; finish: BackendFinishPart & { redactions?: Redactions } };
+
+async function* runLocal(ctx: DispatchContext, c: CheckedRequest, signal: AbortSignal | undefined): AsyncGenerator<Step> {
+  const local = ctx.local as LocalSide;
+  await local.load(signal ? { signal } : {});
+  for await (const p of local.generate(c.request, signal ? { signal } : {})) {
+    yield p.type === 'text' ? p : { type: 'finish', finish: p };
+  }
+}
+
+async function* runRemote(ctx: DispatchContext, c: CheckedRequest, stream: boolean): AsyncGenerator<Step> {
+  const remote = await (ctx.remote as () => Promise<Backend>)();
+  const options = { stream, ...(c.signal ? { signal: c.signal } : {}) };
+  if (ctx.redact === false) {
+    for await (const p of remote.generate(c.request, options)) yield p.type === 'text' ? p : { type: 'finish', finish: { ...p, redactions: {} } };
+    return;
+  }
+  // Imported on first remote use: an app that never goes remote never downloads the detectors.
+  const { createRedactionSession } = await import('./privacy/index.js');
+  const session = createRedactionSession(ctx.redact);
+  const request: BackendRequest = c.request.prompt !== undefined
+    ? { ...c.request, prompt: session.redactText(c.request.prompt) }
+    : { ...c.request, messages: session.redactMessages(c.request.messages ?? []) };
+  const restore = session.restorer();
+  for await (const p of remote.generate(request, options)) {
+    if (p.type === 'text') {
+      const text = restore.push(p.text);
+      if (text) yield { type: 'text', text };
+      continue;
+    }
+    const tail = restore.flush();
+    if (tail) yield { type: 'text', text: tail };
+    yield { type: 'finish', finish: { ...p, redactions: session.counts() } };
+  }
+}

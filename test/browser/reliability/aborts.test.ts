@@ -1,0 +1,98 @@
+/**
+ * Acceptance (issue 6.2): an abort ends the request where it waits, within 100 ms: in
+ * the worker's queue behind other requests, while it waits for a load another caller
+ * started, and during its own load. An aborted request never runs later.
+ */
+import { createEngine, type Part } from '/dist/edgewise.js';
+import { FIXTURE_URL, MODEL_SERVER, assert, assertEqual, rejection, resetServer } from '../helpers.js';
+
+async function drain(parts: AsyncIterable<Part>): Promise<Part[]> {
+  const out: Part[] = [];
+  for await (const p of parts) out.push(p);
+  return out;
+}
+
+const throttleWeights = (): Promise<Response> => fetch(`${MODEL_SERVER}/__ctl/faults`, {
+  method: 'POST',
+  body: JSON.stringify([{ match: 'tiny-llama/onnx/model_q4.onnx', bytesPerSecond: 40_000, times: 1 }]),
+});
+
+describe('reliability: aborts end where the request waits', () => {
+  it('a request aborted while queued behind five others ends within 100 ms and never runs', async () => {
+    const engine = createEngine({ model: { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+    try {
+      await engine.load();
+      const aheadEnds: number[] = [];
+      const ahead = Array.from({ length: 5 }, () => drain(engine.generate({ prompt: 'Hi', maxTokens: 500 })).then((parts) => {
+        aheadEnds.push(performance.now());
+        return parts;
+      }));
+      const controller = new AbortController();
+      const sixth = drain(engine.generate({ prompt: 'Hi', maxTokens: 500, signal: controller.signal }));
+      await new Promise((r) => setTimeout(r, 20));
+      const abortedAt = performance.now();
+      controller.abort();
+      const parts = await sixth;
+      const sixthEnd = performance.now();
+      const ms = sixthEnd - abortedAt;
+      console.log(`queued abort: ended ${ms.toFixed(1)} ms after the abort`);
+      assert(ms < 100, `the queued request ended ${ms.toFixed(0)} ms after its abort`);
+      assertEqual(parts.map((p) => p.type), ['finish'], 'only a finish part: it never ran');
+      const finish = parts[0];
+      assert(finish?.type === 'finish' && finish.reason === 'abort' && finish.usage.completionTokens === 0, 'an abort finish with no tokens');
+      const done = await Promise.all(ahead);
+      assert(sixthEnd < Math.max(...aheadEnds), 'it did not wait for the requests ahead of it');
+      assert(done.every((d) => d.at(-1)?.type === 'finish'), 'the requests ahead all finished normally');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+  it('a caller aborting while it waits for another caller\'s load ends within 100 ms; the load goes on for the other', async () => {
+    await resetServer();
+    await throttleWeights();
+    const engine = createEngine({ model: { id: 'tiny-llama-shared-load', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+    try {
+      const a = drain(engine.generate({ prompt: 'Hi', maxTokens: 3 }));
+      const controller = new AbortController();
+      const b = drain(engine.generate({ prompt: 'Hi', maxTokens: 3, signal: controller.signal }));
+      await new Promise((r) => setTimeout(r, 200));
+      const abortedAt = performance.now();
+      controller.abort();
+      const bParts = await b;
+      const ms = performance.now() - abortedAt;
+      console.log(`shared-load abort: B ended ${ms.toFixed(1)} ms after its abort`);
+      assert(ms < 100, `B ended ${ms.toFixed(0)} ms after its abort`);
+      assertEqual(bParts.map((p) => (p.type === 'finish' ? p.reason : p.type)), ['abort'], 'B: one abort finish');
+      const aParts = await a;
+      const aFinish = aParts.at(-1);
+      assert(aFinish?.type === 'finish' && aFinish.reason !== 'abort', 'A completes: its load was not cancelled by B');
+    } finally {
+      await engine.dispose();
+      await resetServer();
+    }
+  });
+
+  it('the only caller aborting its own load ends within 100 ms with a typed aborted error', async () => {
+    await resetServer();
+    await throttleWeights();
+    const engine = createEngine({ model: { id: 'tiny-llama-own-load', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+    try {
+      const controller = new AbortController();
+      const loading = engine.load({ signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 200));
+      const abortedAt = performance.now();
+      controller.abort();
+      const e = await rejection(loading);
+      const ms = performance.now() - abortedAt;
+      assertEqual((e as { code?: string }).code, 'aborted', 'typed aborted error');
+      console.log(`own-load abort: ended ${ms.toFixed(1)} ms after the abort`);
+      assert(ms < 100, `ended ${ms.toFixed(0)} ms after the abort`);
+      await resetServer();
+      assert((await engine.text({ prompt: 'Hi', maxTokens: 3 })).length > 0, 'the next call loads and works');
+    } finally {
+      await engine.dispose();
+      await resetServer();
+    }
+  });
+});
