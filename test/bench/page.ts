@@ -8,6 +8,7 @@
  * users run it).
  */
 import { cacheBench } from './cache-bench.js';
+import { edgeCloudBench } from './edgecloud-bench.js';
 import { generateBench } from './gen-bench.js';
 import { type BenchConfig, log, now, round } from './util.js';
 
@@ -25,6 +26,7 @@ window.runBench = async (cfg: BenchConfig): Promise<unknown> => {
   if (!globalThis.crossOriginIsolated) throw new Error('the bench page is not cross-origin isolated: WASM threads would silently fall back to 1');
   if (cfg.parts.includes('cache')) result.weightCache = await cacheBench(cfg);
   if (cfg.parts.includes('generate') || cfg.parts.includes('transformersjs')) Object.assign(result, await generateBench(cfg));
+  if (cfg.parts.includes('edgecloud')) result.edgeCloud = await edgeCloudBench(cfg);
   result.pageMs = round(now() - started, 0);
   return result;
 };

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startModelServer } from '../server/model-server.mjs';
+import { startOpenAIServer } from '../server/openai-server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -39,7 +40,7 @@ const config = {
   maxTokens: Number(env.BENCH_TOKENS || (QUICK ? 32 : 64)),
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
-  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs').split(',').map((s) => s.trim()).filter(Boolean),
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud').split(',').map((s) => s.trim()).filter(Boolean),
 };
 
 const say = (line) => process.stderr.write(`${line}\n`);
@@ -155,7 +156,8 @@ async function preflight() {
     if (!(await stat(join(ROOT, 'dist', f)).catch(() => null))) problems.push(`dist/${f} is missing: run \`npm run build\``);
   }
   const weights = join(ROOT, 'test', 'fixtures', 'out', MODEL, 'onnx', 'model_q4.onnx');
-  if (!(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
+  const needsModel = config.parts.some((p) => p !== 'edgecloud');
+  if (needsModel && !(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
   if (!(await stat(join(TJS_ORT_DIR, 'ort-wasm-simd-threaded.asyncify.wasm')).catch(() => null))) problems.push(`transformers.js's onnxruntime-web is missing under ${relative(ROOT, TJS_ORT_DIR)}`);
   if (problems.length) throw new Error(problems.join('\n'));
 }
@@ -180,15 +182,17 @@ async function main() {
   await preflight();
   const busyBefore = await cpuBusy(2000);
   if (busyBefore !== null && busyBefore > 0.25) say(`bench: warning: the machine was ${Math.round(busyBefore * 100)}% busy before the run; numbers will be noisy`);
-  const files = await modelFiles(MODEL);
+  const files = config.parts.some((p) => p !== 'edgecloud') ? await modelFiles(MODEL) : {};
   const memory = await bundlePage();
   const models = await startModelServer({ repoRoot: ROOT });
+  const remote = await startOpenAIServer();
   const site = await startStaticServer(memory, models.url);
   let browser;
   const cleanup = async () => {
     await browser?.close().catch(() => undefined);
     await site.close();
     await models.close();
+    await remote.close();
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -222,7 +226,7 @@ async function main() {
     const t0 = Date.now();
     const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
     const pageResult = await page.evaluate((cfg) => window.runBench(cfg), {
-      ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`,
+      ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url,
     });
     const { page: pageInfo, ...rest } = pageResult;
     const result = {
