@@ -55,6 +55,37 @@ export interface BackendLoadOptions {
 /** What a loaded backend knows about its model (the public `ModelInfo`). */
 export type BackendInfo = ModelInfo;
 
+/** How token vectors become one vector per text: masked `mean`, the `cls` token, or the model's own `pooled` output (`sentence_embedding`). */
+export type Pooling = 'mean' | 'cls' | 'pooled';
+
+/** A validated embedding request, defaults applied, signal kept apart. */
+export interface EmbedRequest {
+  texts: readonly string[];
+  /** Texts per forward pass. */
+  batchSize: number;
+  /** L2-normalize each vector. */
+  normalize: boolean;
+  /** Undefined: the model's pooled output when it has one, else `mean`. */
+  pooling?: Pooling;
+}
+
+export interface EmbedResult {
+  /** One vector per text, in input order. */
+  vectors: Float32Array[];
+  /** Indexes of the texts cut at the model's maximum length (never silent). */
+  truncated: number[];
+  /** Tokens read, padding excluded. */
+  promptTokens: number;
+  ranOn: RanOn;
+  cost?: Cost;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /** Called after each batch with the number of texts done so far. */
+  onBatch?: (done: number) => void;
+}
+
 export interface Backend {
   readonly specificationVersion: 'v2';
   /** Stable id, e.g. `'onnx'` or `'remote'`: the engine keys its stats by it. */
@@ -74,6 +105,8 @@ export interface Backend {
    * the iterator. Leaving the loop early cancels the request.
    */
   generate(request: BackendRequest, options?: { signal?: AbortSignal }): AsyncIterable<BackendPart>;
+  /** Embeddings, for backends that have an embedding model. Rejects with `aborted` on abort. */
+  embed?(request: EmbedRequest, options?: EmbedOptions): Promise<EmbedResult>;
   /** Releases the model; calling it twice is fine. */
   unload(): Promise<void>;
 }
