@@ -18,6 +18,7 @@ import { requestPersistenceOnce } from './store/persist.js';
 import type { CacheUsage, CachedModelInfo, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, ModelSpec, Part } from './types.js';
 import { checkRequest } from './validate.js';
 import { defaultAssetsUrl } from './worker/client.js';
+import { disposedError, WorkerHandle } from './worker/handle.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
 
 export interface EngineCache {
@@ -67,7 +68,6 @@ export interface Engine {
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
-const disposedError = (): EdgewiseError => new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
 
 /**
  * @example
@@ -91,9 +91,10 @@ export function createEngine(options: EngineOptions): Engine {
   const policy: Policy = o.policy ?? (model === undefined ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
-  const local: LocalWorkerBackend | undefined = model && createLocalWorkerBackend(model, {
-    cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl,
-  });
+  const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl } as const;
+  // One worker for every local model of the engine; none at all for a remote-only engine.
+  const handle = model ? new WorkerHandle(assetsUrl) : undefined;
+  const local: LocalWorkerBackend | undefined = model && handle && createLocalWorkerBackend(handle, model, onnxConfig);
   let remote: Promise<Backend> | undefined;
   let disposed = false;
   const stats = new StatsRecorder();
@@ -154,10 +155,10 @@ export function createEngine(options: EngineOptions): Engine {
     return params.stream ? toChunks(run(req, true), name) : toCompletion(run(req, false), name);
   }
 
-  const worker = <T>(op: (w: LocalWorkerBackend) => Promise<T>): Promise<T> => {
+  const worker = <T>(op: (h: WorkerHandle) => Promise<T>): Promise<T> => {
     if (disposed) return Promise.reject(disposedError());
-    if (!local) return Promise.reject(new EdgewiseError('invalid_model_spec', 'This engine has no local model, so it has no weight cache; pass createEngine({ model }).'));
-    return op(local);
+    if (!handle) return Promise.reject(new EdgewiseError('invalid_model_spec', 'This engine has no local model, so it has no weight cache; pass createEngine({ model }).'));
+    return op(handle);
   };
   const keyOf = (spec?: ModelSpec): string => {
     if (spec === undefined) return (model as ResolvedModel).key;
@@ -166,17 +167,17 @@ export function createEngine(options: EngineOptions): Engine {
   };
   // async: a bad spec rejects (with invalid_model_spec) instead of throwing synchronously.
   const cache: EngineCache = {
-    list: () => worker((w) => w.withWorker((api) => api.cacheList())),
-    usage: () => worker((w) => w.withWorker((api) => api.cacheUsage())),
-    has: async (spec) => { const key = keyOf(spec); return worker((w) => w.withWorker((api) => api.cacheHas(key))); },
+    list: () => worker((h) => h.call((api) => api.cacheList())),
+    usage: () => worker((h) => h.call((api) => api.cacheUsage())),
+    has: async (spec) => { const key = keyOf(spec); return worker((h) => h.call((api) => api.cacheHas(key))); },
     delete: async (spec) => {
       const key = keyOf(spec);
-      return worker(async (w) => {
-        if (key === model?.key) w.forget();
-        return w.withWorker((api) => api.cacheDelete(key));
+      return worker(async (h) => {
+        if (key === model?.key) local?.forget();
+        return h.call((api) => api.cacheDelete(key));
       });
     },
-    clear: () => worker(async (w) => { w.forget(); return w.withWorker((api) => api.cacheClear()); }),
+    clear: () => worker(async (h) => { local?.forget(); return h.call((api) => api.cacheClear()); }),
   };
 
   return {
@@ -191,7 +192,7 @@ export function createEngine(options: EngineOptions): Engine {
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await local?.dispose();
+      await handle?.dispose();
     },
   };
 }

@@ -1,25 +1,17 @@
 /**
- * One HTTP attempt: POST the request, check the status, and turn the body (an event
- * stream, or one JSON completion) into text. Every network wait goes through the
- * attempt's {@link Watch}. It decides nothing about retries; it only says what failed.
+ * One chat attempt: POST the request and turn the body (an event stream, or one JSON
+ * completion) into text. Every network wait goes through the attempt's {@link Watch}.
+ * It decides nothing about retries; it only says what failed.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
-import { RemoteFailure, networkFailure, protocolFailure } from './failure.js';
-import { httpFailure, inBandFailure } from './http-errors.js';
+import { RemoteFailure, networkFailure } from './failure.js';
+import { post, readText, type PostInit } from './http.js';
+import { inBandFailure } from './http-errors.js';
 import { readEvents } from './sse.js';
-import type { Watch } from './timeouts.js';
 import { readChunk, readCompletion, type WireUsage } from './wire.js';
 
-export interface ExchangeInit {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
+export interface ExchangeInit extends PostInit {
   stream: boolean;
-  fetch: typeof fetch;
-  /** Aborted by the caller's signal, by a timeout, or when the caller leaves early. */
-  signal: AbortSignal;
-  watch: Watch;
-  now: () => number;
 }
 
 /** How the server ended a complete answer. */
@@ -31,58 +23,26 @@ export interface Ending {
 /** Text as it arrives, then exactly one `end` when the answer is complete. */
 export type ExchangeItem = { type: 'text'; text: string } | ({ type: 'end' } & Ending);
 
-type BodyKind = 'sse' | 'json' | 'html';
-
 /** By Content-Type first: some servers answer JSON to a streaming request, or the reverse. */
-function bodyKind(contentType: string | null, stream: boolean): BodyKind {
-  const type = (contentType ?? '').toLowerCase();
-  if (type.includes('text/event-stream')) return 'sse';
-  if (type.includes('json')) return 'json';
-  if (type.includes('text/html')) return 'html';
-  return stream ? 'sse' : 'json';
+function isEventStream(contentType: string, stream: boolean): boolean {
+  if (contentType.includes('text/event-stream')) return true;
+  if (contentType.includes('json')) return false;
+  return stream;
 }
 
 /** Text deltas as they arrive, then how the answer ended. Leaving the loop early cancels the body. */
 export async function* exchange(x: ExchangeInit): AsyncGenerator<ExchangeItem, void, undefined> {
-  let res: Response;
-  try {
-    res = await x.watch.run(x.fetch(x.url, { method: 'POST', headers: x.headers, body: x.body, signal: x.signal }));
-  } catch (e) {
-    throw e instanceof RemoteFailure ? e : networkFailure(x.url, e, 'connect');
-  }
-  x.watch.headers();
-  if (!res.ok) throw await httpFailure(res, x.url, x.watch, x.now);
-  const kind = bodyKind(res.headers.get('content-type'), x.stream);
-  if (kind === 'html') {
-    res.body?.cancel().catch(() => undefined);
-    throw protocolFailure(x.url, 'answered with an HTML page');
-  }
-  if (!res.body) throw protocolFailure(x.url, `answered ${res.status} without a body`);
-  const ending = kind === 'json' ? yield* completion(res.body, res.status, x) : yield* events(res.body, res.status, x);
+  const answer = await post(x);
+  const ending = isEventStream(answer.contentType, x.stream)
+    ? yield* events(answer.body, answer.status, x)
+    : yield* completion(answer.body, answer.status, x);
   yield { type: 'end', ...ending };
 }
 
 async function* completion(body: ReadableStream<Uint8Array>, status: number, x: ExchangeInit): AsyncGenerator<ExchangeItem, Ending, undefined> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const step = await x.watch.run(reader.read());
-      if (step.done) break;
-      text += decoder.decode(step.value, { stream: true });
-    }
-  } catch (e) {
-    throw e instanceof RemoteFailure ? e : networkFailure(x.url, e, 'drop');
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  const reading = readCompletion(text + decoder.decode(), x.url);
+  const reading = readCompletion(await readText(body, x.watch, x.url), x.url);
   if (reading.error !== undefined) throw inBandFailure(x.url, reading.error, status);
-  if (reading.text !== '') {
-    x.watch.content();
-    yield { type: 'text', text: reading.text };
-  }
+  if (reading.text !== '') yield { type: 'text', text: reading.text };
   return { reason: reading.finish ?? 'stop', usage: reading.usage };
 }
 

@@ -31,9 +31,10 @@ export class RemoteFailure extends Error {
     this.retryAfterMs = init.retryAfterMs;
   }
 
-  toError(attempts: number, afterFirstToken: boolean): EdgewiseError {
+  /** `afterFirstToken` only for streamed answers: a whole-or-nothing request has no first token. */
+  toError(attempts: number, afterFirstToken?: boolean): EdgewiseError {
     const details: Record<string, unknown> = { ...this.details, attempts };
-    if (this.code === 'remote_network_error' || this.code === 'remote_timeout') details.afterFirstToken = afterFirstToken;
+    if (afterFirstToken !== undefined && (this.code === 'remote_network_error' || this.code === 'remote_timeout')) details.afterFirstToken = afterFirstToken;
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     return new EdgewiseError(this.code, `${this.message}${tries}`, this.cause === undefined ? { details } : { cause: this.cause, details });
   }

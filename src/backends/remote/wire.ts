@@ -7,6 +7,7 @@
 import type { ChatMessage } from '../../types.js';
 import type { BackendRequest } from '../backend.js';
 import { protocolFailure } from './failure.js';
+import { isObject, parseObject, type Json } from './json.js';
 
 export interface ChatCompletionBody {
   model: string;
@@ -53,20 +54,6 @@ export interface WireReading {
   usage: WireUsage | undefined;
   /** The payload's `error` member, when the server reported a failure in-band. */
   error: unknown;
-}
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function parseObject(text: string, url: string, what: string): Json {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw protocolFailure(url, `sent ${what} that is not JSON`, text);
-  }
-  if (!isObject(value)) throw protocolFailure(url, `sent ${what} that is not a JSON object`, text);
-  return value;
 }
 
 function readUsage(v: unknown): WireUsage | undefined {

@@ -1,0 +1,98 @@
+/**
+ * The page's hold on the inference worker, shared by every local model of an engine
+ * (the generation model and the embedding model live in the same worker). It starts
+ * the worker on first use and again after a death, tells the models when it died, tracks
+ * requests in flight so dispose() can cancel them, and ends the worker on dispose.
+ */
+import { EdgewiseError } from '../errors.js';
+import { startWorker, type WorkerClient } from './client.js';
+
+/** How long dispose() lets the worker finish cancelled requests before ending it. */
+const DISPOSE_GRACE_MS = 300;
+
+export const disposedError = (): EdgewiseError => new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
+
+export class WorkerHandle {
+  private client: WorkerClient | undefined;
+  private ended = false;
+  private ids = 1;
+  private readonly active = new Set<number>();
+  private readonly deathListeners = new Set<() => void>();
+
+  constructor(private readonly assetsUrl: string) {}
+
+  get disposed(): boolean {
+    return this.ended;
+  }
+
+  /** The live worker, started (again) if needed; throws `disposed` after dispose(). */
+  worker(): WorkerClient {
+    if (this.ended) throw disposedError();
+    if (!this.client || this.client.dead) {
+      // The weights and sessions die with a worker: each model loads again on its next call.
+      this.client = startWorker(this.assetsUrl, () => { for (const l of this.deathListeners) l(); });
+    }
+    return this.client;
+  }
+
+  onDeath(listener: () => void): void {
+    this.deathListeners.add(listener);
+  }
+
+  /**
+   * Runs one request in the worker under a fresh id: an abort of `signal` is forwarded,
+   * dispose() can cancel it, and a dead worker rejects it. Rejects rather than throws.
+   */
+  async request<T>(op: (c: WorkerClient, requestId: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const c = this.worker();
+    const requestId = this.begin();
+    const onAbort = (): void => { if (!c.dead) void c.api.abort(requestId); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await c.guard(op(c, requestId));
+    } finally {
+      this.end(requestId);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** A fresh request id, tracked until end() so dispose() can cancel it. */
+  begin(): number {
+    const id = this.ids++;
+    this.active.add(id);
+    return id;
+  }
+
+  end(requestId: number): void {
+    this.active.delete(requestId);
+  }
+
+  /** A plain call (cache management, token counts), starting the worker if needed. */
+  call<T>(op: (api: WorkerClient['api']) => Promise<T>): Promise<T> {
+    try {
+      const c = this.worker();
+      return c.guard(op(c.api));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The live worker if one is running, without starting one. */
+  running(): WorkerClient | undefined {
+    return this.client && !this.client.dead ? this.client : undefined;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const c = this.client;
+    this.client = undefined;
+    if (!c || c.dead) return;
+    for (const id of this.active) void c.api.abort(id);
+    // Cancelled requests get their `abort` finish from the worker (queued behind the
+    // aborts); a stuck or dead worker gets no more than the grace period.
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_GRACE_MS));
+    await Promise.race([c.guard(c.api.unload()).catch(() => undefined), grace]);
+    c.terminate();
+  }
+}
