@@ -3,10 +3,12 @@
  * the local worker or the remote endpoint, and turns what comes back into streams.
  */
 import type { Backend } from './backends/backend.js';
+import type { LocalEmbedder } from './backends/local-embedder.js';
 import { createLocalWorkerBackend, type LocalWorkerBackend } from './backends/local-worker.js';
 import { capabilities as probeSync, probeCapabilities, type Capabilities } from './capabilities.js';
 import { CATALOG } from './catalog.js';
 import { dispatch, type DispatchContext } from './dispatch.js';
+import type { EmbedContext } from './embed/dispatch.js';
 import { EdgewiseError } from './errors.js';
 import { cacheKey, resolveModel, type ResolvedModel } from './model/spec.js';
 import { checkEngineOptions, checkLoadOptions } from './options.js';
@@ -15,7 +17,8 @@ import { validateRedactOptions } from './privacy/options.js';
 import type { Policy } from './route/vocab.js';
 import { StatsRecorder, type EngineStats } from './stats/stats.js';
 import { requestPersistenceOnce } from './store/persist.js';
-import type { CacheUsage, CachedModelInfo, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, ModelSpec, Part } from './types.js';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
+import type { CacheUsage, CachedModelInfo, EmbeddingOptions, Embeddings, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, ModelSpec, Part } from './types.js';
 import { checkRequest } from './validate.js';
 import { defaultAssetsUrl } from './worker/client.js';
 import { disposedError, WorkerHandle } from './worker/handle.js';
@@ -59,6 +62,15 @@ export interface Engine {
     };
   };
   readonly cache: EngineCache;
+  /**
+   * One vector per text, in input order, from the local embedding model or the remote
+   * endpoint as the policy says. Texts cut at the model's maximum length are listed in
+   * `truncated`; an empty list gives `[]`.
+   * @example const [a, b] = await engine.embed(['The cat sat.', 'A kitten lay.']); const cos = dot(a, b);
+   */
+  embed(texts: readonly string[], options?: EmbeddingOptions): Promise<Embeddings>;
+  /** OpenAI-compatible embeddings over the same engine. */
+  readonly embeddings: { create(params: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> };
   /** The device facts routing uses (probed once, cached; `online` is read fresh). */
   capabilities(): Promise<Capabilities>;
   /** Requests, tokens, latency and cost per place they ran, over the engine's lifetime. */
@@ -84,25 +96,35 @@ export function createEngine(options: EngineOptions): Engine {
   const o = checkEngineOptions(options);
   const remoteOptions = o.remote === undefined ? undefined : validateRemoteOptions(o.remote);
   const redact = validateRedactOptions(o.redact);
-  if (o.model === undefined && remoteOptions === undefined) {
-    throw new EdgewiseError('invalid_model_spec', 'createEngine needs a local `model`, a `remote` endpoint, or both.');
+  if (o.model === undefined && o.embeddingModel === undefined && remoteOptions === undefined) {
+    throw new EdgewiseError('invalid_model_spec', 'createEngine needs a local `model`, an `embeddingModel`, a `remote` endpoint, or a mix: pass at least one.');
   }
   const model = o.model === undefined ? undefined : resolveModel(o.model);
-  const policy: Policy = o.policy ?? (model === undefined ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
+  const embeddingModel = o.embeddingModel === undefined ? undefined : resolveModel(o.embeddingModel, 'fp32');
+  const hasLocal = model !== undefined || embeddingModel !== undefined;
+  const policy: Policy = o.policy ?? (!hasLocal ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
   const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl } as const;
   // One worker for every local model of the engine; none at all for a remote-only engine.
-  const handle = model ? new WorkerHandle(assetsUrl) : undefined;
+  const handle = hasLocal ? new WorkerHandle(assetsUrl) : undefined;
   const local: LocalWorkerBackend | undefined = model && handle && createLocalWorkerBackend(handle, model, onnxConfig);
+  // The embedding code is a lazy chunk, imported on the first embed() call.
+  let embedder: LocalEmbedder | undefined;
+  let embedding: Promise<{ mod: typeof import('./embed/index.js'); ctx: EmbedContext }> | undefined;
+  const embeddingKit = (): NonNullable<typeof embedding> => (embedding ??= import('./embed/index.js').then((mod) => {
+    embedder = embeddingModel && handle && mod.createLocalEmbedder(handle, embeddingModel, onnxConfig);
+    return { mod, ctx: { local: embedder, remote: remoteBackend, redact, policy, capabilities: ctx.capabilities, stats } };
+  }));
   let remote: Promise<Backend> | undefined;
   let disposed = false;
   const stats = new StatsRecorder();
 
+  // Imported on first remote use: a local-only app never downloads the remote code.
+  const remoteBackend = remoteOptions && ((): Promise<Backend> => (remote ??= import('./backends/remote/index.js').then((m) => m.createRemoteBackend(remoteOptions))));
   const ctx: DispatchContext = {
     local,
-    // Imported on first remote use: a local-only app never downloads the remote code.
-    remote: remoteOptions && (() => (remote ??= import('./backends/remote/index.js').then((m) => m.createRemoteBackend(remoteOptions)))),
+    remote: remoteBackend,
     redact,
     policy,
     maxLocalLatencyMs: o.maxLocalLatencyMs,
@@ -112,17 +134,23 @@ export function createEngine(options: EngineOptions): Engine {
     stats,
   };
 
-  function load(lo?: LoadOptions): Promise<ModelInfo> {
-    try {
-      const checked = checkLoadOptions(lo);
-      if (disposed) throw disposedError();
-      if (!local) return Promise.resolve({ ranOn: 'remote' });
-      // Only pages have persist(); the worker that stores the weights cannot ask.
-      if (caching) void requestPersistenceOnce();
-      return local.load(checked);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async function load(lo?: LoadOptions): Promise<ModelInfo> {
+    const checked = checkLoadOptions(lo);
+    if (disposed) throw disposedError();
+    // Only pages have persist(); the worker that stores the weights cannot ask.
+    if (caching && hasLocal) void requestPersistenceOnce();
+    // One model after the other: progress events name the model they are about.
+    const info = local ? await local.load(checked) : undefined;
+    const embedInfo = embeddingModel ? await (await embeddingKit()).ctx.local?.load(checked) : undefined;
+    return info ?? (embedInfo ? { ranOn: embedInfo.ranOn, contextLength: embedInfo.maxLength } : { ranOn: 'remote' });
+  }
+
+  async function embed(texts: readonly string[], options?: EmbeddingOptions): Promise<Embeddings> {
+    const { mod, ctx: embedCtx } = await embeddingKit();
+    const checked = mod.checkEmbed(texts, options);
+    if (disposed) throw disposedError();
+    if (caching && embeddingModel) void requestPersistenceOnce();
+    return mod.dispatchEmbed(embedCtx, checked);
   }
 
   function run(request: GenerateRequest, stream: boolean): AsyncGenerator<Part> {
@@ -161,7 +189,7 @@ export function createEngine(options: EngineOptions): Engine {
     return op(handle);
   };
   const keyOf = (spec?: ModelSpec): string => {
-    if (spec === undefined) return (model as ResolvedModel).key;
+    if (spec === undefined) return ((model ?? embeddingModel) as ResolvedModel).key;
     const m = resolveModel(spec);
     return cacheKey(m.id, m.dtype);
   };
@@ -174,10 +202,15 @@ export function createEngine(options: EngineOptions): Engine {
       const key = keyOf(spec);
       return worker(async (h) => {
         if (key === model?.key) local?.forget();
+        if (key === embeddingModel?.key) embedder?.forget();
         return h.call((api) => api.cacheDelete(key));
       });
     },
-    clear: () => worker(async (h) => { local?.forget(); return h.call((api) => api.cacheClear()); }),
+    clear: () => worker(async (h) => {
+      local?.forget();
+      embedder?.forget();
+      return h.call((api) => api.cacheClear());
+    }),
   };
 
   return {
@@ -186,6 +219,8 @@ export function createEngine(options: EngineOptions): Engine {
     generate: (request) => run(request, true),
     text,
     chat: { completions: { create } },
+    embed,
+    embeddings: { create: async (params) => (await embeddingKit()).mod.createEmbedding(embed, params, embeddingModel?.id ?? remoteOptions?.model ?? 'edgewise') },
     cache,
     capabilities: () => ctx.capabilities(),
     stats: () => stats.snapshot(),

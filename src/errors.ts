@@ -22,6 +22,8 @@ export type EdgewiseErrorCode =
   | 'runtime_error'          // the inference runtime failed
   | 'disposed'               // the engine was disposed
   | 'aborted'                // an AbortSignal fired during load
+  | 'invalid_input'          // embed() input is not an array of strings
+  | 'no_embedding_model'     // embed() on an engine with no embedding model and no remote endpoint
   | 'worker_crashed'         // the inference worker died (terminated, out of memory); the next call starts a fresh one
   | 'invalid_signal'         // `signal` is not an AbortSignal
   | 'invalid_callback'       // a callback option (e.g. onProgress) is not a function

@@ -15,9 +15,10 @@ export type { Capabilities } from './capabilities.js';
 export type { ResolvedModel } from './model/spec.js';
 export type { EngineStats, RouteStats } from './stats/stats.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
+export type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
 export type {
-  CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EngineOptions, FinishPart, FinishReason, GenerateRequest,
-  LoadOptions, ModelInfo, ModelSpec, Part, Policy, Progress, RanOn, RedactOptions, RedactionType, Redactions,
+  CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EmbeddingOptions, Embeddings, EngineOptions, FinishPart, FinishReason, GenerateRequest,
+  LoadOptions, ModelInfo, ModelSpec, Part, Policy, Pooling, Progress, RanOn, RedactOptions, RedactionType, Redactions,
   RemoteOptions, RemotePrices, Role, Route, RouteFunction, RouteReason, RouteTarget, SamplingOptions, SkippedBackend,
   TextPart, Usage,
 } from './types.js';

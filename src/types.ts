@@ -24,6 +24,8 @@ export interface ModelSpec {
 }
 
 export interface Progress {
+  /** Cache key of the model this is about (`id:dtype`): an engine may load two. */
+  model?: string;
   /** The file being downloaded or read, relative to the model URL. */
   file: string;
   loaded: number;
@@ -143,6 +145,34 @@ export interface ModelInfo {
   hasChatTemplate?: boolean;
 }
 
+/** How token vectors become one vector per text (see `EmbeddingOptions.pooling`). */
+export type Pooling = 'mean' | 'cls' | 'pooled';
+
+export interface EmbeddingOptions {
+  signal?: AbortSignal;
+  /** Texts per forward pass; default 32. */
+  batchSize?: number;
+  /** L2-normalize each vector; default true. */
+  normalize?: boolean;
+  /** `mean` (masked), `cls`, or the model's own `pooled` output; default: pooled when the model has one, else mean. */
+  pooling?: Pooling;
+  /** Texts done so far, after each batch. */
+  onProgress?: (p: { done: number; total: number }) => void;
+  /** Overrides the engine's policy for this call. */
+  policy?: Policy;
+}
+
+/** One vector per text, in input order, plus where they were made and what was cut. */
+export type Embeddings = Float32Array[] & {
+  /** Indexes of the texts cut at the model's maximum length (remote: unknown, so empty). */
+  truncated: number[];
+  promptTokens: number;
+  ranOn: RanOn;
+  route: Route;
+  cost?: Cost;
+  redactions?: Redactions;
+};
+
 export interface CachedModelInfo {
   /** Cache key: model id and dtype. */
   key: string;
@@ -191,6 +221,8 @@ export interface RemoteOptions {
   baseURL: string;
   /** The remote model name sent in the request body. */
   model: string;
+  /** The model for `/embeddings`; default `model`. */
+  embeddingModel?: string;
   /** Extra headers on every request. */
   headers?: Readonly<Record<string, string>>;
   /** Called once per request; its result is sent as `Authorization: Bearer …`. */
@@ -212,8 +244,10 @@ export interface RedactOptions {
 }
 
 export interface EngineOptions {
-  /** The local model; optional when `policy` is `'remote-only'`. */
+  /** The local generation model; optional when `policy` is `'remote-only'` or only embeddings are needed. */
   model?: ModelSpec;
+  /** A local embedding model (an ONNX encoder in the Optimum layout); `dtype` defaults to `'fp32'`. */
+  embeddingModel?: ModelSpec;
   /** An OpenAI-compatible endpoint for requests the device cannot serve. */
   remote?: RemoteOptions;
   /** Default `'prefer-local'` with a remote, `'local-only'` without one. */

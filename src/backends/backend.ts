@@ -7,7 +7,7 @@
  * recognised rather than misbehaving.
  */
 import type { Capabilities } from '../capabilities.js';
-import type { ChatMessage, Cost, FinishReason, ModelInfo, Progress, RanOn, Usage } from '../types.js';
+import type { ChatMessage, Cost, FinishReason, ModelInfo, Pooling, Progress, RanOn, Usage } from '../types.js';
 
 /** A validated generate request, defaults applied, signal kept apart. */
 export interface BackendRequest {
@@ -55,8 +55,7 @@ export interface BackendLoadOptions {
 /** What a loaded backend knows about its model (the public `ModelInfo`). */
 export type BackendInfo = ModelInfo;
 
-/** How token vectors become one vector per text: masked `mean`, the `cls` token, or the model's own `pooled` output (`sentence_embedding`). */
-export type Pooling = 'mean' | 'cls' | 'pooled';
+export type { Pooling } from '../types.js';
 
 /** A validated embedding request, defaults applied, signal kept apart. */
 export interface EmbedRequest {

@@ -29,7 +29,7 @@ export interface LocalWorkerBackend extends Backend {
 }
 
 export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedModel, config: OnnxConfig): LocalWorkerBackend {
-  const slot = new ModelSlot<ModelInfo>(handle, (c, requestId, onProgress) => c.api.load(model, { ...config, requestId }, onProgress));
+  const slot = new ModelSlot<ModelInfo>(handle, model.key, (c, requestId, onProgress) => c.api.load(model, { ...config, requestId }, onProgress));
 
   return {
     specificationVersion: 'v2',

@@ -19,12 +19,12 @@ export class ModelSlot<I> {
   private listeners = new Set<(p: Progress) => void>();
   private readonly shared: SharedLoad<I>;
 
-  constructor(private readonly handle: WorkerHandle, loadCall: LoadCall<I>) {
+  constructor(private readonly handle: WorkerHandle, key: string, loadCall: LoadCall<I>) {
     this.shared = new SharedLoad<I>(async (signal) => {
       const onProgress = proxy((p: Progress) => {
         for (const l of this.listeners) {
           // An app's progress bug must not fail the load; it still shows in the console.
-          try { l(p); } catch (e) { globalThis.reportError?.(e); }
+          try { l({ ...p, model: key }); } catch (e) { globalThis.reportError?.(e); }
         }
       });
       try {

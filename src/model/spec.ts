@@ -55,12 +55,13 @@ export function cacheKey(id: string, dtype: Dtype): string {
   return `${id}:${dtype}`;
 }
 
-export function resolveModel(spec: ModelSpec | undefined): ResolvedModel {
+/** `defaultDtype` applies outside the catalog: decoders default to q4, encoders (small) to fp32. */
+export function resolveModel(spec: ModelSpec | undefined, defaultDtype: Dtype = 'q4'): ResolvedModel {
   if (typeof spec !== 'object' || spec === null || typeof spec.id !== 'string' || spec.id === '') {
     throw new EdgewiseError('invalid_model_spec', 'createEngine needs `model.id` (a catalog id or a name of yours) and, for models outside the catalog, `model.url`.');
   }
   const entry = CATALOG.find((e) => e.id === spec.id);
-  const dtype = spec.dtype ?? entry?.defaultDtype ?? 'q4';
+  const dtype = spec.dtype ?? entry?.defaultDtype ?? defaultDtype;
   if (!DTYPES.includes(dtype)) {
     throw new EdgewiseError('invalid_model_spec', `Unknown dtype "${String(dtype)}". Use one of: ${DTYPES.join(', ')}.`);
   }

@@ -3,9 +3,10 @@
  * Requests run one at a time (a session cannot run two decode loops at once); aborts
  * bypass the queue, and a request aborted while it waits leaves at once.
  */
-import { releaseProxy, type Remote } from 'comlink';
-import type { BackendPart } from '../backends/backend.js';
+import { releaseProxy, transfer, type Remote } from 'comlink';
+import type { BackendPart, EmbedRequest, EmbedResult } from '../backends/backend.js';
 import { createOnnxBackend, type OnnxBackend } from '../backends/onnx/backend.js';
+import { createOnnxEmbedder, type EmbedderInfo, type OnnxEmbedder } from '../backends/onnx/embedder.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
 import { partBatcher } from './batch.js';
@@ -26,6 +27,7 @@ export function createHost(): WorkerApi {
   const controllers = new Map<number, AbortController>();
   let queue: Promise<unknown> = Promise.resolve();
   let backend: { key: string; onnx: OnnxBackend } | undefined;
+  let embedder: { key: string; onnx: OnnxEmbedder } | undefined;
 
   /**
    * Runs `task` after the ones queued before it. If the request is aborted while it
@@ -69,6 +71,19 @@ export function createHost(): WorkerApi {
     await b?.onnx.unload();
   }
 
+  async function dropEmbedder(): Promise<void> {
+    const e = embedder;
+    embedder = undefined;
+    await e?.onnx.unload();
+  }
+
+  async function embedderFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxEmbedder> {
+    if (embedder?.key === model.key) return embedder.onnx;
+    await dropEmbedder();
+    embedder = { key: model.key, onnx: createOnnxEmbedder(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl }) };
+    return embedder.onnx;
+  }
+
   async function backendFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxBackend> {
     if (backend?.key === model.key) return backend.onnx;
     await dropBackend();
@@ -109,6 +124,27 @@ export function createHost(): WorkerApi {
       }, () => void onParts([abortedFinish(request.startedAt, 'wasm')]), () => release(onParts));
     },
 
+    loadEmbedder(model: ResolvedModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<EmbedderInfo> {
+      return enqueue(o.requestId, async (signal) => {
+        const onnx = await embedderFor(model, o);
+        return onnx.load({ signal, ...(onProgress ? { onProgress: (p: Progress) => void onProgress(p) } : {}) });
+      }, () => {
+        throw new EdgewiseError('aborted', 'Loading was aborted.');
+      }, () => release(onProgress));
+    },
+
+    embed(request: EmbedRequest & { requestId: number }, onBatch?: Callback<number>): Promise<EmbedResult> {
+      return enqueue(request.requestId, async (signal) => {
+        const onnx = embedder?.onnx;
+        if (!onnx) throw new EdgewiseError('runtime_error', 'embed() ran before the embedding model was loaded; this is a bug in edgewise.');
+        const result = await onnx.embed(request, { signal, ...(onBatch ? { onBatch: (done: number) => void onBatch(done) } : {}) });
+        // Hand the vectors' memory to the page instead of copying it (each buffer once).
+        return transfer(result, [...new Set(result.vectors.map((v) => v.buffer as ArrayBuffer))]);
+      }, () => {
+        throw new EdgewiseError('aborted', 'Embedding was aborted.');
+      }, () => release(onBatch));
+    },
+
     countTokens: async (request) => backend?.onnx.countTokens(request),
 
     abort(requestId: number): void {
@@ -120,9 +156,13 @@ export function createHost(): WorkerApi {
     cacheHas: (key) => hasCachedModel(key),
     cacheDelete: async (key) => {
       if (key === backend?.key) await serial(dropBackend);
+      if (key === embedder?.key) await serial(dropEmbedder);
       return deleteCachedModel(key);
     },
     cacheClear: () => clearCache(),
-    unload: () => serial(dropBackend),
+    unload: () => serial(async () => {
+      await dropBackend();
+      await dropEmbedder();
+    }),
   };
 }

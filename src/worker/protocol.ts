@@ -2,12 +2,14 @@
  * The one typed contract between the page and the inference worker.
  * comlink is only the transport: the main side holds `Remote<WorkerApi>`.
  */
-import type { BackendPart, BackendRequest } from '../backends/backend.js';
+import type { BackendPart, BackendRequest, EmbedRequest, EmbedResult } from '../backends/backend.js';
 import type { OnnxConfig } from '../backends/onnx/backend.js';
+import type { EmbedderInfo } from '../backends/onnx/embedder.js';
 import type { ResolvedModel } from '../model/spec.js';
 import type { CacheUsage, CachedModelInfo, ModelInfo, Progress } from '../types.js';
 
 export type { ResolvedModel } from '../model/spec.js';
+export type { EmbedderInfo } from '../backends/onnx/embedder.js';
 
 export interface WorkerLoadOptions extends OnnxConfig {
   /** Request id whose abort cancels this load. */
@@ -32,6 +34,13 @@ export interface WorkerApi {
    * it waits in the queue settles at once with an `abort` finish and never runs.
    */
   generate(request: WorkerGenerateRequest, onParts: (parts: BackendPart[]) => void): Promise<void>;
+  /** Opens the embedding model (it lives beside the generation model, in the same cache). */
+  loadEmbedder(model: ResolvedModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<EmbedderInfo>;
+  /**
+   * Embeds one window of texts; `onBatch` reports texts done after each forward pass. The
+   * vectors' buffers are transferred, not copied. Aborted: rejects with `aborted`.
+   */
+  embed(request: EmbedRequest & { requestId: number }, onBatch?: (done: number) => void): Promise<EmbedResult>;
   /** The prompt's exact token count with the loaded model's tokenizer; undefined when none is loaded. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): Promise<number | undefined>;
   /** Cancels a queued or running load or generate; takes effect within one decode step. */

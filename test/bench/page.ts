@@ -9,6 +9,7 @@
  */
 import { cacheBench } from './cache-bench.js';
 import { edgeCloudBench } from './edgecloud-bench.js';
+import { embedBench } from './embed-bench.js';
 import { generateBench } from './gen-bench.js';
 import { type BenchConfig, log, now, round } from './util.js';
 
@@ -27,6 +28,7 @@ window.runBench = async (cfg: BenchConfig): Promise<unknown> => {
   if (cfg.parts.includes('cache')) result.weightCache = await cacheBench(cfg);
   if (cfg.parts.includes('generate') || cfg.parts.includes('transformersjs')) Object.assign(result, await generateBench(cfg));
   if (cfg.parts.includes('edgecloud')) result.edgeCloud = await edgeCloudBench(cfg);
+  if (cfg.parts.includes('embed')) result.embeddings = await embedBench(cfg);
   result.pageMs = round(now() - started, 0);
   return result;
 };

@@ -40,7 +40,8 @@ const config = {
   maxTokens: Number(env.BENCH_TOKENS || (QUICK ? 32 : 64)),
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
-  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud').split(',').map((s) => s.trim()).filter(Boolean),
+  embedModel: 'minilm-l6-shape',
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed').split(',').map((s) => s.trim()).filter(Boolean),
 };
 
 const say = (line) => process.stderr.write(`${line}\n`);
@@ -156,7 +157,9 @@ async function preflight() {
     if (!(await stat(join(ROOT, 'dist', f)).catch(() => null))) problems.push(`dist/${f} is missing: run \`npm run build\``);
   }
   const weights = join(ROOT, 'test', 'fixtures', 'out', MODEL, 'onnx', 'model_q4.onnx');
-  const needsModel = config.parts.some((p) => p !== 'edgecloud');
+  const needsModel = config.parts.some((p) => p !== 'edgecloud' && p !== 'embed');
+  const encoder = join(ROOT, 'test', 'fixtures', 'out', config.embedModel, 'onnx', 'model.onnx');
+  if (config.parts.includes('embed') && !(await stat(encoder).catch(() => null))) problems.push(`${relative(ROOT, encoder)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
   if (needsModel && !(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
   if (!(await stat(join(TJS_ORT_DIR, 'ort-wasm-simd-threaded.asyncify.wasm')).catch(() => null))) problems.push(`transformers.js's onnxruntime-web is missing under ${relative(ROOT, TJS_ORT_DIR)}`);
   if (problems.length) throw new Error(problems.join('\n'));
@@ -178,11 +181,39 @@ async function cpuBusy(ms) {
   }
 }
 
+/**
+ * Lets the page sample memory while a run goes on: every 100 ms, each SDK worker's and
+ * the page's JS heap plus array-buffer backing stores (where WASM memory and vectors live),
+ * read through the DevTools protocol. The page calls benchMemoryStart / benchMemoryStop.
+ */
+async function exposeMemorySampler(page) {
+  let timer;
+  let peak = { worker: 0, page: 0, samples: 0 };
+  const size = (u) => u.usedSize + (u.backingStorageSize ?? 0);
+  const pageClient = await page.createCDPSession();
+  async function sample() {
+    const workers = page.workers().filter((w) => w.url().includes('edgewise.worker'));
+    const w = await Promise.all(workers.map((x) => x.client.send('Runtime.getHeapUsage').then(size, () => 0)));
+    const p = await pageClient.send('Runtime.getHeapUsage').then(size, () => 0);
+    peak = { worker: Math.max(peak.worker, w.reduce((a, b) => a + b, 0)), page: Math.max(peak.page, p), samples: peak.samples + 1 };
+  }
+  await page.exposeFunction('benchMemoryStart', async () => {
+    peak = { worker: 0, page: 0, samples: 0 };
+    await sample();
+    timer = setInterval(() => void sample(), 100);
+  });
+  await page.exposeFunction('benchMemoryStop', async () => {
+    clearInterval(timer);
+    await sample();
+    return { peakWorkerBytes: peak.worker, peakPageBytes: peak.page, samples: peak.samples };
+  });
+}
+
 async function main() {
   await preflight();
   const busyBefore = await cpuBusy(2000);
   if (busyBefore !== null && busyBefore > 0.25) say(`bench: warning: the machine was ${Math.round(busyBefore * 100)}% busy before the run; numbers will be noisy`);
-  const files = config.parts.some((p) => p !== 'edgecloud') ? await modelFiles(MODEL) : {};
+  const files = config.parts.some((p) => p !== 'edgecloud' && p !== 'embed') ? await modelFiles(MODEL) : {};
   const memory = await bundlePage();
   const models = await startModelServer({ repoRoot: ROOT });
   const remote = await startOpenAIServer();
@@ -208,6 +239,7 @@ async function main() {
       protocolTimeout: TIMEOUT_MS + 60_000,
     });
     const page = await browser.newPage();
+    await exposeMemorySampler(page);
     page.on('console', (m) => {
       const text = m.text();
       if (text.startsWith('[bench]')) say(text);

@@ -4,7 +4,7 @@
 export const STYLES = ['openai', 'vllm', 'vllm-null', 'ollama', 'llamacpp'];
 
 const NUMBERS = ['times', 'status', 'dropAfterChunks', 'endAfterChunks', 'firstByteDelayMs', 'headersDelayMs', 'stallAfterChunks', 'stallMs', 'chunkDelayMs', 'afterChunks', 'chunkSize'];
-const BOOLEANS = ['malformed', 'comments', 'noUsage'];
+const BOOLEANS = ['malformed', 'comments', 'noUsage', 'shuffle', 'base64'];
 const KNOWN = new Set(['match', 'method', 'body', 'headers', 'errorEvent', 'style', ...NUMBERS, ...BOOLEANS]);
 
 /** Checks a JSON array of rules (`POST /__ctl/faults`); throws a readable Error when malformed. */

@@ -135,14 +135,24 @@ export function embed(text, dims = 8) {
   return out.map((v) => v / norm);
 }
 
-/** The embeddings answer; `base64` (the official client's default) is little-endian float32. */
-export function embeddingsBody(body, model) {
+/**
+ * The embeddings answer; `base64` (the official client's default) is little-endian float32.
+ * Faults: `base64` sends it whatever was asked (a server that ignores encoding_format),
+ * `shuffle` lists the vectors in reverse (only `index` ties them to the inputs),
+ * `noUsage` leaves out the usage, `malformed` sends JSON cut short.
+ */
+export function embeddingsBody(body, model, fault) {
+  if (fault?.malformed) return '{"object": "list", "data": [';
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
   const tokens = inputs.reduce((n, s) => n + String(s).split(/\s+/).filter(Boolean).length, 0);
+  const base64 = body.encoding_format === 'base64' || fault?.base64 === true;
   const data = inputs.map((input, index) => {
     const vector = embed(String(input));
-    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
     return { object: 'embedding', index, embedding };
   });
-  return JSON.stringify({ object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  if (fault?.shuffle) data.reverse();
+  const out = { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+  if (fault?.noUsage) delete out.usage;
+  return JSON.stringify(out);
 }

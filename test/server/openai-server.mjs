@@ -69,7 +69,7 @@ export async function startOpenAIServer({ port = 0, host = '127.0.0.1' } = {}) {
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       if (entry.body?.input === undefined) return reply(req, res, 400, errorBody(400, '`input` is required.'), entry);
-      return reply(req, res, 200, embeddingsBody(entry.body, entry.body.model ?? MODELS[1]), entry);
+      return json(req, res, entry, fault, embeddingsBody(entry.body, entry.body.model ?? MODELS[1], fault), { closed, live });
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(req, res, entry, fault, { closed, live });
     return reply(req, res, 404, errorBody(404, `No route ${req.method} ${path}.`), entry);
@@ -79,28 +79,30 @@ export async function startOpenAIServer({ port = 0, host = '127.0.0.1' } = {}) {
     const body = entry.body;
     if (!Array.isArray(body?.messages) || body.messages.length === 0) return reply(req, res, 400, errorBody(400, '`messages` must be a non-empty array.'), entry);
     const meta = { id: `chatcmpl-${++state.seq}`, created: Math.floor(Date.now() / 1000), model: body.model ?? MODELS[0], closed };
-    if (body.stream !== true) {
-      const text = completionBody(body, fault, meta);
-      if (fault?.dropAfterChunks !== undefined) {
-        entry.status = 200;
-        res.writeHead(200, { ...cors(req), 'content-type': 'application/json' });
-        res.write(text.slice(0, Math.floor(text.length / 2)));
-        return drop(res, entry);
-      }
-      if (fault?.firstByteDelayMs) {
-        res.writeHead(200, { ...cors(req), 'content-type': 'application/json' });
-        res.flushHeaders();
-        await Promise.race([sleep(fault.firstByteDelayMs), closed]);
-        entry.status = 200;
-        if (live()) res.end(text);
-        return;
-      }
-      return reply(req, res, 200, text, entry);
-    }
+    if (body.stream !== true) return json(req, res, entry, fault, completionBody(body, fault, meta), { closed, live });
     entry.status = 200;
     res.writeHead(200, { ...cors(req), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': meta.id });
     res.flushHeaders();
     await writeStream(res, body, fault, meta, entry, live);
+  }
+
+  /** A 200 JSON answer; `dropAfterChunks` cuts it halfway, `firstByteDelayMs` holds it after the headers. */
+  async function json(req, res, entry, fault, text, { closed, live }) {
+    if (fault?.dropAfterChunks !== undefined) {
+      entry.status = 200;
+      res.writeHead(200, { ...cors(req), 'content-type': 'application/json' });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      return drop(res, entry);
+    }
+    if (fault?.firstByteDelayMs) {
+      res.writeHead(200, { ...cors(req), 'content-type': 'application/json' });
+      res.flushHeaders();
+      await Promise.race([sleep(fault.firstByteDelayMs), closed]);
+      entry.status = 200;
+      if (live()) res.end(text);
+      return;
+    }
+    return reply(req, res, 200, text, entry);
   }
 
   function control(req, res, path, raw) {

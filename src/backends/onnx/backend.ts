@@ -12,6 +12,7 @@ import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequ
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
 import { Decoder } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
+import { parseJson } from './json.js';
 import { createSession, loadOrt } from './runtime.js';
 import { ModelTokenizer } from './tokenizer.js';
 import { yieldToEventLoop } from './yield.js';
@@ -45,15 +46,6 @@ export interface OnnxBackend extends Backend {
 // else downloads in one call, so progress runs once from 0 to the real total.
 const CONFIG_FILES: readonly FileRequest[] = [{ path: 'config.json' }, { path: 'generation_config.json', optional: true }];
 const TOKENIZER_FILES: readonly FileRequest[] = [{ path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }];
-
-function parseJson(bytes: Uint8Array | undefined, path: string): Json | undefined {
-  if (bytes === undefined) return undefined;
-  try {
-    const v: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Json;
-  } catch { /* reported below */ }
-  throw new EdgewiseError('not_a_model', `${path} is not a JSON object; check that model.url points at a model folder.`);
-}
 
 export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBackend {
   let loaded: Loaded | undefined;

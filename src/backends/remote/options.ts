@@ -10,6 +10,7 @@ export type RemoteOptionName =
   | 'remote'
   | 'remote.baseURL'
   | 'remote.model'
+  | 'remote.embeddingModel'
   | 'remote.headers'
   | 'remote.token'
   | 'remote.prices'
@@ -30,7 +31,7 @@ const MAX_RETRIES_LIMIT = 10;
 /** setTimeout clamps larger delays to 1 ms in browsers and Node. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const KNOWN = ['baseURL', 'model', 'headers', 'token', 'prices', 'timeouts', 'maxRetries'] as const;
+const KNOWN = ['baseURL', 'model', 'embeddingModel', 'headers', 'token', 'prices', 'timeouts', 'maxRetries'] as const;
 const TIMEOUT_KEYS = ['connectMs', 'firstByteMs', 'idleMs'] as const;
 
 function bad(option: RemoteOptionName, message: string): EdgewiseError {
@@ -116,6 +117,12 @@ export function validateRemoteOptions(options: unknown): RemoteOptions {
     throw bad('remote.model', `remote.model is ${describe(options.model)}: pass the model name the endpoint expects, e.g. 'gpt-4o-mini'.`);
   }
   out.model = options.model;
+  if (options.embeddingModel !== undefined) {
+    if (typeof options.embeddingModel !== 'string' || options.embeddingModel.trim() === '') {
+      throw bad('remote.embeddingModel', `remote.embeddingModel is ${describe(options.embeddingModel)}: pass the embedding model name the endpoint expects, e.g. 'text-embedding-3-small', or leave it out to use remote.model.`);
+    }
+    out.embeddingModel = options.embeddingModel;
+  }
   if (options.headers !== undefined) out.headers = checkHeaders(options.headers);
   if (options.token !== undefined) {
     if (typeof options.token !== 'function') {

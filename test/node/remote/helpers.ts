@@ -52,6 +52,10 @@ export interface Fault {
   comments?: boolean;
   chunkSize?: number;
   noUsage?: boolean;
+  /** Embeddings: list the vectors in reverse order. */
+  shuffle?: boolean;
+  /** Embeddings: answer base64 whatever `encoding_format` asked. */
+  base64?: boolean;
 }
 
 export interface OpenAIServer {
@@ -142,3 +146,13 @@ export async function eventually(check: () => boolean, ms = 2000): Promise<void>
 }
 
 export const chatPosts = (server: OpenAIServer): LogEntry[] => server.log().filter((e) => e.path === '/v1/chat/completions');
+
+export const embeddingPosts = (server: OpenAIServer): LogEntry[] => server.log().filter((e) => e.path === '/v1/embeddings');
+
+/** The inputs of a logged embeddings request. */
+export const inputsOf = (entry: LogEntry | undefined): unknown => entry?.body?.input;
+
+const repliesModule = '../../server/openai-replies.mjs';
+const { embed: serverEmbed } = (await import(repliesModule)) as { embed(text: string): number[] };
+/** The test server's deterministic unit vector for a text, as float32. */
+export const serverVector = (text: string): Float32Array => Float32Array.from(serverEmbed(text));

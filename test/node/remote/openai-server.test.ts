@@ -87,6 +87,14 @@ describe('openai test server: fault rules', () => {
     expect((await chat('x')).status).toBe(200);
   });
 
+  it('embeddings: shuffle lists the vectors in reverse, base64 ignores encoding_format, malformed cuts the JSON', async () => {
+    server().setFaults([{ match: 'embeddings', shuffle: true, base64: true, times: 1 }, { match: 'embeddings', malformed: true, times: 1 }]);
+    const embed = (): Promise<Response> => fetch(`${server().url}/embeddings`, { method: 'POST', body: JSON.stringify({ input: ['a', 'b'], encoding_format: 'float' }) });
+    const body = (await (await embed()).json()) as { data: { index: number; embedding: unknown }[] };
+    expect(body.data.map((d) => [d.index, typeof d.embedding])).toEqual([[1, 'string'], [0, 'string']]);
+    expect(await (await embed()).text()).toBe('{"object": "list", "data": [');
+  });
+
   it('marks a dropped stream, and one the client closed', async () => {
     server().setFaults([{ match: 'chat', dropAfterChunks: 1, times: 1 }, { match: 'chat', chunkDelayMs: 50 }]);
     await expect((await chat('a long enough message', { stream: true })).text()).rejects.toThrow();

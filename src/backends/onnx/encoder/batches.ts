@@ -45,7 +45,8 @@ function int64s(values: number): { array: BigInt64Array; words: Int32Array | und
 /** Packs the texts `batch` names (indexes into `tokens`), padded with `padId` to the longest. */
 export function packBatch(tokens: readonly (readonly number[])[], batch: readonly number[], padId: number): PackedBatch {
   const rows = batch.length;
-  let seq = 0;
+  // At least one position: a tokenizer without special tokens gives `''` no ids, and ORT refuses empty dims.
+  let seq = 1;
   for (const i of batch) seq = Math.max(seq, tokens[i]!.length);
   const ids = int64s(rows * seq);
   const mask = int64s(rows * seq);

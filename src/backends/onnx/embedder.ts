@@ -1,0 +1,78 @@
+/**
+ * The ONNX embedding backend inside the worker: reads an encoder folder in the Optimum
+ * layout through the weight store (config first, so a generation model given as an
+ * embedding model fails before its weights download), opens it in onnxruntime-web and
+ * hands batches to the encoder.
+ */
+import { EdgewiseError } from '../../errors.js';
+import { onnxFileFor, type ResolvedModel } from '../../model/spec.js';
+import { loadModelFiles, type FileRequest } from '../../store/index.js';
+import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
+import type { OnnxConfig } from './backend.js';
+import { externalDataFiles } from './config.js';
+import { openEncoder, readEncoderConfig, type Encoder } from './encoder/index.js';
+import { parseJson } from './json.js';
+import { createSession, loadOrt } from './runtime.js';
+
+/** What the page learns when the embedding model is open. */
+export interface EmbedderInfo {
+  ranOn: 'wasm';
+  dims: number;
+  maxLength: number;
+  hasPooledOutput: boolean;
+}
+
+export interface OnnxEmbedder {
+  load(o: { signal?: AbortSignal; onProgress?: Parameters<typeof loadModelFiles>[0]['onProgress'] }): Promise<EmbedderInfo>;
+  embed(request: EmbedRequest, options?: EmbedOptions): Promise<EmbedResult>;
+  unload(): Promise<void>;
+}
+
+const TOKENIZER_FILES: readonly FileRequest[] = [{ path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }];
+
+export function createOnnxEmbedder(model: ResolvedModel, o: OnnxConfig): OnnxEmbedder {
+  let encoder: Encoder | undefined;
+  let info: EmbedderInfo | undefined;
+
+  return {
+    async load(lo) {
+      if (encoder && info) return info;
+      const common = { key: model.key, baseUrl: model.url, cache: o.cache, eviction: o.eviction, ...(lo.signal ? { signal: lo.signal } : {}) };
+      const withHash = (f: FileRequest): FileRequest => (model.sha256[f.path] ? { ...f, sha256: model.sha256[f.path] as string } : f);
+      const meta = await loadModelFiles({ ...common, files: [withHash({ path: 'config.json' })] });
+      const config = parseJson(meta.get('config.json'), 'config.json') as Record<string, unknown>;
+      readEncoderConfig(config);
+      const onnxFile = onnxFileFor(model.dtype);
+      const extra = model.externalData ?? externalDataFiles(config, onnxFile);
+      const ortReady = loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads });
+      ortReady.catch(() => undefined);
+      const files = await loadModelFiles({
+        ...common, ...(lo.onProgress ? { onProgress: lo.onProgress } : {}),
+        files: [...TOKENIZER_FILES, ...[onnxFile, ...extra].map((path) => ({ path }))].map(withHash),
+      });
+      if (lo.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
+      const ort = await ortReady;
+      encoder = await openEncoder(ort, {
+        config,
+        tokenizer: parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Record<string, unknown>,
+        tokenizerConfig: parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Record<string, unknown>,
+        model: files.get(onnxFile) as Uint8Array,
+        externalData: extra.map((path) => ({ path, data: files.get(path) as Uint8Array })),
+      }, createSession);
+      info = { ranOn: 'wasm', dims: encoder.dims, maxLength: encoder.maxLength, hasPooledOutput: encoder.hasPooledOutput };
+      return info;
+    },
+
+    async embed(request, options = {}) {
+      if (!encoder) throw new EdgewiseError('runtime_error', 'embed() ran before the embedding model was loaded; this is a bug in edgewise.');
+      return { ...(await encoder.embed(request, options)), ranOn: 'wasm' };
+    },
+
+    async unload() {
+      const e = encoder;
+      encoder = undefined;
+      info = undefined;
+      await e?.release();
+    },
+  };
+}
