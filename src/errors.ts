@@ -24,6 +24,10 @@ export type EdgewiseErrorCode =
   | 'aborted'                // an AbortSignal fired during load
   | 'invalid_input'          // embed() input is not an array of strings
   | 'no_embedding_model'     // embed() on an engine with no embedding model and no remote endpoint
+  | 'webgpu_unavailable'     // WebGPU is needed but the browser has no adapter (or the adapter's limits are too small)
+  | 'missing_shader_f16'     // an fp16 model needs the adapter's shader-f16 feature, which it lacks
+  | 'device_lost'            // the GPU device was lost (driver reset, out of memory)
+  | 'builtin_unavailable'    // the browser's built-in model is unavailable (no Prompt API, or 'unavailable')
   | 'worker_crashed'         // the inference worker died (terminated, out of memory); the next call starts a fresh one
   | 'invalid_signal'         // `signal` is not an AbortSignal
   | 'invalid_callback'       // a callback option (e.g. onProgress) is not a function

@@ -8,7 +8,9 @@ export type { Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js
 /** Weight formats, named as transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
 
+/** An ONNX model folder (the default engine). */
 export interface ModelSpec {
+  engine?: 'onnx';
   /** A catalog id (e.g. `'SmolLM2-135M-Instruct'`) or any name of yours; also the cache key. */
   id: string;
   /** Base URL of a folder in the Hugging Face / Optimum layout. Optional for catalog ids. */
@@ -22,6 +24,44 @@ export interface ModelSpec {
   /** Approximate bytes of the weights, so routing can judge memory and storage before any download. */
   bytes?: number;
 }
+
+/**
+ * A record of a model compiled for MLC (web-llm's `ModelRecord`), for models outside its
+ * prebuilt list: the weights' URL, the compiled library's URL and what it needs.
+ */
+export interface WebLLMModelRecord {
+  /** URL of the MLC weights folder (`…/resolve/main/`). */
+  model: string;
+  model_id: string;
+  /** URL of the compiled `.wasm` model library. */
+  model_lib: string;
+  vram_required_MB?: number;
+  low_resource_required?: boolean;
+  /** e.g. `['shader-f16']` for q4f16 models. */
+  required_features?: string[];
+  overrides?: Record<string, unknown>;
+}
+
+/** A model compiled for MLC, run by `@mlc-ai/web-llm` (WebGPU only) inside the SDK's worker. */
+export interface WebLLMModelSpec {
+  engine: 'webllm';
+  /** An id from web-llm's prebuilt list (e.g. `'SmolLM2-360M-Instruct-q4f16_1-MLC'`) or `record.model_id`. */
+  id: string;
+  /** For models outside the prebuilt list. */
+  record?: WebLLMModelRecord;
+  /** Approximate bytes of the weights, for routing before any download. */
+  bytes?: number;
+}
+
+/** The browser's built-in model through the Prompt API (`LanguageModel`), on the page. */
+export interface BuiltinModelSpec {
+  engine: 'builtin';
+  /** Start the browser's model download in the background when it is `'downloadable'`; default false. Meanwhile requests go elsewhere. */
+  allowDownload?: boolean;
+}
+
+/** Any local generation model. */
+export type LocalModelSpec = ModelSpec | WebLLMModelSpec | BuiltinModelSpec;
 
 export interface Progress {
   /** Cache key of the model this is about (`id:dtype`): an engine may load two. */

@@ -8,7 +8,7 @@ export const POLICIES = ['local-only', 'prefer-local', 'prefer-remote', 'remote-
 export type Policy = (typeof POLICIES)[number];
 
 /** Where a request ran. */
-export const RAN_ON = ['wasm', 'webgpu', 'webllm', 'remote'] as const;
+export const RAN_ON = ['wasm', 'webgpu', 'webllm', 'builtin', 'remote'] as const;
 export type RanOn = (typeof RAN_ON)[number];
 
 /**
@@ -26,12 +26,19 @@ export type RanOn = (typeof RAN_ON)[number];
  * - `no_remote`: no remote endpoint is configured.
  * - `remote_failed`: the remote failed before its first token; the local model took over.
  * - `custom`: the app's own `route()` function decided.
+ * - `unsupported_device`: (a skipped local candidate) the device lacks what its engine needs
+ *   (WebGPU, `shader-f16`, the built-in model).
+ * - `downloading`: (a skipped built-in candidate) the browser is still downloading its model.
  */
 export const ROUTE_REASONS = [
   'local_only', 'remote_only', 'local_preferred', 'remote_preferred', 'no_local_model', 'local_load_failed',
   'memory', 'storage', 'context_overflow', 'latency_budget', 'local_failed', 'offline', 'no_remote',
-  'remote_failed', 'custom',
+  'remote_failed', 'custom', 'unsupported_device', 'downloading',
 ] as const;
+
+/** The local engines a model spec may name. */
+export const ENGINES = ['onnx', 'webllm', 'builtin'] as const;
+export type EngineKind = (typeof ENGINES)[number];
 export type RouteReason = (typeof ROUTE_REASONS)[number];
 
 /** The kinds of personal data redaction finds; `term` and `pattern` are the app's own. */
