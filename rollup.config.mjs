@@ -8,7 +8,8 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 
-const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+// The WASM-only build, and the WebGPU build (`onnxruntime-web/webgpu` loads the asyncify one).
+const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 // Minified + gzipped budget for what the page pays up front: the core (router, worker
 // client, validation) without any runtime. The IIFE cannot split, so it also carries the
 // remote client and the redaction detectors that the ESM build loads lazily.

@@ -12,11 +12,13 @@ import { EdgewiseError, isEdgewiseError } from './errors.js';
 import { customDecision, decideRoute, estimatePromptTokens, failoverReason, type RouteDecision, type RouteInput, type Side } from './route/router.js';
 import type { Policy } from './route/vocab.js';
 import type { StatsRecorder } from './stats/stats.js';
-import type { FinishPart, GenerateRequest, Part, RedactOptions, Redactions, Route, RouteFunction } from './types.js';
+import type { FinishPart, GenerateRequest, Part, RedactOptions, Redactions, Route, RouteFunction, SkippedBackend } from './types.js';
 import type { CheckedRequest } from './validate.js';
 
 /** What the dispatcher needs of the local side (the worker adapter, or a fake in tests). */
 export type LocalSide = Backend & Pick<LocalWorkerBackend, 'loaded' | 'loadError' | 'info' | 'countTokens'> & {
+  /** Devices the local model gave up on (a WebGPU that failed). */
+  readonly skipped?: readonly SkippedBackend[];
   /** Approximate weight bytes from the model spec, when the app gave them. */
   readonly bytes?: number | undefined;
   /** Whether the weights are fully in IndexedDB (a worker round trip). */
@@ -109,7 +111,14 @@ export async function* dispatch(ctx: DispatchContext, c: CheckedRequest, origina
           yield p;
           continue;
         }
-        const finish: FinishPart = { ...p.finish, route };
+        const { fallback, ...rest } = p.finish;
+        if (fallback) {
+          route.failover = fallback;
+          route.reason = 'local_failed';
+          route.detail = `${fallback.from} failed before the first token (${fallback.code}); ${rest.ranOn} took over`;
+        }
+        if (candidate.side === 'local' && ctx.local?.skipped?.length) route.skipped = [...(route.skipped ?? []), ...ctx.local.skipped];
+        const finish: FinishPart = { ...rest, route };
         ctx.stats.record(finish);
         yield finish;
         return;

@@ -7,7 +7,7 @@ import type { LocalEmbedder } from './backends/local-embedder.js';
 import { createLocalWorkerBackend, type LocalWorkerBackend } from './backends/local-worker.js';
 import { capabilities as probeSync, probeCapabilities, type Capabilities } from './capabilities.js';
 import { CATALOG } from './catalog.js';
-import { dispatch, type DispatchContext } from './dispatch.js';
+import type { DispatchContext } from './dispatch.js';
 import type { EmbedContext } from './embed/dispatch.js';
 import { EdgewiseError } from './errors.js';
 import { cacheKey, resolveModel, type ResolvedModel } from './model/spec.js';
@@ -35,6 +35,16 @@ export interface EngineCache {
   delete(model?: ModelSpec): Promise<boolean>;
   /** Removes every cached model. */
   clear(): Promise<void>;
+}
+
+export interface EngineInfo {
+  /** The generation model, once loaded. */
+  model?: ModelInfo;
+  /** The embedding model, once loaded. */
+  embeddingModel?: ModelInfo;
+  remote?: { baseURL: string; model: string };
+  /** GPU-resident tensors the worker holds (the KV cache on WebGPU); 0 on WASM. */
+  liveGpuTensors: number;
 }
 
 export interface Engine {
@@ -73,6 +83,11 @@ export interface Engine {
   readonly embeddings: { create(params: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> };
   /** The device facts routing uses (probed once, cached; `online` is read fresh). */
   capabilities(): Promise<Capabilities>;
+  /**
+   * What is loaded where: the generation and embedding models' engines and devices (and why
+   * that device), plus the GPU tensors the worker holds.
+   */
+  info(): Promise<EngineInfo>;
   /** Requests, tokens, latency and cost per place they ran, over the engine's lifetime. */
   stats(): EngineStats;
   /** Cancels requests in flight, releases the model and ends the worker; settles within a second. */
@@ -105,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
   const policy: Policy = o.policy ?? (!hasLocal ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
-  const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl } as const;
+  const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto' } as const;
   // One worker for every local model of the engine; none at all for a remote-only engine.
   const handle = hasLocal ? new WorkerHandle(assetsUrl) : undefined;
   const local: LocalWorkerBackend | undefined = model && handle && createLocalWorkerBackend(handle, model, onnxConfig);
@@ -158,6 +173,9 @@ export function createEngine(options: EngineOptions): Engine {
     async function* go(): AsyncGenerator<Part> {
       if (disposed) throw disposedError();
       if (caching && local) void requestPersistenceOnce();
+      // The router and the dispatcher are a lazy chunk (shared with embed()): the page
+      // pays for them on its first request, not on load.
+      const { dispatch } = await import('./dispatch.js');
       yield* dispatch(ctx, checked, request, stream);
     }
     return go();
@@ -224,6 +242,16 @@ export function createEngine(options: EngineOptions): Engine {
     cache,
     capabilities: () => ctx.capabilities(),
     stats: () => stats.snapshot(),
+    async info() {
+      if (disposed) throw disposedError();
+      const running = handle?.running();
+      const worker = running ? await running.guard(running.api.info()) : undefined;
+      const out: EngineInfo = { liveGpuTensors: worker?.liveGpuTensors ?? 0 };
+      if (local?.info) out.model = local.info;
+      if (embedder?.info) out.embeddingModel = { ranOn: embedder.info.ranOn, engine: 'onnx', contextLength: embedder.info.maxLength };
+      if (remoteOptions) out.remote = { baseURL: remoteOptions.baseURL, model: remoteOptions.model };
+      return out;
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;

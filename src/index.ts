@@ -4,7 +4,7 @@
  * serve. This file is the whole public API.
  */
 export { createEngine } from './engine.js';
-export type { Engine, EngineCache } from './engine.js';
+export type { Engine, EngineCache, EngineInfo } from './engine.js';
 export { EdgewiseError, isEdgewiseError } from './errors.js';
 export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
 export { CATALOG } from './catalog.js';

@@ -71,6 +71,9 @@ export function checkEngineOptions(options: unknown): EngineOptions {
   if (o.numThreads !== undefined && (typeof o.numThreads !== 'number' || !Number.isInteger(o.numThreads) || o.numThreads < 1 || o.numThreads > 64)) {
     throw bad('numThreads', `numThreads is ${describe(o.numThreads)}: pass an integer from 1 to 64, or leave it out for all cores.`);
   }
+  if (o.device !== undefined && o.device !== 'auto' && o.device !== 'webgpu' && o.device !== 'wasm') {
+    throw bad('device', `device is ${describe(o.device)}: pass 'auto' (the default: WebGPU when a real GPU fits the model, else WASM), 'webgpu' or 'wasm'.`);
+  }
   if (o.assetsUrl !== undefined) checkHttpUrl(o.assetsUrl, 'assetsUrl', 'invalid_option');
   if (o.policy !== undefined) checkPolicy(o.policy, 'policy');
   checkLatencyBudget(o.maxLocalLatencyMs, 'maxLocalLatencyMs');

@@ -1,9 +1,9 @@
 /** The vocabulary shared by the engine, the worker and the backends. Types only. */
 import type { Capabilities } from './capabilities.js';
 import type { EdgewiseErrorCode } from './errors.js';
-import type { Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
+import type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
 
-export type { Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
+export type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
 
 /** Weight formats, named as transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
@@ -179,6 +179,10 @@ export type Part = TextPart | FinishPart;
 /** What a loaded model (or the remote endpoint) is. */
 export interface ModelInfo {
   ranOn: RanOn;
+  /** The engine that runs the model. */
+  engine?: EngineKind | 'remote';
+  /** Why it runs on this device (e.g. "WASM: the only WebGPU adapter is a software fallback"). */
+  detail?: string;
   /** Tokens the context holds (local models). */
   contextLength?: number;
   vocabSize?: number;
@@ -302,6 +306,12 @@ export interface EngineOptions {
   cache?: boolean;
   /** When storage is short: `'none'` fails with `quota_exceeded` (default); `'lru'` evicts least recently used models. */
   eviction?: 'none' | 'lru';
+  /**
+   * Where the ONNX generation model runs: `'auto'` (default) takes WebGPU when the adapter is
+   * a real GPU that fits the model (fp16 weights need `shader-f16`), else WASM; `'webgpu'`
+   * insists (typed error if impossible); `'wasm'` never touches the GPU.
+   */
+  device?: 'auto' | 'webgpu' | 'wasm';
   /** Threads for the WASM backend; default: all cores when cross-origin isolated, else 1. */
   numThreads?: number;
   /** Where the worker and runtime files live; default: beside the SDK bundle. */

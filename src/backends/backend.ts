@@ -7,6 +7,7 @@
  * recognised rather than misbehaving.
  */
 import type { Capabilities } from '../capabilities.js';
+import type { EdgewiseErrorCode } from '../errors.js';
 import type { ChatMessage, Cost, FinishReason, ModelInfo, Pooling, Progress, RanOn, Usage } from '../types.js';
 
 /** A validated generate request, defaults applied, signal kept apart. */
@@ -38,6 +39,8 @@ export interface BackendFinishPart {
   ranOn: RanOn;
   cost?: Cost;
   tokenIds?: number[];
+  /** Set by a local backend that moved to another device mid-request (a lost GPU before the first token). */
+  fallback?: { from: RanOn; code: EdgewiseErrorCode; message: string };
 }
 
 export type BackendPart = BackendTextPart | BackendFinishPart;

@@ -3,12 +3,17 @@
  * backend as a Backend. The worker's life (start, death, restart, dispose) belongs to
  * the shared `WorkerHandle`; a death fails every call in flight with `worker_crashed`
  * and the next call loads again (from the cache) in a fresh worker.
+ *
+ * A WebGPU failure (the session cannot open, the device is lost before the first token)
+ * ends that worker and continues on WASM in a fresh one: a runtime whose GPU failed is
+ * never reused. After the first token it is a typed error, never a splice.
  */
+import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import type { ResolvedModel } from '../model/spec.js';
 import { streamParts } from '../stream.js';
-import type { ModelInfo } from '../types.js';
+import type { ModelInfo, SkippedBackend } from '../types.js';
 import type { WorkerHandle } from '../worker/handle.js';
-import type { Backend, BackendLoadOptions, BackendPart, BackendRequest } from './backend.js';
+import type { Backend, BackendFinishPart, BackendLoadOptions, BackendPart, BackendRequest } from './backend.js';
 import { ModelSlot } from './model-slot.js';
 import type { OnnxConfig } from './onnx/backend.js';
 import { abortedFinish } from './parts.js';
@@ -17,9 +22,11 @@ export interface LocalWorkerBackend extends Backend {
   readonly model: Readonly<ResolvedModel>;
   readonly loaded: boolean;
   /** The error of the last failed load, until a load succeeds. */
-  readonly loadError: ModelSlot<ModelInfo>['loadError'];
+  readonly loadError: EdgewiseError | undefined;
   readonly info: ModelInfo | undefined;
   readonly bytes: number | undefined;
+  /** Devices given up on (WebGPU that failed), for `finish.route.skipped`. */
+  readonly skipped: readonly SkippedBackend[];
   /** The exact prompt length with the loaded tokenizer; undefined before load. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): Promise<number | undefined>;
   /** Whether the model's weights are fully in IndexedDB. */
@@ -28,8 +35,49 @@ export interface LocalWorkerBackend extends Backend {
   forget(): void;
 }
 
+/**
+ * A failure of the GPU path that WASM would not have (the worker tags these with
+ * `details.device`): the session could not open on the GPU, or the device was lost. Not
+ * the probe's refusal of an explicit `'webgpu'` (no adapter, no shader-f16): nothing had
+ * started, and the app insisted, so that one stays an error.
+ */
+const gpuFailure = (e: unknown): e is EdgewiseError => isEdgewiseError(e) && e.details['device'] === 'webgpu' && e.details['phase'] !== 'probe';
+
 export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedModel, config: OnnxConfig): LocalWorkerBackend {
-  const slot = new ModelSlot<ModelInfo>(handle, model.key, (c, requestId, onProgress) => c.api.load(model, { ...config, requestId }, onProgress));
+  let device = config.device ?? 'auto';
+  const skipped: SkippedBackend[] = [];
+  const slot = new ModelSlot<ModelInfo>(handle, model.key, (c, requestId, onProgress) => c.api.load(model, { ...config, device, requestId }, onProgress));
+
+  /** Gives up on WebGPU for this engine: the next load runs on WASM in a fresh worker. */
+  function leaveGpu(e: EdgewiseError): void {
+    device = 'wasm';
+    skipped.push({ ranOn: 'webgpu', reason: 'unsupported_device', detail: `WebGPU failed (${e.code}: ${e.message}); continued on WASM in a fresh worker` });
+    handle.restart();
+  }
+  const canLeaveGpu = (e: unknown): e is EdgewiseError => gpuFailure(e) && device !== 'wasm';
+
+  async function load(o: BackendLoadOptions = {}): Promise<ModelInfo> {
+    try {
+      return await slot.load(o);
+    } catch (e) {
+      if (!canLeaveGpu(e)) throw e;
+      leaveGpu(e);
+      return slot.load(o);
+    }
+  }
+
+  async function* stream(request: BackendRequest, signal: AbortSignal | undefined): AsyncGenerator<BackendPart> {
+    const c = handle.worker();
+    const requestId = handle.begin();
+    try {
+      yield* streamParts({
+        start: (onParts) => c.guard(c.api.generate({ ...request, requestId }, onParts)),
+        abort: () => { if (!c.dead) void c.api.abort(requestId); },
+      }, signal);
+    } finally {
+      handle.end(requestId);
+    }
+  }
 
   return {
     specificationVersion: 'v2',
@@ -37,11 +85,12 @@ export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedMo
     location: 'local',
     model,
     bytes: model.bytes,
+    skipped,
     get loaded() { return slot.loaded; },
     get loadError() { return slot.loadError; },
     get info() { return slot.info; },
     supports: () => (slot.loadError ? { ok: false, code: 'load_failed', detail: slot.loadError.message } : { ok: true }),
-    load: (o: BackendLoadOptions = {}) => slot.load(o),
+    load,
 
     generate(request: BackendRequest, o: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
       async function* run(): AsyncGenerator<BackendPart> {
@@ -49,15 +98,20 @@ export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedMo
           yield abortedFinish(request.startedAt, slot.info?.ranOn ?? 'wasm');
           return;
         }
-        const c = handle.worker();
-        const requestId = handle.begin();
+        let started = false;
         try {
-          yield* streamParts({
-            start: (onParts) => c.guard(c.api.generate({ ...request, requestId }, onParts)),
-            abort: () => { if (!c.dead) void c.api.abort(requestId); },
-          }, o.signal);
-        } finally {
-          handle.end(requestId);
+          for await (const p of stream(request, o.signal)) {
+            if (p.type === 'text') started = true;
+            yield p;
+          }
+        } catch (e) {
+          if (started || !canLeaveGpu(e)) throw e;
+          // Nothing reached the caller yet: the same request continues on WASM.
+          leaveGpu(e);
+          await load(o.signal ? { signal: o.signal } : {});
+          for await (const p of stream(request, o.signal)) {
+            yield p.type === 'finish' ? ({ ...p, fallback: { from: 'webgpu', code: e.code, message: e.message } } satisfies BackendFinishPart) : p;
+          }
         }
       }
       return run();

@@ -77,6 +77,18 @@ export class WorkerHandle {
     }
   }
 
+  /**
+   * Ends the current worker as if it had died (models reset, calls in flight fail) so the
+   * next call starts a fresh one: a runtime whose GPU failed is never reused.
+   */
+  restart(): void {
+    const c = this.client;
+    this.client = undefined;
+    if (!c || c.dead) return;
+    c.terminate();
+    for (const l of this.deathListeners) l();
+  }
+
   /** The live worker if one is running, without starting one. */
   running(): WorkerClient | undefined {
     return this.client && !this.client.dead ? this.client : undefined;

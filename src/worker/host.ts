@@ -5,7 +5,7 @@
  */
 import { releaseProxy, transfer, type Remote } from 'comlink';
 import type { BackendPart, EmbedRequest, EmbedResult } from '../backends/backend.js';
-import { createOnnxBackend, type OnnxBackend } from '../backends/onnx/backend.js';
+import { createOnnxBackend, loseDeviceForTests, type OnnxBackend } from '../backends/onnx/backend.js';
 import { createOnnxEmbedder, type EmbedderInfo, type OnnxEmbedder } from '../backends/onnx/embedder.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
@@ -87,7 +87,7 @@ export function createHost(): WorkerApi {
   async function backendFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxBackend> {
     if (backend?.key === model.key) return backend.onnx;
     await dropBackend();
-    backend = { key: model.key, onnx: createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl }) };
+    backend = { key: model.key, onnx: createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, ...(o.device ? { device: o.device } : {}) }) };
     return backend.onnx;
   }
 
@@ -146,6 +146,8 @@ export function createHost(): WorkerApi {
     },
 
     countTokens: async (request) => backend?.onnx.countTokens(request),
+    info: async () => ({ liveGpuTensors: backend?.onnx.liveGpuTensors() ?? 0 }),
+    loseDeviceForTests: () => loseDeviceForTests(),
 
     abort(requestId: number): void {
       controllers.get(requestId)?.abort();

@@ -21,6 +21,11 @@ export interface WorkerGenerateRequest extends BackendRequest {
   requestId: number;
 }
 
+export interface WorkerInfo {
+  /** GPU-resident KV-cache tensors held now; constant across requests, or the cache leaks. */
+  liveGpuTensors: number;
+}
+
 export interface WorkerApi {
   /**
    * Takes the Web Lock `lockName` and holds it until the worker dies; resolves once it is
@@ -43,6 +48,10 @@ export interface WorkerApi {
   embed(request: EmbedRequest & { requestId: number }, onBatch?: (done: number) => void): Promise<EmbedResult>;
   /** The prompt's exact token count with the loaded model's tokenizer; undefined when none is loaded. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): Promise<number | undefined>;
+  /** What the worker holds now, for `engine.info()`. */
+  info(): Promise<WorkerInfo>;
+  /** TEST-ONLY HOOK: destroys the GPU device, as a driver reset would; false when there is none. */
+  loseDeviceForTests(): Promise<boolean>;
   /** Cancels a queued or running load or generate; takes effect within one decode step. */
   abort(requestId: number): void;
   cacheList(): Promise<CachedModelInfo[]>;

@@ -10,10 +10,11 @@ import { loadModelFiles, type FileRequest } from '../../store/index.js';
 import type { RanOn } from '../../types.js';
 import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
-import { Decoder } from './decoder.js';
+import { Decoder, deviceLostError, presentNames } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
 import { parseJson } from './json.js';
-import { createSession, loadOrt } from './runtime.js';
+import { createSession, loadOrt, loadedRuntimes, type OrtModule } from './runtime.js';
+import { chooseDevice, probeWebGPU, type DevicePreference } from './webgpu.js';
 import { ModelTokenizer } from './tokenizer.js';
 import { yieldToEventLoop } from './yield.js';
 
@@ -26,6 +27,8 @@ export interface OnnxConfig {
   numThreads: number;
   /** URL of the folder holding the runtime's `.wasm`/`.mjs` files. */
   assetsUrl: string;
+  /** Where the generation model runs; the embedding model always runs on WASM. Default 'auto'. */
+  device?: DevicePreference;
 }
 
 interface Loaded {
@@ -37,6 +40,8 @@ interface Loaded {
 }
 
 export interface OnnxBackend extends Backend {
+  /** GPU-resident KV-cache tensors held now (0 on WASM); constant across requests, or the cache leaks. */
+  liveGpuTensors(): number;
   /** The exact prompt length with the model's tokenizer; undefined before load. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): number | undefined;
 }
@@ -47,6 +52,42 @@ export interface OnnxBackend extends Backend {
 const CONFIG_FILES: readonly FileRequest[] = [{ path: 'config.json' }, { path: 'generation_config.json', optional: true }];
 const TOKENIZER_FILES: readonly FileRequest[] = [{ path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }];
 
+/** A lost GPU device fails the next step typed (device_lost) rather than hanging or computing garbage. */
+interface GpuDeviceLike {
+  lost: Promise<{ message: string; reason: string }>;
+  destroy(): void;
+}
+const deviceOf = async (ort: OrtModule): Promise<GpuDeviceLike> => (await ort.env.webgpu.device) as GpuDeviceLike;
+
+/**
+ * Once the worker's GPU device is lost, its WebGPU runtime is poisoned: sessions on it
+ * neither open nor release (they hang). Every later GPU step fails typed at once, and the
+ * page moves to WASM in a fresh worker.
+ */
+let gpuLost: string | undefined;
+
+async function watchDevice(ort: OrtModule, decoder: Decoder): Promise<void> {
+  try {
+    const device = await deviceOf(ort);
+    void device.lost.then((info) => {
+      gpuLost = info.message || info.reason || 'lost';
+      decoder.lost = gpuLost;
+    });
+  } catch { /* no device to watch: runs would fail typed anyway */ }
+}
+
+/** TEST-ONLY HOOK: destroys the worker's GPU device, as a driver reset would (the fallback tests use it). */
+export async function loseDeviceForTests(): Promise<boolean> {
+  for (const ort of loadedRuntimes()) {
+    try {
+      (await deviceOf(ort)).destroy();
+      gpuLost ??= 'destroyed by the test hook';
+      return true;
+    } catch { /* this runtime has no device */ }
+  }
+  return false;
+}
+
 export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBackend {
   let loaded: Loaded | undefined;
   let ranOn: RanOn = 'wasm';
@@ -56,6 +97,8 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     const common = { key: model.key, baseUrl: model.url, cache: o.cache, eviction: o.eviction, ...(signal ? { signal } : {}) };
     const progress = lo.onProgress ? { onProgress: lo.onProgress } : {};
     const withHash = (f: FileRequest): FileRequest => (model.sha256[f.path] ? { ...f, sha256: model.sha256[f.path] as string } : f);
+    // The adapter request takes a while on some systems: overlap it with the config fetch.
+    const gpu = o.device === 'wasm' ? undefined : probeWebGPU();
     const meta = await loadModelFiles({ ...common, files: CONFIG_FILES.map(withHash) });
     const config = parseJson(meta.get('config.json'), 'config.json') as Json;
     const fp16 = model.dtype === 'fp16' || model.dtype === 'q4f16';
@@ -66,14 +109,18 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     const weightFiles = [onnxFile, ...extra].map((path) => ({ path }));
     // Fetch and compile the runtime while the weights stream in: on a warm load from
     // IndexedDB the two take similar time, so overlapping them nearly halves the wait.
-    const ortReady = loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads });
+    const choice = gpu ? chooseDevice(o.device ?? 'auto', await gpu, { fp16, largestTensorBytes: 0 }) : { device: 'wasm' as const, reason: "device 'wasm' was asked for" };
+    if (choice.device === 'webgpu' && gpuLost) throw deviceLostError(gpuLost);
+    const ortReady = loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads, device: choice.device });
     ortReady.catch(() => undefined);
     const files = await loadModelFiles({ ...common, ...progress, files: [...TOKENIZER_FILES, ...weightFiles].map(withHash) });
     const tokenizerConfig = parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const ort = await ortReady;
-    const session = await createSession(ort, files.get(onnxFile) as Uint8Array, extra.map((path) => ({ path, data: files.get(path) as Uint8Array })));
+    const session = await createSession(ort, files.get(onnxFile) as Uint8Array, extra.map((path) => ({ path, data: files.get(path) as Uint8Array })), {
+      device: choice.device, gpuOutputs: presentNames(decoderConfig.numLayers),
+    });
     let decoder: Decoder;
     try {
       decoder = new Decoder(ort, session, decoderConfig);
@@ -81,8 +128,12 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
       await session.release();
       throw e;
     }
-    ranOn = 'wasm';
-    const info: BackendInfo = { ranOn, contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate };
+    if (choice.device === 'webgpu') await watchDevice(ort, decoder);
+    ranOn = choice.device;
+    const info: BackendInfo = {
+      ranOn, engine: 'onnx', detail: choice.reason,
+      contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate,
+    };
     return { session, decoder, tokenizer, config: decoderConfig, info };
   }
 
@@ -99,6 +150,8 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
       return loaded.info;
     },
 
+    liveGpuTensors: () => loaded?.decoder.liveGpuTensors ?? 0,
+
     countTokens: (request) => (loaded ? encodeRequest(request, loaded.tokenizer).length : undefined),
 
     generate(request: BackendRequest, go: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
@@ -109,7 +162,9 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     async unload(): Promise<void> {
       const l = loaded;
       loaded = undefined;
-      await l?.session.release();
+      // Releasing a session on a lost device never settles: let it go with the worker.
+      if (l && ranOn === 'webgpu' && gpuLost) void l.session.release().catch(() => undefined);
+      else await l?.session.release();
     },
   };
 }

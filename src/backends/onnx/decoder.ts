@@ -38,6 +38,8 @@ function kvDtypeOf(session: Ort.InferenceSession): 'float32' | 'float16' | undef
   return meta?.isTensor && (meta.type === 'float16' || meta.type === 'float32') ? meta.type : undefined;
 }
 
+export const deviceLostError = (why: string, cause?: unknown): EdgewiseError => new EdgewiseError('device_lost', `The GPU device was lost (${why}); the engine starts a fresh worker on the next call.`, { details: { device: 'webgpu' }, ...(cause === undefined ? {} : { cause }) });
+
 /** Half-precision bits to float, for fp16 logits when the platform lacks Float16Array. */
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
@@ -48,15 +50,40 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
+/** The graph's KV-cache outputs: on WebGPU they stay on the GPU between steps. */
+export function presentNames(numLayers: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < numLayers; i++) out.push(`present.${i}.key`, `present.${i}.value`);
+  return out;
+}
+
 export class Decoder {
   private past: Feeds = {};
   private pastLength = 0;
   private readonly hasPositionIds: boolean;
   private readonly kvDtype: 'float32' | 'float16';
+  /** GPU-resident cache tensors held right now: stays at 2 × layers, or the cache leaks. */
+  private liveGpu = 0;
+  /** Set when the GPU device is gone: every later step fails typed instead of hanging. */
+  lost: string | undefined;
 
   constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession, private readonly cfg: DecoderConfig) {
     ({ hasPositionIds: this.hasPositionIds, kvDtype: this.kvDtype } = checkLayout(session, cfg));
     this.reset();
+  }
+
+  get liveGpuTensors(): number {
+    return this.liveGpu;
+  }
+
+  /** Releases cache tensors the GPU holds (the next step's outputs replace them). */
+  private release(past: Feeds): void {
+    for (const t of Object.values(past)) {
+      if (t.location === 'gpu-buffer') {
+        t.dispose();
+        this.liveGpu--;
+      }
+    }
   }
 
   get length(): number {
@@ -67,6 +94,7 @@ export class Decoder {
   reset(): void {
     const { ort, cfg, kvDtype } = this;
     const empty = kvDtype === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+    this.release(this.past);
     this.past = {};
     for (let i = 0; i < cfg.numLayers; i++) {
       for (const kv of ['key', 'value']) {
@@ -91,17 +119,24 @@ export class Decoder {
       for (let i = 0; i < n; i++) pos[i] = BigInt(this.pastLength + i);
       feeds['position_ids'] = new ort.Tensor('int64', pos, [1, n]);
     }
+    if (this.lost) throw deviceLostError(this.lost);
     let out: Ort.InferenceSession.OnnxValueMapType;
     try {
       out = await this.session.run(feeds);
     } catch (cause) {
+      if (this.lost) throw deviceLostError(this.lost, cause);
       throw new EdgewiseError('runtime_error', `onnxruntime-web failed during a forward pass: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }
+    const previous = this.past;
+    this.past = {};
     for (let i = 0; i < this.cfg.numLayers; i++) {
       for (const kv of ['key', 'value']) {
-        this.past[`past_key_values.${i}.${kv}`] = out[`present.${i}.${kv}`] as Ort.Tensor;
+        const t = out[`present.${i}.${kv}`] as Ort.Tensor;
+        if (t.location === 'gpu-buffer') this.liveGpu++;
+        this.past[`past_key_values.${i}.${kv}`] = t;
       }
     }
+    this.release(previous);
     this.pastLength = total;
     return this.lastLogits(out['logits'] as Ort.Tensor);
   }

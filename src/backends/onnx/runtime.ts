@@ -7,29 +7,45 @@ import { capabilities } from '../../capabilities.js';
 import { EdgewiseError } from '../../errors.js';
 
 export type OrtModule = typeof Ort;
-let ortPromise: Promise<OrtModule> | undefined;
+/** Where a session runs: onnxruntime-web's WASM EP, or its WebGPU EP. */
+export type OrtDevice = 'wasm' | 'webgpu';
+const ortPromises: Partial<Record<OrtDevice, Promise<OrtModule>>> = {};
+const loaded: OrtModule[] = [];
 
 export interface RuntimeOptions {
   assetsUrl: string;
   numThreads: number;
+  /** Which build to load: the WASM-only one (14 MB), or the WebGPU one (27 MB, also runs the WASM EP). */
+  device?: OrtDevice;
 }
 
-/** Loads the WASM build once; the `.mjs` glue and `.wasm` are self-hosted beside the SDK. */
+/**
+ * Loads a build once per worker; the `.mjs` glue and `.wasm` are self-hosted beside the
+ * SDK. The WebGPU build is `onnxruntime-web/webgpu`, not the JSEP default: on an adapter
+ * without `shader-f16`, JSEP silently returns zeros for fp16 models, the WebGPU build throws.
+ */
 export async function loadOrt(o: RuntimeOptions): Promise<OrtModule> {
-  ortPromise ??= import('onnxruntime-web/wasm').then((m) => {
+  const device = o.device ?? 'wasm';
+  const ortPromise = (ortPromises[device] ??= (device === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((m) => {
     const ort = m as unknown as OrtModule;
     // Never a CDN: the SDK must work offline and under a strict CSP.
     ort.env.wasm.wasmPaths = o.assetsUrl;
     // Threads need cross-origin isolation; without it ORT would silently use one.
     ort.env.wasm.numThreads = capabilities().threads ? Math.max(1, o.numThreads) : 1;
+    loaded.push(ort);
     return ort;
-  });
+  }));
   try {
     return await ortPromise;
   } catch (cause) {
-    ortPromise = undefined;
+    delete ortPromises[device];
     throw new EdgewiseError('runtime_error', `onnxruntime-web could not be loaded from ${o.assetsUrl}; check that the SDK's runtime files are served there (option assetsUrl).`, { cause });
   }
+}
+
+/** The runtimes this worker has loaded (for the device test hook). */
+export function loadedRuntimes(): readonly OrtModule[] {
+  return loaded;
 }
 
 export interface ExternalData {
@@ -37,15 +53,27 @@ export interface ExternalData {
   data: Uint8Array;
 }
 
-export async function createSession(ort: OrtModule, model: Uint8Array, externalData: readonly ExternalData[]): Promise<Ort.InferenceSession> {
+export interface SessionOptions {
+  device?: OrtDevice;
+  /** Outputs to leave on the GPU (the KV cache), so they feed the next step without a round trip. */
+  gpuOutputs?: readonly string[];
+}
+
+export async function createSession(ort: OrtModule, model: Uint8Array, externalData: readonly ExternalData[], so: SessionOptions = {}): Promise<Ort.InferenceSession> {
+  const device = so.device ?? 'wasm';
   try {
     return await ort.InferenceSession.create(model, {
-      executionProviders: ['wasm'],
+      executionProviders: [device],
       graphOptimizationLevel: 'all',
+      ...(device === 'webgpu' && so.gpuOutputs?.length ? { preferredOutputLocation: Object.fromEntries(so.gpuOutputs.map((n) => [n, 'gpu-buffer' as const])) } : {}),
       // ORT resolves external data by the file name recorded in the graph.
       externalData: externalData.map((d) => ({ path: d.path.slice(d.path.lastIndexOf('/') + 1), data: d.data })),
     });
   } catch (cause) {
-    throw new EdgewiseError('unsupported_model', `onnxruntime-web could not open the model: ${cause instanceof Error ? cause.message : String(cause)}. Check the dtype exists for this model and the file is a valid ONNX graph.`, { cause });
+    const message = cause instanceof Error ? cause.message : String(cause);
+    // On WebGPU a failure here is the device's (limits, lost device, missing features) far
+    // more often than the file's: say so, so the page can fall back to WASM.
+    if (device === 'webgpu') throw new EdgewiseError('webgpu_unavailable', `The WebGPU execution provider could not open the model (${message}); use device 'wasm', or 'auto' to fall back by itself.`, { cause, details: { device } });
+    throw new EdgewiseError('unsupported_model', `onnxruntime-web could not open the model: ${message}. Check the dtype exists for this model and the file is a valid ONNX graph.`, { cause });
   }
 }

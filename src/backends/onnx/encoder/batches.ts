@@ -10,7 +10,8 @@
  * minutes into a long job, and the progress that follows only speeds up.
  */
 export function planBatches(lengths: ArrayLike<number>, batchSize: number): number[][] {
-  const size = Math.max(1, Math.floor(batchSize));
+  // NaN or under 1 (a request that skipped validation) means one text per batch, never an empty plan.
+  const size = batchSize >= 1 ? Math.floor(batchSize) : 1;
   const order = Array.from({ length: lengths.length }, (_, i) => i);
   // Array.prototype.sort is stable (ES2019), so equal lengths stay in input order.
   order.sort((a, b) => lengths[b]! - lengths[a]!);

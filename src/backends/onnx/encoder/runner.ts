@@ -51,8 +51,14 @@ export class SessionRunner {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       checked.then(
-        (out) => (signal.removeEventListener('abort', onAbort), resolve(out)),
-        (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        (out) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(out);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       );
     });
   }

@@ -1,0 +1,225 @@
+/**
+ * A recording fake of web-llm's engine: `FakeMLCEngine implements MLCEngineInterface`
+ * (web-llm 0.2.86), with web-llm's own `Chat` wrapper and its own request validation
+ * (`postInitAndCheckFieldsChatCompletion`), so `chat.completions.create()` runs web-llm's
+ * code down to `chatCompletion()`. No GPU, no model: it plays scripted progress reports,
+ * streams scripted chunks shaped like web-llm's (delta chunks, a finish chunk, a usage
+ * chunk), honours `interruptGenerate()` at the next step as web-llm does, throws what the
+ * script says (tests script errors of web-llm's own classes), and records every call.
+ */
+import * as webllm from '@mlc-ai/web-llm';
+import type {
+  AppConfig, ChatCompletion, ChatCompletionChunk, ChatCompletionFinishReason, ChatCompletionRequest,
+  ChatCompletionRequestBase, ChatCompletionRequestNonStreaming, ChatCompletionRequestStreaming, ChatOptions,
+  InitProgressCallback, InitProgressReport, MLCEngineConfig, MLCEngineInterface,
+} from '@mlc-ai/web-llm';
+import type { WebLLMModule } from '../../src/backends/webllm/index.js';
+
+export interface FakeMLCScript {
+  /** Delta contents, one per decode step; default four. */
+  chunks?: readonly string[];
+  /** Delay of each decode step (and of the prefill); default 1 ms. */
+  stepMs?: number;
+  /** web-llm's finish_reason when the chunks run out; default 'stop'. */
+  finishReason?: 'stop' | 'length';
+  promptTokens?: number;
+  /** Reports played through `initProgressCallback` during `reload()`; default `progressReports(false)`. */
+  progress?: readonly InitProgressReport[];
+  progressStepMs?: number;
+  /** Thrown by `reload()` after the progress reports. */
+  loadError?: () => unknown;
+  /** Thrown by the stream after this many chunks. */
+  errorAfter?: { chunks: number; error: () => unknown };
+  /** What `hasModelInCache` answers; default false. */
+  cached?: boolean;
+  cacheError?: () => unknown;
+  /**
+   * How `reload()` ends when `unload()` aborts it. web-llm resolves quietly when the abort
+   * surfaces as a DOMException AbortError, and rejects when its IndexedDB cache wrapped it
+   * in a plain Error ("Failed to store … AbortError …"). Default 'resolve'.
+   */
+  abortedReload?: 'resolve' | 'reject';
+}
+
+export type FakeMLCCall =
+  | { method: 'construct'; config: MLCEngineConfig }
+  | { method: 'reload'; modelId: string | string[] }
+  | { method: 'chatCompletion'; request: ChatCompletionRequestBase }
+  | { method: 'interruptGenerate' }
+  | { method: 'unload'; duringReload: boolean }
+  | { method: 'hasModelInCache' | 'deleteModelAllInfoInCache'; modelId: string; appConfig: AppConfig | undefined };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** web-llm 0.2.86's sentences for one load of `shards` shards (fetched, or read from its cache). */
+export function progressReports(cached: boolean, shards = 4): InitProgressReport[] {
+  const out: InitProgressReport[] = [{ progress: 0, timeElapsed: 0, text: 'Start to fetch params' }];
+  const step = (verb: string, i: number): InitProgressReport => ({
+    progress: i / shards, timeElapsed: i,
+    text: `${verb}[${i}/${shards}]: ${i * 50}MB ${verb.startsWith('Fetching') ? 'fetched' : 'loaded'}. ${Math.floor((i * 100) / shards)}% completed, ${i} secs elapsed.`,
+  });
+  if (!cached) for (let i = 1; i <= shards; i++) out.push(step('Fetching param cache', i));
+  for (let i = 1; i <= shards; i++) out.push(step('Loading model from cache', i));
+  out.push({ progress: 0.5, timeElapsed: 1, text: 'Loading GPU shader modules[10/20]: 50% completed, 1 secs elapsed.' });
+  out.push({ progress: 1, timeElapsed: 2, text: 'Loading GPU shader modules[20/20]: 100% completed, 2 secs elapsed.' });
+  out.push({ progress: 1, timeElapsed: 2, text: 'Finish loading on WebGPU - fake' });
+  return out;
+}
+
+export class FakeMLCEngine implements MLCEngineInterface {
+  chat: webllm.Chat;
+  completions: webllm.Completions;
+  embeddings: webllm.Embeddings;
+  readonly config: MLCEngineConfig;
+  loadedModel: string | undefined;
+  #progress: InitProgressCallback | undefined;
+  #interrupt = false;
+  #reloadAborted = false;
+  #reloading = false;
+  #lock: Promise<void> = Promise.resolve();
+
+  /** `scriptOf` is read on every call, so a test can change the script of a live engine. */
+  constructor(config: MLCEngineConfig, private readonly scriptOf: () => FakeMLCScript, readonly calls: FakeMLCCall[]) {
+    this.config = config;
+    this.#progress = config.initProgressCallback;
+    calls.push({ method: 'construct', config });
+    // web-llm's own wrappers: `chat.completions.create(r)` calls `this.chatCompletion(r)`.
+    this.chat = new webllm.Chat(this);
+    this.completions = new webllm.Completions(this);
+    this.embeddings = new webllm.Embeddings(this);
+  }
+
+  get script(): FakeMLCScript { return this.scriptOf(); }
+
+  setInitProgressCallback(cb: InitProgressCallback): void { this.#progress = cb; }
+  getInitProgressCallback(): InitProgressCallback | undefined { return this.#progress; }
+  setAppConfig(): void { throw new Error('FakeMLCEngine: setAppConfig is not scripted'); }
+
+  async reload(modelId: string | string[], _chatOpts?: ChatOptions | ChatOptions[]): Promise<void> {
+    this.calls.push({ method: 'reload', modelId });
+    await this.#unloadQuietly();
+    this.#reloadAborted = false;
+    this.#reloading = true;
+    try {
+      const id = Array.isArray(modelId) ? modelId[0] ?? '' : modelId;
+      if (!this.config.appConfig?.model_list.some((m) => m.model_id === id)) throw new Error(`FakeMLCEngine: ${id} is not in appConfig`);
+      for (const report of this.script.progress ?? progressReports(false)) {
+        await sleep(this.script.progressStepMs ?? 1);
+        if (this.#reloadAborted) {
+          if (this.script.abortedReload === 'reject') throw new Error('Failed to store https://fake/params_shard_0.bin with error: AbortError: This operation was aborted');
+          return;
+        }
+        this.#progress?.(report);
+      }
+      if (this.script.loadError) throw this.script.loadError();
+      this.loadedModel = id;
+    } finally {
+      this.#reloading = false;
+    }
+  }
+
+  chatCompletion(request: ChatCompletionRequestNonStreaming): Promise<ChatCompletion>;
+  chatCompletion(request: ChatCompletionRequestStreaming): Promise<AsyncIterable<ChatCompletionChunk>>;
+  chatCompletion(request: ChatCompletionRequestBase): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion>;
+  chatCompletion(request: ChatCompletionRequest): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion>;
+  async chatCompletion(request: ChatCompletionRequestBase): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion> {
+    this.calls.push({ method: 'chatCompletion', request });
+    const model = this.loadedModel;
+    if (model === undefined) throw new Error('FakeMLCEngine: chatCompletion before reload');
+    webllm.postInitAndCheckFieldsChatCompletion(request as ChatCompletionRequest, model, webllm.ModelType.LLM);
+    if (request.stream !== true) throw new Error('FakeMLCEngine: only streaming is scripted');
+    return this.#stream(request, model);
+  }
+
+  async *#stream(request: ChatCompletionRequestBase, model: string): AsyncGenerator<ChatCompletionChunk, void, void> {
+    const previous = this.#lock;
+    let release = (): void => undefined;
+    this.#lock = new Promise((r) => { release = r; });
+    await previous;
+    try {
+      this.#interrupt = false;
+      const s = this.script;
+      const base = { id: 'chatcmpl-fake', created: 0, model, object: 'chat.completion.chunk' as const };
+      let reason: ChatCompletionFinishReason = s.finishReason ?? 'stop';
+      let emitted = 0;
+      for (const content of s.chunks ?? ['Hello', ', ', 'world', '!']) {
+        // As web-llm's loop: the interrupt is read before each decode step.
+        if (this.#interrupt || this.loadedModel === undefined) { reason = 'abort'; break; }
+        if (request.max_tokens != null && emitted >= request.max_tokens) { reason = 'length'; break; }
+        await sleep(s.stepMs ?? 1);
+        if (s.errorAfter && emitted === s.errorAfter.chunks) throw s.errorAfter.error();
+        emitted++;
+        yield { ...base, choices: [{ delta: { content, role: 'assistant' }, finish_reason: null, index: 0, logprobs: null }] };
+      }
+      yield { ...base, choices: [{ delta: {}, finish_reason: reason, index: 0 }] };
+      if (request.stream_options?.include_usage === true) {
+        const prompt = s.promptTokens ?? 7;
+        const extra = { e2e_latency_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0, time_to_first_token_s: 0, time_per_output_token_s: 0 };
+        yield { ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: emitted, total_tokens: prompt + emitted, extra } };
+      }
+    } finally {
+      release();
+    }
+  }
+
+  interruptGenerate(): void {
+    this.calls.push({ method: 'interruptGenerate' });
+    this.#interrupt = true;
+  }
+
+  async unload(): Promise<void> {
+    this.calls.push({ method: 'unload', duringReload: this.#reloading });
+    await this.#unloadQuietly();
+  }
+
+  async #unloadQuietly(): Promise<void> {
+    this.loadedModel = undefined;
+    if (this.#reloading) this.#reloadAborted = true;
+  }
+
+  completion(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: completion is not scripted')); }
+  embedding(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: embedding is not scripted')); }
+  listResumableSessions(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }
+  resumeChatCompletion(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }
+  deleteResumableSession(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }
+  runtimeStatsText = (): Promise<string> => Promise.resolve('fake');
+  resetChat = (): Promise<void> => Promise.resolve();
+  getMessage = (): Promise<string> => Promise.resolve('');
+  getMaxStorageBufferBindingSize(): Promise<number> { return Promise.resolve(1 << 30); }
+  getGPUVendor(): Promise<string> { return Promise.resolve('fake'); }
+  forwardTokensAndSample(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: forwardTokensAndSample is not scripted')); }
+  setLogLevel(): void { /* the fake logs nothing */ }
+}
+
+export interface FakeMLCModule extends WebLLMModule {
+  readonly calls: FakeMLCCall[];
+  readonly engines: FakeMLCEngine[];
+  script: FakeMLCScript;
+}
+
+/** A stand-in for `@mlc-ai/web-llm` whose engines are fakes; `prebuiltAppConfig` is web-llm's real list. */
+export function createFakeMLCModule(script: FakeMLCScript = {}): FakeMLCModule {
+  const calls: FakeMLCCall[] = [];
+  const engines: FakeMLCEngine[] = [];
+  const mod: FakeMLCModule = {
+    calls, engines, script,
+    prebuiltAppConfig: webllm.prebuiltAppConfig,
+    MLCEngine: class extends FakeMLCEngine {
+      constructor(config: MLCEngineConfig) {
+        super(config, () => mod.script, calls);
+        engines.push(this);
+      }
+    },
+    async hasModelInCache(modelId, appConfig) {
+      calls.push({ method: 'hasModelInCache', modelId, appConfig });
+      if (mod.script.cacheError) throw mod.script.cacheError();
+      return mod.script.cached ?? false;
+    },
+    async deleteModelAllInfoInCache(modelId, appConfig) {
+      calls.push({ method: 'deleteModelAllInfoInCache', modelId, appConfig });
+      if (mod.script.cacheError) throw mod.script.cacheError();
+      mod.script.cached = false;
+    },
+  };
+  return mod;
+}
