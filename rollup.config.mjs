@@ -1,7 +1,7 @@
 // Table-driven build: one row per artefact. Runtimes are never inlined into the main
 // bundles: the worker `import()`s onnxruntime-web into a lazy chunk, and the runtime's
 // .wasm/.mjs files are copied beside the SDK (no CDN, ever).
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -9,6 +9,9 @@ import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 
 // The WASM-only build, and the WebGPU build (`onnxruntime-web/webgpu` loads the asyncify one).
+// Start clean: lazy chunks carry content hashes, and stale ones would pile up in dist/.
+rmSync('dist', { recursive: true, force: true });
+
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 // Minified + gzipped budget for what the page pays up front: the core (router, worker
 // client, validation) without any runtime. The IIFE cannot split, so it also carries the

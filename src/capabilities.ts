@@ -1,3 +1,5 @@
+import { probeWebGPU } from './gpu.js';
+
 /**
  * Platform facts, probed once per realm and cached. Code asks this object instead of
  * sniffing globals inline. Tests and apps that know better inject their own facts
@@ -17,6 +19,8 @@ export interface Capabilities {
   online: boolean;
   /** `navigator.connection` where present (Chromium). */
   connection?: { effectiveType?: string; downlinkMbps?: number; rttMs?: number; saveData?: boolean };
+  /** WebGPU as the page sees it, probed once (absent until probed, or without WebGPU). */
+  gpu?: { adapter: boolean; fallback: boolean; shaderF16: boolean; maxBufferSize: number; description: string };
 }
 
 interface NetworkInformationLike {
@@ -51,6 +55,7 @@ export function capabilities(): Capabilities {
   const conn = connection();
   if (conn) out.connection = conn;
   if (storageEstimate) out.storage = storageEstimate;
+  if (gpuFacts) out.gpu = gpuFacts;
   return out;
 }
 
@@ -60,15 +65,18 @@ function deviceMemory(): { deviceMemoryGiB?: number } {
 }
 
 let storageEstimate: Capabilities['storage'];
+let gpuFacts: Capabilities['gpu'];
 let storageProbe: Promise<void> | undefined;
 
-/** All facts, the storage estimate included (asked once per realm; it is async). */
+/** All facts, the storage estimate and WebGPU included (asked once per realm; they are async). */
 export async function probeCapabilities(): Promise<Capabilities> {
   storageProbe ??= (async () => {
     try {
       const e = await globalThis.navigator?.storage?.estimate?.();
       if (e && typeof e.quota === 'number') storageEstimate = { quota: e.quota, usage: e.usage ?? 0 };
     } catch { /* storage facts stay unknown; the router then does not use them */ }
+    const g = await probeWebGPU();
+    gpuFacts = { adapter: g.adapter, fallback: g.fallback, shaderF16: g.shaderF16, maxBufferSize: g.maxBufferSize, description: g.description };
   })();
   await storageProbe;
   return capabilities();

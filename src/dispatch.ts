@@ -4,13 +4,13 @@
  * stream is never spliced with another backend's: the error surfaces, typed. Remote
  * requests are redacted before they leave the page and restored on the way back.
  */
-import type { Backend, BackendFinishPart, BackendRequest } from './backends/backend.js';
+import type { Backend, BackendFinishPart, BackendRequest, UnsupportedCode } from './backends/backend.js';
 import type { LocalWorkerBackend } from './backends/local-worker.js';
 import { abortedFinish } from './backends/parts.js';
 import type { Capabilities } from './capabilities.js';
 import { EdgewiseError, isEdgewiseError } from './errors.js';
 import { customDecision, decideRoute, estimatePromptTokens, failoverReason, type RouteDecision, type RouteInput, type Side } from './route/router.js';
-import type { Policy } from './route/vocab.js';
+import type { Policy, RanOn } from './route/vocab.js';
 import type { StatsRecorder } from './stats/stats.js';
 import type { FinishPart, GenerateRequest, Part, RedactOptions, Redactions, Route, RouteFunction, SkippedBackend } from './types.js';
 import type { CheckedRequest } from './validate.js';
@@ -23,10 +23,15 @@ export type LocalSide = Backend & Pick<LocalWorkerBackend, 'loaded' | 'loadError
   readonly bytes?: number | undefined;
   /** Whether the weights are fully in IndexedDB (a worker round trip). */
   isCached?(): Promise<boolean>;
+  /** Where it runs before it is loaded (`info.ranOn` after). */
+  readonly ranOnHint: RanOn;
+  /** Refreshes what `supports()` reads (the built-in model's availability); cheap, cached. */
+  refresh?(): Promise<unknown>;
 };
 
 export interface DispatchContext {
-  local: LocalSide | undefined;
+  /** The app's local models in its order of preference; the first the device can run serves. */
+  locals: readonly LocalSide[];
   /** The remote backend, imported on first use; undefined when none is configured. */
   remote: (() => Promise<Backend>) | undefined;
   redact: false | RedactOptions;
@@ -47,10 +52,50 @@ const utf8Length = (r: BackendRequest): number => {
   return new TextEncoder().encode(text).length;
 };
 
-async function decide(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest): Promise<RouteDecision> {
+/** What a local candidate's `no` becomes in `finish.route.skipped`. */
+function skipReason(code: UnsupportedCode): SkippedBackend['reason'] {
+  switch (code) {
+    case 'downloading': return 'downloading';
+    case 'load_failed': return 'local_load_failed';
+    case 'memory': case 'storage': case 'context_overflow': case 'offline': return code;
+    default: return 'unsupported_device';
+  }
+}
+
+/** The local candidates the device can run, in order, and why the others were passed over. */
+async function usableLocals(ctx: DispatchContext, c: CheckedRequest, caps: Capabilities): Promise<{ usable: LocalSide[]; skipped: SkippedBackend[] }> {
+  await Promise.all(ctx.locals.map((l) => l.refresh?.().catch(() => undefined)));
+  const usable: LocalSide[] = [];
+  const skipped: SkippedBackend[] = [];
+  for (const l of ctx.locals) {
+    const s = l.supports(c.request, caps);
+    if (s.ok) usable.push(l);
+    else skipped.push({ ranOn: l.info?.ranOn ?? l.ranOnHint, reason: skipReason(s.code), detail: s.detail });
+  }
+  return { usable, skipped };
+}
+
+interface Plan {
+  decision: RouteDecision;
+  /** Ordered: the router's sides, the local side expanded into the usable local candidates. */
+  steps: { side: Side; ranOn: RanOn; local?: LocalSide }[];
+  localSkipped: SkippedBackend[];
+}
+
+async function plan(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest): Promise<Plan> {
   const caps = await ctx.capabilities();
+  const { usable, skipped: localSkipped } = await usableLocals(ctx, c, caps);
+  const decision = await decide(ctx, c, original, caps, usable[0]);
+  const steps: Plan['steps'] = [];
+  for (const cand of decision.candidates) {
+    if (cand.side === 'remote') steps.push({ side: 'remote', ranOn: 'remote' });
+    else for (const l of usable) steps.push({ side: 'local', ranOn: l.info?.ranOn ?? l.ranOnHint, local: l });
+  }
+  return { decision, steps, localSkipped };
+}
+
+async function decide(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest, caps: Capabilities, local: LocalSide | undefined): Promise<RouteDecision> {
   const policy = c.policy ?? ctx.policy;
-  const local = ctx.local;
   // The exact count costs a worker round trip: only worth it when the answer can change the route.
   const needsCount = local?.loaded === true && ctx.remote !== undefined && policy === 'prefer-local';
   const promptTokens = needsCount ? await local.countTokens(c.request) : undefined;
@@ -66,7 +111,7 @@ async function decide(ctx: DispatchContext, c: CheckedRequest, original: Generat
     maxTokens: c.request.maxTokens,
     local: {
       configured: local !== undefined,
-      ranOn: local?.info?.ranOn ?? 'wasm',
+      ranOn: local?.info?.ranOn ?? local?.ranOnHint ?? 'wasm',
       loaded: local?.loaded === true,
       ...(local?.loadError ? { loadFailed: { code: local.loadError.code, message: local.loadError.message } } : {}),
       ...(contextLength !== undefined ? { contextLength } : {}),
@@ -93,18 +138,19 @@ function noCandidate(d: RouteDecision): EdgewiseError {
 }
 
 export async function* dispatch(ctx: DispatchContext, c: CheckedRequest, original: GenerateRequest, stream: boolean): AsyncGenerator<Part, void, undefined> {
-  const decision = await decide(ctx, c, original);
-  if (decision.candidates.length === 0) throw noCandidate(decision);
+  const { decision, steps, localSkipped } = await plan(ctx, c, original);
+  const skippedAll = [...localSkipped, ...decision.skipped];
+  if (steps.length === 0) throw noCandidate({ ...decision, skipped: skippedAll });
   const route: Route = { policy: decision.policy, reason: decision.reason, detail: decision.detail };
-  if (decision.skipped.length > 0) route.skipped = decision.skipped;
+  if (skippedAll.length > 0) route.skipped = skippedAll;
   const { signal } = c;
 
-  for (let i = 0; i < decision.candidates.length; i++) {
-    const candidate = decision.candidates[i] as { side: Side; ranOn: FinishPart['ranOn'] };
-    const last = i === decision.candidates.length - 1;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as Plan['steps'][number];
+    const last = i === steps.length - 1;
     let started = false;
     try {
-      const parts = candidate.side === 'local' ? runLocal(ctx, c, signal) : runRemote(ctx, c, stream);
+      const parts = step.local ? runLocal(step.local, c, signal) : runRemote(ctx, c, stream);
       for await (const p of parts) {
         if (p.type === 'text') {
           started = true;
@@ -117,7 +163,7 @@ export async function* dispatch(ctx: DispatchContext, c: CheckedRequest, origina
           route.reason = 'local_failed';
           route.detail = `${fallback.from} failed before the first token (${fallback.code}); ${rest.ranOn} took over`;
         }
-        if (candidate.side === 'local' && ctx.local?.skipped?.length) route.skipped = [...(route.skipped ?? []), ...ctx.local.skipped];
+        if (step.local?.skipped?.length) route.skipped = [...(route.skipped ?? []), ...step.local.skipped];
         const finish: FinishPart = { ...rest, route };
         ctx.stats.record(finish);
         yield finish;
@@ -126,26 +172,26 @@ export async function* dispatch(ctx: DispatchContext, c: CheckedRequest, origina
       throw new EdgewiseError('runtime_error', 'A backend ended its stream without a finish part; this is a bug in edgewise.');
     } catch (e) {
       if (signal?.aborted && !started) {
-        const finish: FinishPart = { ...abortedFinish(c.request.startedAt, candidate.ranOn), route };
+        const finish: FinishPart = { ...abortedFinish(c.request.startedAt, step.ranOn), route };
         ctx.stats.record(finish);
         yield finish;
         return;
       }
       if (started || last || !isEdgewiseError(e) || NO_FAILOVER.has(e.code)) throw e;
       // Before the first token nothing reached the caller: the next candidate takes over.
-      route.failover = { from: candidate.ranOn, code: e.code, message: e.message };
+      const next = steps[i + 1] as Plan['steps'][number];
+      route.failover = { from: step.ranOn, code: e.code, message: e.message };
       route.reason = e.code === 'context_overflow' ? 'context_overflow'
-        : candidate.side === 'local' && !ctx.local?.loaded ? 'local_load_failed'
-        : failoverReason(candidate.side);
-      route.detail = `${candidate.side} failed before its first token (${e.code}); ${decision.candidates[i + 1]?.side} took over`;
+        : step.local && !step.local.loaded ? 'local_load_failed'
+        : failoverReason(step.side);
+      route.detail = `${step.ranOn} failed before its first token (${e.code}); ${next.ranOn} took over`;
     }
   }
 }
 
 type Step = { type: 'text'; text: string } | { type: 'finish'; finish: BackendFinishPart & { redactions?: Redactions } };
 
-async function* runLocal(ctx: DispatchContext, c: CheckedRequest, signal: AbortSignal | undefined): AsyncGenerator<Step> {
-  const local = ctx.local as LocalSide;
+async function* runLocal(local: LocalSide, c: CheckedRequest, signal: AbortSignal | undefined): AsyncGenerator<Step> {
   await local.load(signal ? { signal } : {});
   for await (const p of local.generate(c.request, signal ? { signal } : {})) {
     yield p.type === 'text' ? p : { type: 'finish', finish: p };

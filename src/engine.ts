@@ -4,13 +4,14 @@
  */
 import type { Backend } from './backends/backend.js';
 import type { LocalEmbedder } from './backends/local-embedder.js';
-import { createLocalWorkerBackend, type LocalWorkerBackend } from './backends/local-worker.js';
 import { capabilities as probeSync, probeCapabilities, type Capabilities } from './capabilities.js';
 import { CATALOG } from './catalog.js';
 import type { DispatchContext } from './dispatch.js';
 import type { EmbedContext } from './embed/dispatch.js';
-import { EdgewiseError } from './errors.js';
-import { cacheKey, resolveModel, type ResolvedModel } from './model/spec.js';
+import { createEngineCache, type EngineCache } from './engine-cache.js';
+import { EdgewiseError, isEdgewiseError } from './errors.js';
+import { buildLocals, specsOf } from './local-candidates.js';
+import { resolveModel, type ResolvedWorkerModel } from './model/spec.js';
 import { checkEngineOptions, checkLoadOptions } from './options.js';
 import { toChunks, toCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionCreateParams } from './openai.js';
 import { validateRedactOptions } from './privacy/options.js';
@@ -18,24 +19,11 @@ import type { Policy } from './route/vocab.js';
 import { StatsRecorder, type EngineStats } from './stats/stats.js';
 import { requestPersistenceOnce } from './store/persist.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
-import type { CacheUsage, CachedModelInfo, EmbeddingOptions, Embeddings, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, ModelSpec, Part } from './types.js';
+import type { EmbeddingOptions, Embeddings, EngineOptions, GenerateRequest, LoadOptions, ModelInfo, Part } from './types.js';
 import { checkRequest } from './validate.js';
 import { defaultAssetsUrl } from './worker/client.js';
 import { disposedError, WorkerHandle } from './worker/handle.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
-
-export interface EngineCache {
-  /** Models in the IndexedDB cache, with sizes and last use. */
-  list(): Promise<CachedModelInfo[]>;
-  /** Bytes edgewise holds, plus the origin's quota and usage. */
-  usage(): Promise<CacheUsage>;
-  /** Whether a model (default: this engine's) is fully cached, so it loads offline. */
-  has(model?: ModelSpec): Promise<boolean>;
-  /** Removes a model (default: this engine's) from the cache. */
-  delete(model?: ModelSpec): Promise<boolean>;
-  /** Removes every cached model. */
-  clear(): Promise<void>;
-}
 
 export interface EngineInfo {
   /** The generation model, once loaded. */
@@ -48,8 +36,8 @@ export interface EngineInfo {
 }
 
 export interface Engine {
-  /** The local model after catalog lookup and defaults; undefined for a remote-only engine. */
-  readonly model: Readonly<ResolvedModel> | undefined;
+  /** The first local model in the worker after catalog lookup and defaults; undefined without one. */
+  readonly model: Readonly<ResolvedWorkerModel> | undefined;
   /**
    * Downloads (or reads from the cache) and opens the local model. Optional: `generate()`
    * loads lazily. Concurrent calls share one load; each caller's signal only ends its own wait.
@@ -114,16 +102,18 @@ export function createEngine(options: EngineOptions): Engine {
   if (o.model === undefined && o.embeddingModel === undefined && remoteOptions === undefined) {
     throw new EdgewiseError('invalid_model_spec', 'createEngine needs a local `model`, an `embeddingModel`, a `remote` endpoint, or a mix: pass at least one.');
   }
-  const model = o.model === undefined ? undefined : resolveModel(o.model);
+  const specs = specsOf(o.model);
+  const needsWorker = specs.some((sp) => sp.engine !== 'builtin');
   const embeddingModel = o.embeddingModel === undefined ? undefined : resolveModel(o.embeddingModel, 'fp32');
-  const hasLocal = model !== undefined || embeddingModel !== undefined;
+  const hasLocal = specs.length > 0 || embeddingModel !== undefined;
   const policy: Policy = o.policy ?? (!hasLocal ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
   const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto' } as const;
   // One worker for every local model of the engine; none at all for a remote-only engine.
-  const handle = hasLocal ? new WorkerHandle(assetsUrl) : undefined;
-  const local: LocalWorkerBackend | undefined = model && handle && createLocalWorkerBackend(handle, model, onnxConfig);
+  const handle = needsWorker || embeddingModel ? new WorkerHandle(assetsUrl) : undefined;
+  const { locals, workerModels, workerBackends } = buildLocals(specs, handle, onnxConfig);
+  const model = workerModels[0];
   // The embedding code is a lazy chunk, imported on the first embed() call.
   let embedder: LocalEmbedder | undefined;
   let embedding: Promise<{ mod: typeof import('./embed/index.js'); ctx: EmbedContext }> | undefined;
@@ -138,7 +128,7 @@ export function createEngine(options: EngineOptions): Engine {
   // Imported on first remote use: a local-only app never downloads the remote code.
   const remoteBackend = remoteOptions && ((): Promise<Backend> => (remote ??= import('./backends/remote/index.js').then((m) => m.createRemoteBackend(remoteOptions))));
   const ctx: DispatchContext = {
-    local,
+    locals,
     remote: remoteBackend,
     redact,
     policy,
@@ -149,13 +139,32 @@ export function createEngine(options: EngineOptions): Engine {
     stats,
   };
 
+  /** The first local candidate that loads (the same chain generate() walks). */
+  async function loadFirstLocal(lo: LoadOptions): Promise<ModelInfo | undefined> {
+    if (locals.length === 0) return undefined;
+    const caps = await ctx.capabilities();
+    let last: unknown;
+    for (const l of locals) {
+      await l.refresh?.().catch(() => undefined);
+      if (!l.supports({ maxTokens: 1, temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0, stop: [], includeTokenIds: false, startedAt: 0, prompt: '' }, caps).ok) continue;
+      try {
+        return await l.load(lo);
+      } catch (e) {
+        last = e;
+        if (lo.signal?.aborted || (isEdgewiseError(e) && e.code === 'disposed')) throw e;
+      }
+    }
+    if (last) throw last;
+    throw new EdgewiseError('no_backend', 'None of the local models can run on this device (see engine.capabilities()); pass another model or a remote endpoint.');
+  }
+
   async function load(lo?: LoadOptions): Promise<ModelInfo> {
     const checked = checkLoadOptions(lo);
     if (disposed) throw disposedError();
     // Only pages have persist(); the worker that stores the weights cannot ask.
     if (caching && hasLocal) void requestPersistenceOnce();
     // One model after the other: progress events name the model they are about.
-    const info = local ? await local.load(checked) : undefined;
+    const info = await loadFirstLocal(checked);
     const embedInfo = embeddingModel ? await (await embeddingKit()).ctx.local?.load(checked) : undefined;
     return info ?? (embedInfo ? { ranOn: embedInfo.ranOn, contextLength: embedInfo.maxLength } : { ranOn: 'remote' });
   }
@@ -172,7 +181,7 @@ export function createEngine(options: EngineOptions): Engine {
     const checked = checkRequest(request, now());
     async function* go(): AsyncGenerator<Part> {
       if (disposed) throw disposedError();
-      if (caching && local) void requestPersistenceOnce();
+      if (caching && needsWorker) void requestPersistenceOnce();
       // The router and the dispatcher are a lazy chunk (shared with embed()): the page
       // pays for them on its first request, not on load.
       const { dispatch } = await import('./dispatch.js');
@@ -201,35 +210,15 @@ export function createEngine(options: EngineOptions): Engine {
     return params.stream ? toChunks(run(req, true), name) : toCompletion(run(req, false), name);
   }
 
-  const worker = <T>(op: (h: WorkerHandle) => Promise<T>): Promise<T> => {
-    if (disposed) return Promise.reject(disposedError());
-    if (!handle) return Promise.reject(new EdgewiseError('invalid_model_spec', 'This engine has no local model, so it has no weight cache; pass createEngine({ model }).'));
-    return op(handle);
-  };
-  const keyOf = (spec?: ModelSpec): string => {
-    if (spec === undefined) return ((model ?? embeddingModel) as ResolvedModel).key;
-    const m = resolveModel(spec);
-    return cacheKey(m.id, m.dtype);
-  };
-  // async: a bad spec rejects (with invalid_model_spec) instead of throwing synchronously.
-  const cache: EngineCache = {
-    list: () => worker((h) => h.call((api) => api.cacheList())),
-    usage: () => worker((h) => h.call((api) => api.cacheUsage())),
-    has: async (spec) => { const key = keyOf(spec); return worker((h) => h.call((api) => api.cacheHas(key))); },
-    delete: async (spec) => {
-      const key = keyOf(spec);
-      return worker(async (h) => {
-        if (key === model?.key) local?.forget();
-        if (key === embeddingModel?.key) embedder?.forget();
-        return h.call((api) => api.cacheDelete(key));
-      });
+  const cache = createEngineCache({
+    handle,
+    disposed: () => disposed,
+    models: embeddingModel ? [...workerModels, embeddingModel] : workerModels,
+    forget: (key) => {
+      for (const b of workerBackends) if (key === undefined || b.model.key === key) b.forget();
+      if (key === undefined || key === embeddingModel?.key) embedder?.forget();
     },
-    clear: () => worker(async (h) => {
-      local?.forget();
-      embedder?.forget();
-      return h.call((api) => api.cacheClear());
-    }),
-  };
+  });
 
   return {
     model,
@@ -247,7 +236,8 @@ export function createEngine(options: EngineOptions): Engine {
       const running = handle?.running();
       const worker = running ? await running.guard(running.api.info()) : undefined;
       const out: EngineInfo = { liveGpuTensors: worker?.liveGpuTensors ?? 0 };
-      if (local?.info) out.model = local.info;
+      const loadedLocal = locals.find((l) => l.info);
+      if (loadedLocal?.info) out.model = loadedLocal.info;
       if (embedder?.info) out.embeddingModel = { ranOn: embedder.info.ranOn, engine: 'onnx', contextLength: embedder.info.maxLength };
       if (remoteOptions) out.remote = { baseURL: remoteOptions.baseURL, model: remoteOptions.model };
       return out;

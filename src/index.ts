@@ -4,7 +4,8 @@
  * serve. This file is the whole public API.
  */
 export { createEngine } from './engine.js';
-export type { Engine, EngineCache, EngineInfo } from './engine.js';
+export type { Engine, EngineInfo } from './engine.js';
+export type { EngineCache } from './engine-cache.js';
 export { EdgewiseError, isEdgewiseError } from './errors.js';
 export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
 export { CATALOG } from './catalog.js';
@@ -12,13 +13,13 @@ export type { CatalogEntry } from './catalog.js';
 export { FALLBACK_CHAT_TEMPLATE } from './backends/onnx/fallback-template.js';
 export { POLICIES, RAN_ON, REDACTION_TYPES, ROUTE_REASONS } from './route/vocab.js';
 export type { Capabilities } from './capabilities.js';
-export type { ResolvedModel } from './model/spec.js';
+export type { ResolvedModel, ResolvedWebLLM, ResolvedWorkerModel } from './model/spec.js';
 export type { EngineStats, RouteStats } from './stats/stats.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
 export type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
 export type {
   CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EmbeddingOptions, Embeddings, EngineOptions, FinishPart, FinishReason, GenerateRequest,
-  LoadOptions, ModelInfo, ModelSpec, Part, Policy, Pooling, Progress, RanOn, RedactOptions, RedactionType, Redactions,
+  BuiltinModelSpec, LoadOptions, LocalModelSpec, ModelInfo, ModelSpec, Part, WebLLMModelRecord, WebLLMModelSpec, Policy, Pooling, Progress, RanOn, RedactOptions, RedactionType, Redactions,
   RemoteOptions, RemotePrices, Role, Route, RouteFunction, RouteReason, RouteTarget, SamplingOptions, SkippedBackend,
   TextPart, Usage,
 } from './types.js';

@@ -288,8 +288,13 @@ export interface RedactOptions {
 }
 
 export interface EngineOptions {
-  /** The local generation model; optional when `policy` is `'remote-only'` or only embeddings are needed. */
-  model?: ModelSpec;
+  /**
+   * The local generation model, or an ordered list of candidates (e.g. the built-in model,
+   * then a web-llm model, then an ONNX model): the first the device can run serves, and
+   * `finish.route.skipped` says why the others were passed over. Optional when `policy`
+   * is `'remote-only'` or only embeddings are needed.
+   */
+  model?: LocalModelSpec | readonly LocalModelSpec[];
   /** A local embedding model (an ONNX encoder in the Optimum layout); `dtype` defaults to `'fp32'`. */
   embeddingModel?: ModelSpec;
   /** An OpenAI-compatible endpoint for requests the device cannot serve. */

@@ -46,7 +46,14 @@ export interface BackendFinishPart {
 export type BackendPart = BackendTextPart | BackendFinishPart;
 
 /** Why a backend cannot take a request; the router turns these into route reasons. */
-export type UnsupportedCode = 'not_configured' | 'load_failed' | 'context_overflow' | 'memory' | 'storage' | 'offline';
+export type UnsupportedCode =
+  | 'not_configured' | 'load_failed' | 'context_overflow' | 'memory' | 'storage' | 'offline'
+  /** The device lacks what the engine needs (WebGPU, shader-f16). */
+  | 'unsupported_device'
+  /** The browser's built-in model is unavailable here. */
+  | 'unavailable'
+  /** The browser is still downloading its built-in model. */
+  | 'downloading';
 
 export type Support = { ok: true } | { ok: false; code: UnsupportedCode; detail: string };
 

@@ -9,7 +9,7 @@
  * never reused. After the first token it is a typed error, never a splice.
  */
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
-import type { ResolvedModel } from '../model/spec.js';
+import type { ResolvedWorkerModel } from '../model/spec.js';
 import { streamParts } from '../stream.js';
 import type { ModelInfo, SkippedBackend } from '../types.js';
 import type { WorkerHandle } from '../worker/handle.js';
@@ -17,9 +17,11 @@ import type { Backend, BackendFinishPart, BackendLoadOptions, BackendPart, Backe
 import { ModelSlot } from './model-slot.js';
 import type { OnnxConfig } from './onnx/backend.js';
 import { abortedFinish } from './parts.js';
+import { needsShaderF16 } from './webllm/model.js';
+import { webllmSupport } from './webllm/support.js';
 
 export interface LocalWorkerBackend extends Backend {
-  readonly model: Readonly<ResolvedModel>;
+  readonly model: Readonly<ResolvedWorkerModel>;
   readonly loaded: boolean;
   /** The error of the last failed load, until a load succeeds. */
   readonly loadError: EdgewiseError | undefined;
@@ -43,7 +45,9 @@ export interface LocalWorkerBackend extends Backend {
  */
 const gpuFailure = (e: unknown): e is EdgewiseError => isEdgewiseError(e) && e.details['device'] === 'webgpu' && e.details['phase'] !== 'probe';
 
-export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedModel, config: OnnxConfig): LocalWorkerBackend {
+export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedWorkerModel, config: OnnxConfig): LocalWorkerBackend {
+  const webllm = model.engine === 'webllm';
+  const needsF16 = webllm && needsShaderF16(model.spec);
   let device = config.device ?? 'auto';
   const skipped: SkippedBackend[] = [];
   const slot = new ModelSlot<ModelInfo>(handle, model.key, (c, requestId, onProgress) => c.api.load(model, { ...config, device, requestId }, onProgress));
@@ -81,7 +85,7 @@ export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedMo
 
   return {
     specificationVersion: 'v2',
-    id: 'onnx',
+    id: webllm ? 'webllm' : 'onnx',
     location: 'local',
     model,
     bytes: model.bytes,
@@ -89,13 +93,16 @@ export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedMo
     get loaded() { return slot.loaded; },
     get loadError() { return slot.loadError; },
     get info() { return slot.info; },
-    supports: () => (slot.loadError ? { ok: false, code: 'load_failed', detail: slot.loadError.message } : { ok: true }),
+    supports: (_request, capabilities) => {
+      if (webllm) return webllmSupport(capabilities, needsF16, slot.loadError);
+      return slot.loadError ? { ok: false, code: 'load_failed', detail: slot.loadError.message } : { ok: true };
+    },
     load,
 
     generate(request: BackendRequest, o: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
       async function* run(): AsyncGenerator<BackendPart> {
         if (o.signal?.aborted) {
-          yield abortedFinish(request.startedAt, slot.info?.ranOn ?? 'wasm');
+          yield abortedFinish(request.startedAt, slot.info?.ranOn ?? (webllm ? 'webllm' : 'wasm'));
           return;
         }
         let started = false;
@@ -118,7 +125,7 @@ export function createLocalWorkerBackend(handle: WorkerHandle, model: ResolvedMo
     },
 
     countTokens: (request) => (slot.loaded ? handle.call((api) => api.countTokens(request)) : Promise.resolve(undefined)),
-    isCached: () => handle.call((api) => api.cacheHas(model.key)),
+    isCached: () => handle.call((api) => (webllm ? api.webllmCache(model, 'has') : api.cacheHas(model.key))),
     forget: () => slot.reset(),
 
     async unload(): Promise<void> {

@@ -2,10 +2,11 @@
 import { CATALOG } from '../catalog.js';
 import { EdgewiseError } from '../errors.js';
 import { checkHttpUrl } from '../options.js';
-import type { Dtype, ModelSpec } from '../types.js';
+import type { Dtype, ModelSpec, WebLLMModelSpec } from '../types.js';
 
 /** A model spec after catalog lookup and defaults, as the worker receives it. */
 export interface ResolvedModel {
+  engine?: 'onnx';
   id: string;
   url: string;
   dtype: Dtype;
@@ -14,6 +15,31 @@ export interface ResolvedModel {
   sha256: Readonly<Record<string, string>>;
   externalData?: readonly string[];
   bytes?: number;
+}
+
+/** A web-llm model as the worker receives it. */
+export interface ResolvedWebLLM {
+  engine: 'webllm';
+  id: string;
+  /** `webllm:<id>`: web-llm keeps its own cache, listed beside ours. */
+  key: string;
+  spec: WebLLMModelSpec;
+  bytes?: number;
+}
+
+/** Any model the worker runs. */
+export type ResolvedWorkerModel = ResolvedModel | ResolvedWebLLM;
+
+export function resolveWebLLM(spec: WebLLMModelSpec): ResolvedWebLLM {
+  if (typeof spec.id !== 'string' || spec.id === '') {
+    throw new EdgewiseError('invalid_model_spec', "A web-llm model needs `id`: an id from web-llm's prebuilt list (e.g. 'SmolLM2-360M-Instruct-q4f16_1-MLC') or a `record` of your own.");
+  }
+  if (spec.record !== undefined) {
+    for (const url of [spec.record.model, spec.record.model_lib]) checkHttpUrl(url, 'model.record URLs', 'invalid_model_spec');
+  }
+  const out: ResolvedWebLLM = { engine: 'webllm', id: spec.id, key: `webllm:${spec.id}`, spec: { ...spec } };
+  if (spec.bytes !== undefined) out.bytes = spec.bytes;
+  return out;
 }
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'int8', 'q4', 'q4f16'];

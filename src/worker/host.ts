@@ -5,14 +5,22 @@
  */
 import { releaseProxy, transfer, type Remote } from 'comlink';
 import type { BackendPart, EmbedRequest, EmbedResult } from '../backends/backend.js';
-import { createOnnxBackend, loseDeviceForTests, type OnnxBackend } from '../backends/onnx/backend.js';
+import { createOnnxBackend, loseDeviceForTests } from '../backends/onnx/backend.js';
+import { createWebLLMBackend } from '../backends/webllm/index.js';
 import { createOnnxEmbedder, type EmbedderInfo, type OnnxEmbedder } from '../backends/onnx/embedder.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
 import { partBatcher } from './batch.js';
 import { cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels } from '../store/index.js';
 import type { ModelInfo, Progress } from '../types.js';
-import type { ResolvedModel, WorkerApi, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
+import type { Backend, BackendRequest } from '../backends/backend.js';
+import type { ResolvedModel, ResolvedWorkerModel, WorkerApi, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
+
+/** What the host needs of a generation backend in the worker (ONNX or web-llm). */
+type WorkerGenerator = Backend & {
+  countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): number | undefined;
+  liveGpuTensors?(): number;
+};
 
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
 
@@ -26,7 +34,8 @@ const SKIPPED = Symbol('skipped');
 export function createHost(): WorkerApi {
   const controllers = new Map<number, AbortController>();
   let queue: Promise<unknown> = Promise.resolve();
-  let backend: { key: string; onnx: OnnxBackend } | undefined;
+  /** The generation model: ONNX, or web-llm (which shares the shape the host needs). */
+  let backend: { key: string; onnx: WorkerGenerator } | undefined;
   let embedder: { key: string; onnx: OnnxEmbedder } | undefined;
 
   /**
@@ -84,11 +93,14 @@ export function createHost(): WorkerApi {
     return embedder.onnx;
   }
 
-  async function backendFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxBackend> {
+  async function backendFor(model: ResolvedWorkerModel, o: WorkerLoadOptions): Promise<WorkerGenerator> {
     if (backend?.key === model.key) return backend.onnx;
     await dropBackend();
-    backend = { key: model.key, onnx: createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, ...(o.device ? { device: o.device } : {}) }) };
-    return backend.onnx;
+    const onnx: WorkerGenerator = model.engine === 'webllm'
+      ? createWebLLMBackend(model.spec)
+      : createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, ...(o.device ? { device: o.device } : {}) });
+    backend = { key: model.key, onnx };
+    return onnx;
   }
 
   return {
@@ -105,7 +117,7 @@ export function createHost(): WorkerApi {
       });
     },
 
-    load(model: ResolvedModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<ModelInfo> {
+    load(model: ResolvedWorkerModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<ModelInfo> {
       return enqueue(o.requestId, async (signal) => {
         const onnx = await backendFor(model, o);
         return onnx.load({ signal, ...(onProgress ? { onProgress: (p: Progress) => void onProgress(p) } : {}) });
@@ -146,7 +158,7 @@ export function createHost(): WorkerApi {
     },
 
     countTokens: async (request) => backend?.onnx.countTokens(request),
-    info: async () => ({ liveGpuTensors: backend?.onnx.liveGpuTensors() ?? 0 }),
+    info: async () => ({ liveGpuTensors: backend?.onnx.liveGpuTensors?.() ?? 0 }),
     loseDeviceForTests: () => loseDeviceForTests(),
 
     abort(requestId: number): void {
@@ -162,6 +174,12 @@ export function createHost(): WorkerApi {
       return deleteCachedModel(key);
     },
     cacheClear: () => clearCache(),
+    webllmCache: async (model, op) => {
+      if (model.engine !== 'webllm') return false;
+      if (op === 'delete' && backend?.key === model.key) await serial(dropBackend);
+      const w = createWebLLMBackend(model.spec);
+      return op === 'has' ? w.cacheHas() : w.cacheDelete();
+    },
     unload: () => serial(async () => {
       await dropBackend();
       await dropEmbedder();

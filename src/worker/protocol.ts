@@ -5,10 +5,10 @@
 import type { BackendPart, BackendRequest, EmbedRequest, EmbedResult } from '../backends/backend.js';
 import type { OnnxConfig } from '../backends/onnx/backend.js';
 import type { EmbedderInfo } from '../backends/onnx/embedder.js';
-import type { ResolvedModel } from '../model/spec.js';
+import type { ResolvedModel, ResolvedWorkerModel } from '../model/spec.js';
 import type { CacheUsage, CachedModelInfo, ModelInfo, Progress } from '../types.js';
 
-export type { ResolvedModel } from '../model/spec.js';
+export type { ResolvedModel, ResolvedWorkerModel } from '../model/spec.js';
 export type { EmbedderInfo } from '../backends/onnx/embedder.js';
 
 export interface WorkerLoadOptions extends OnnxConfig {
@@ -32,7 +32,7 @@ export interface WorkerApi {
    * held. The page then queues for the same lock: being granted it means the worker is gone.
    */
   hello(lockName: string): Promise<void>;
-  load(model: ResolvedModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
+  load(model: ResolvedWorkerModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
   /**
    * Streams parts through `onParts` (unawaited on the worker side: one message per batch,
    * no round trip per token); the last part is always `finish`. A request aborted while
@@ -58,6 +58,8 @@ export interface WorkerApi {
   cacheUsage(): Promise<CacheUsage>;
   cacheHas(key: string): Promise<boolean>;
   cacheDelete(key: string): Promise<boolean>;
+  /** web-llm keeps its own cache (IndexedDB): asked through web-llm for a configured model. */
+  webllmCache(model: ResolvedWorkerModel, op: 'has' | 'delete'): Promise<boolean>;
   cacheClear(): Promise<void>;
   unload(): Promise<void>;
 }

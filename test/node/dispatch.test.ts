@@ -18,7 +18,7 @@ function setup(o: { local?: FakeScript | false; remote?: FakeScript | false; pol
   const local = o.local === false ? undefined : createRecordingBackend({ ranOn: 'wasm', ...o.local });
   const remote = o.remote === false ? undefined : createRecordingBackend({ id: 'remote', location: 'remote', ranOn: 'remote', ...o.remote });
   const ctx: DispatchContext = {
-    local,
+    locals: local ? [Object.assign(local, { ranOnHint: 'wasm' as const })] : [],
     remote: remote && ((): Promise<Backend> => Promise.resolve(remote)),
     redact: o.redact ?? false,
     policy: o.policy ?? 'prefer-local',

@@ -26,7 +26,7 @@ export const AVAILABILITY_TTL_MS = 5000;
  * Codes this backend's `supports()` needs beyond today's `UnsupportedCode`: the browser
  * has no model for this device, or is still downloading it.
  */
-export type BuiltinUnsupportedCode = UnsupportedCode | 'unavailable' | 'downloading';
+export type BuiltinUnsupportedCode = Extract<UnsupportedCode, 'not_configured' | 'unavailable' | 'downloading'>;
 
 export interface BuiltinDeps {
   /** Default: the page's `LanguageModel` ({@link findLanguageModel}), looked up on each use. */
@@ -118,8 +118,7 @@ export function createBuiltinBackend(spec: BuiltinModelSpec, deps: BuiltinDeps =
   }
 
   function no(code: BuiltinUnsupportedCode, detail: string): Support {
-    // Until backend.ts lists 'unavailable' and 'downloading', they travel under today's type.
-    return { ok: false, code: code as UnsupportedCode, detail };
+    return { ok: false, code, detail };
   }
 
   return {

@@ -14,7 +14,7 @@ import { Decoder, deviceLostError, presentNames } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
 import { parseJson } from './json.js';
 import { createSession, loadOrt, loadedRuntimes, type OrtModule } from './runtime.js';
-import { chooseDevice, probeWebGPU, type DevicePreference } from './webgpu.js';
+import { chooseDevice, probeWebGPU, type DevicePreference } from '../../gpu.js';
 import { ModelTokenizer } from './tokenizer.js';
 import { yieldToEventLoop } from './yield.js';
 

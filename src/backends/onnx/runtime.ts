@@ -7,8 +7,9 @@ import { capabilities } from '../../capabilities.js';
 import { EdgewiseError } from '../../errors.js';
 
 export type OrtModule = typeof Ort;
-/** Where a session runs: onnxruntime-web's WASM EP, or its WebGPU EP. */
-export type OrtDevice = 'wasm' | 'webgpu';
+import type { OrtDevice } from '../../gpu.js';
+
+export type { OrtDevice } from '../../gpu.js';
 const ortPromises: Partial<Record<OrtDevice, Promise<OrtModule>>> = {};
 const loaded: OrtModule[] = [];
 

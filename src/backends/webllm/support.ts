@@ -17,9 +17,7 @@ export interface GpuFacts {
   maxBufferSize?: number;
 }
 
-// The spec has no code for "the device lacks what the engine needs" (the router's
-// `unsupported_device` reason); `not_configured` is the nearest until it has one.
-const UNSUPPORTED_DEVICE: UnsupportedCode = 'not_configured';
+const UNSUPPORTED_DEVICE: UnsupportedCode = 'unsupported_device';
 /** web-llm's floor: below 256 MB of maxBufferSize its GPU setup throws. */
 export const MIN_BUFFER_BYTES = 1 << 28;
 

@@ -120,7 +120,7 @@ describe('webllm supports(), cheap and synchronous', () => {
 
   it('says no without an adapter, without shader-f16 for an f16 model, or with a small maxBufferSize', () => {
     const f16 = overFake().backend;
-    expect(f16.supports(request(), withGpu({ adapter: false, shaderF16: false }))).toMatchObject({ ok: false, code: 'not_configured' });
+    expect(f16.supports(request(), withGpu({ adapter: false, shaderF16: false }))).toMatchObject({ ok: false, code: 'unsupported_device' });
     expect(f16.supports(request(), withGpu({ adapter: true, shaderF16: false }))).toMatchObject({ ok: false, detail: expect.stringMatching(/shader-f16/) });
     expect(f16.supports(request(), withGpu({ adapter: true, shaderF16: true }))).toEqual({ ok: true });
     expect(f16.supports(request(), withGpu({ adapter: true, shaderF16: true, maxBufferSize: 1 << 20 }))).toMatchObject({ ok: false });

@@ -1,11 +1,14 @@
 /**
- * What WebGPU the worker has, probed once, and which device a model should run on.
+ * What WebGPU this realm (page or worker) has, probed once, and which device an ONNX
+ * model should run on. No runtime is imported here: the page's capability probe uses it.
  * `auto` takes WebGPU only when the adapter is a real GPU whose limits fit the model and
  * whose features fit its weights; a software fallback adapter (SwiftShader in headless
  * Chromium) is slower than the WASM EP (~70× measured here), so `auto` passes it over.
  */
-import { EdgewiseError } from '../../errors.js';
-import type { OrtDevice } from './runtime.js';
+import { EdgewiseError } from './errors.js';
+
+/** Where an ONNX session runs. */
+export type OrtDevice = 'wasm' | 'webgpu';
 
 export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
 
