@@ -146,7 +146,9 @@ export function createEngine(options: EngineOptions): Engine {
     let last: unknown;
     for (const l of locals) {
       await l.refresh?.().catch(() => undefined);
-      if (!l.supports({ maxTokens: 1, temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0, stop: [], includeTokenIds: false, startedAt: 0, prompt: '' }, caps).ok) continue;
+      const s = l.supports({ maxTokens: 1, temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 0, stop: [], includeTokenIds: false, startedAt: 0, prompt: '' }, caps);
+      // An explicit load() retries a model whose last load failed; only the device rules it out.
+      if (!s.ok && s.code !== 'load_failed') continue;
       try {
         return await l.load(lo);
       } catch (e) {

@@ -32,8 +32,10 @@ export class ModelSlot<I> {
         this.loadError = undefined;
         return this.info;
       } catch (e) {
-        const cancelled = e instanceof EdgewiseError && (e.code === 'aborted' || e.code === 'disposed');
-        if (!cancelled) this.loadError = e instanceof EdgewiseError ? e : new EdgewiseError('runtime_error', String(e), { cause: e });
+        // Not the model's fault: a cancelled load, or a worker that died under it (the next
+        // call starts a fresh worker and loads again), is not remembered as a failed model.
+        const notTheModel = e instanceof EdgewiseError && (e.code === 'aborted' || e.code === 'disposed' || e.code === 'worker_crashed');
+        if (!notTheModel) this.loadError = e instanceof EdgewiseError ? e : new EdgewiseError('runtime_error', String(e), { cause: e });
         throw e;
       } finally {
         this.listeners = new Set();

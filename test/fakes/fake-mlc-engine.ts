@@ -6,12 +6,15 @@
  * streams scripted chunks shaped like web-llm's (delta chunks, a finish chunk, a usage
  * chunk), honours `interruptGenerate()` at the next step as web-llm does, throws what the
  * script says (tests script errors of web-llm's own classes), and records every call.
+ * `embeddings.create()` is web-llm's own `Embeddings` wrapper over a scripted `embedding()`
+ * that checks the request with web-llm's `postInitAndCheckFieldsEmbedding`, refuses a model
+ * whose record is not `ModelType.embedding` as web-llm does, and answers `fakeEmbedding()`s.
  */
 import * as webllm from '@mlc-ai/web-llm';
 import type {
   AppConfig, ChatCompletion, ChatCompletionChunk, ChatCompletionFinishReason, ChatCompletionRequest,
   ChatCompletionRequestBase, ChatCompletionRequestNonStreaming, ChatCompletionRequestStreaming, ChatOptions,
-  InitProgressCallback, InitProgressReport, MLCEngineConfig, MLCEngineInterface,
+  CreateEmbeddingResponse, EmbeddingCreateParams, InitProgressCallback, InitProgressReport, MLCEngineConfig, MLCEngineInterface,
 } from '@mlc-ai/web-llm';
 import type { WebLLMModule } from '../../src/backends/webllm/index.js';
 
@@ -39,12 +42,21 @@ export interface FakeMLCScript {
    * in a plain Error ("Failed to store … AbortError …"). Default 'resolve'.
    */
   abortedReload?: 'resolve' | 'reject';
+  /** Length of each `fakeEmbedding()`; default 8. */
+  embedDims?: number;
+  /** Delay of each `embedding()` call; default 1 ms. */
+  embedStepMs?: number;
+  /** Thrown by the `embedding()` call of this index (0-based, counting every call on the engine). */
+  embedError?: { call: number; error: () => unknown };
+  /** Answer `data` last-index-first (web-llm sends `index`; an adapter must not assume the order). */
+  embeddingsReversed?: boolean;
 }
 
 export type FakeMLCCall =
   | { method: 'construct'; config: MLCEngineConfig }
   | { method: 'reload'; modelId: string | string[] }
   | { method: 'chatCompletion'; request: ChatCompletionRequestBase }
+  | { method: 'embedding'; request: EmbeddingCreateParams }
   | { method: 'interruptGenerate' }
   | { method: 'unload'; duringReload: boolean }
   | { method: 'hasModelInCache' | 'deleteModelAllInfoInCache'; modelId: string; appConfig: AppConfig | undefined };
@@ -66,6 +78,21 @@ export function progressReports(cached: boolean, shards = 4): InitProgressReport
   return out;
 }
 
+/** The fake's vector for `text`: deterministic, distinct per text, not unit length. */
+export function fakeEmbedding(text: string, dims: number): number[] {
+  return Array.from({ length: dims }, (_, d) => (text.charCodeAt(d % text.length) % 17) + d + 1);
+}
+
+/** The fake's token count for `text`: its words plus `[CLS]` and `[SEP]`. */
+export const fakeTokenCount = (text: string): number => text.split(/\s+/).filter(Boolean).length + 2;
+
+/** web-llm 0.2.86's EmbeddingUnsupportedModelError (not exported), with its name and text. */
+function embeddingUnsupportedModelError(model: string): Error {
+  const e = new Error(`Trying to run embeddings.create() with ${model}, which does not have ModelRecord.model_type === ModelType.embedding in the model record. Either make sure an embedding model is loaded, or specify the model type in ModelRecord.`);
+  e.name = 'EmbeddingUnsupportedModelError';
+  return e;
+}
+
 export class FakeMLCEngine implements MLCEngineInterface {
   chat: webllm.Chat;
   completions: webllm.Completions;
@@ -77,6 +104,7 @@ export class FakeMLCEngine implements MLCEngineInterface {
   #reloadAborted = false;
   #reloading = false;
   #lock: Promise<void> = Promise.resolve();
+  #embeddingCalls = 0;
 
   /** `scriptOf` is read on every call, so a test can change the script of a live engine. */
   constructor(config: MLCEngineConfig, private readonly scriptOf: () => FakeMLCScript, readonly calls: FakeMLCCall[]) {
@@ -178,7 +206,28 @@ export class FakeMLCEngine implements MLCEngineInterface {
   }
 
   completion(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: completion is not scripted')); }
-  embedding(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: embedding is not scripted')); }
+  async embedding(request: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> {
+    this.calls.push({ method: 'embedding', request });
+    const call = this.#embeddingCalls++;
+    const model = this.loadedModel;
+    if (model === undefined) throw new Error('FakeMLCEngine: embedding before reload');
+    // As web-llm's getEmbeddingStates(): the loaded record must say it is an embedding model.
+    const record = this.config.appConfig?.model_list.find((m) => m.model_id === model);
+    if (record?.model_type !== webllm.ModelType.embedding) throw embeddingUnsupportedModelError(model);
+    webllm.postInitAndCheckFieldsEmbedding(request, model);
+    const s = this.script;
+    await sleep(s.embedStepMs ?? 1);
+    if (s.embedError && s.embedError.call === call) throw s.embedError.error();
+    const { input } = request;
+    if (typeof input !== 'string' && input.some((t) => typeof t !== 'string')) throw new Error('FakeMLCEngine: only text input is scripted');
+    const texts = typeof input === 'string' ? [input] : (input as string[]);
+    const data = texts.map((t, index) => ({ embedding: fakeEmbedding(t, s.embedDims ?? 8), index, object: 'embedding' as const }));
+    const tokens = texts.reduce((n, t) => n + fakeTokenCount(t), 0);
+    return {
+      data: s.embeddingsReversed ? data.reverse() : data, model, object: 'list',
+      usage: { prompt_tokens: tokens, total_tokens: tokens, extra: { prefill_tokens_per_s: 0 } },
+    };
+  }
   listResumableSessions(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }
   resumeChatCompletion(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }
   deleteResumableSession(): Promise<never> { return Promise.reject(new Error('FakeMLCEngine: resumable sessions are not scripted')); }

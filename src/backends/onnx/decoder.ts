@@ -6,6 +6,7 @@ import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../../errors.js';
 import type { DecoderConfig } from './config.js';
 import type { OrtModule } from './runtime.js';
+import { halfToFloat } from './half.js';
 
 type Feeds = Record<string, Ort.Tensor>;
 
@@ -39,16 +40,6 @@ function kvDtypeOf(session: Ort.InferenceSession): 'float32' | 'float16' | undef
 }
 
 export const deviceLostError = (why: string, cause?: unknown): EdgewiseError => new EdgewiseError('device_lost', `The GPU device was lost (${why}); the engine starts a fresh worker on the next call.`, { details: { device: 'webgpu' }, ...(cause === undefined ? {} : { cause }) });
-
-/** Half-precision bits to float, for fp16 logits when the platform lacks Float16Array. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /** The graph's KV-cache outputs: on WebGPU they stay on the GPU between steps. */
 export function presentNames(numLayers: number): string[] {

@@ -9,9 +9,10 @@ import type { WebLLMModelSpec } from '../../types.js';
 import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
 import { toEdgewiseError } from './failure.js';
 import { contextWindow, checkSpec, needsShaderF16, resolveModel, type ResolvedWebLLMModel } from './model.js';
-import { importWebLLM, type WebLLMEngine, type WebLLMModule } from './module.js';
+import { importWebLLM, memoModule, type WebLLMEngine, type WebLLMModule } from './module.js';
 import { abortedError, openEngine } from './open.js';
 import { Serial } from './serial.js';
+import { LoadSlot } from './slot.js';
 import { streamChat } from './stream.js';
 import { webllmSupport } from './support.js';
 
@@ -50,23 +51,11 @@ async function* failing(e: EdgewiseError): AsyncGenerator<BackendPart, void, und
  */
 export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}): WebLLMBackend {
   checkSpec(spec);
-  const loadModule = deps.loadModule ?? importWebLLM;
+  const webllm = memoModule(deps.loadModule ?? importWebLLM);
   const serial = new Serial();
   const needsF16 = needsShaderF16(spec);
-  let modulePromise: Promise<WebLLMModule> | undefined;
-  let loaded: Loaded | undefined;
-  let loading: { promise: Promise<BackendInfo>; stop: AbortController } | undefined;
+  const slot = new LoadSlot<Loaded>();
   let lastLoadError: EdgewiseError | undefined;
-
-  async function webllm(): Promise<WebLLMModule> {
-    modulePromise ??= loadModule();
-    try {
-      return await modulePromise;
-    } catch (cause) {
-      modulePromise = undefined;
-      throw new EdgewiseError('runtime_error', '@mlc-ai/web-llm could not be loaded; check that it is installed and bundled with the worker.', { cause });
-    }
-  }
 
   async function resolved(): Promise<{ mod: WebLLMModule; model: ResolvedWebLLMModel }> {
     const mod = await webllm();
@@ -92,32 +81,24 @@ export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}
 
     /** Concurrent calls share one load, governed by the first caller's signal. */
     load(o: BackendLoadOptions = {}): Promise<BackendInfo> {
-      if (loaded) return Promise.resolve(loaded.info);
-      if (!loading) {
-        const stop = new AbortController();
-        const promise = open(o, stop.signal).then(
-          (l) => { loaded = l; lastLoadError = undefined; return l.info; },
-          (e: unknown) => { if (isEdgewiseError(e) && e.code !== 'aborted') lastLoadError = e; throw e; },
-        ).finally(() => { if (loading?.promise === promise) loading = undefined; });
-        loading = { promise, stop };
-      }
-      return loading.promise;
+      const l = slot.value;
+      if (l) return Promise.resolve(l.info);
+      return slot.load((stop) => open(o, stop).then(
+        (opened) => { lastLoadError = undefined; return opened; },
+        (e: unknown) => { if (isEdgewiseError(e) && e.code !== 'aborted') lastLoadError = e; throw e; },
+      )).then((opened) => opened.info);
     },
 
     countTokens: () => undefined,
 
     generate(request: BackendRequest, go: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
-      const l = loaded;
+      const l = slot.value;
       if (!l) return failing(new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.'));
       return streamChat(request, { engine: l.engine, modelId: l.modelId, serial, signal: go.signal });
     },
 
     async unload(): Promise<void> {
-      const pending = loading;
-      pending?.stop.abort();
-      if (pending) await quiet(pending.promise);
-      const l = loaded;
-      loaded = undefined;
+      const l = await slot.take();
       if (!l) return;
       try {
         // A stream still running would otherwise hold the GPU until max_tokens.

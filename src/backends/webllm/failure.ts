@@ -8,7 +8,7 @@
  */
 import { EdgewiseError, isEdgewiseError, type EdgewiseErrorCode } from '../../errors.js';
 
-type Phase = 'load' | 'generate' | 'unload' | 'cache';
+type Phase = 'load' | 'generate' | 'embed' | 'unload' | 'cache';
 
 /** web-llm error class names (the `name` they set, which differs from the class name for `MissingModelWasmError`). */
 const BY_NAME: Readonly<Record<string, EdgewiseErrorCode>> = Object.freeze({
@@ -35,6 +35,14 @@ const BY_NAME: Readonly<Record<string, EdgewiseErrorCode>> = Object.freeze({
   CustomSystemPromptError: 'invalid_message',
   UnsupportedRoleError: 'invalid_message',
   ContentTypeError: 'invalid_message',
+  // The embedding pipeline's own errors; the sliding-window and chunking ones mean a model
+  // library web-llm's embedding pipeline cannot drive.
+  EmbeddingUnsupportedModelError: 'unsupported_model',
+  IncorrectPipelineLoadedError: 'unsupported_model',
+  EmbeddingSlidingWindowError: 'unsupported_model',
+  EmbeddingChunkingUnsupportedError: 'unsupported_model',
+  EmbeddingExceedContextWindowSizeError: 'context_overflow',
+  EmbeddingInputEmptyError: 'invalid_input',
   AbortError: 'aborted',
   QuotaExceededError: 'quota_exceeded',
 });
@@ -60,13 +68,14 @@ const ADVICE: Partial<Record<EdgewiseErrorCode, string>> = {
   device_lost: 'The GPU device was lost (often out of GPU memory, or a driver reset); try a smaller model or a shorter context.',
   model_not_found: 'A file of the MLC model could not be fetched (a 404, or no network); check the model id or the record\'s URLs.',
   invalid_model_spec: "web-llm does not know this model; check the id, or pass `record` with the model's URLs.",
-  context_overflow: "The prompt does not fit the model's context window; shorten the prompt or the conversation.",
+  context_overflow: "The input does not fit the model's context window; shorten the prompt, the conversation or the text to embed.",
   integrity_error: 'A file of the MLC model does not match its expected hash.',
   quota_exceeded: 'The browser has no room left to store the model.',
   aborted: 'Stopped: the signal was aborted.',
   invalid_sampling: 'web-llm refused a sampling option.',
   invalid_message: 'web-llm refused the messages.',
   unsupported_model: 'web-llm cannot run this model.',
+  invalid_input: 'web-llm refused the input.',
 };
 
 function describe(e: unknown): { name: string; message: string } {
@@ -92,7 +101,7 @@ export function toEdgewiseError(e: unknown, phase: Phase, modelId: string): Edge
   if (isEdgewiseError(e)) return e;
   const { name, message } = describe(e);
   const code = codeFor(name, message) ?? (phase === 'cache' ? 'cache_error' : 'runtime_error');
-  const what = { load: 'loading', generate: 'generating with', unload: 'unloading', cache: 'reading the cache of' }[phase];
+  const what = { load: 'loading', generate: 'generating with', embed: 'embedding with', unload: 'unloading', cache: 'reading the cache of' }[phase];
   const advice = ADVICE[code] ?? `web-llm failed while ${what} '${modelId}'.`;
   return new EdgewiseError(code, `${advice} (web-llm ${name}: ${message})`, { cause: e, details: { modelId, webllmError: name, phase } });
 }

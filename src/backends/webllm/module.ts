@@ -11,13 +11,17 @@ import type {
   AppConfig,
   ChatCompletionChunk,
   ChatCompletionRequestStreaming,
+  CreateEmbeddingResponse,
+  EmbeddingCreateParams,
   MLCEngineConfig,
   MLCEngineInterface,
 } from '@mlc-ai/web-llm';
+import { EdgewiseError } from '../../errors.js';
 
-/** What the adapter uses of an engine: load, stream, interrupt, release. */
+/** What the adapters use of an engine: load, stream or embed, interrupt, release. */
 export type WebLLMEngine = Pick<MLCEngineInterface, 'reload' | 'unload' | 'interruptGenerate'> & {
   chat: { completions: { create(request: ChatCompletionRequestStreaming): Promise<AsyncIterable<ChatCompletionChunk>> } };
+  embeddings: { create(request: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> };
 };
 
 /**
@@ -35,3 +39,20 @@ export interface WebLLMModule {
 
 /** The real module, loaded lazily; the annotation is the compile-time proof that it fits. */
 export const importWebLLM: () => Promise<WebLLMModule> = () => import('@mlc-ai/web-llm');
+
+/**
+ * `load` run once and remembered; a failed import is forgotten (so a later call retries,
+ * e.g. after a flaky chunk fetch) and surfaces as a typed `runtime_error`.
+ */
+export function memoModule(load: () => Promise<WebLLMModule>): () => Promise<WebLLMModule> {
+  let pending: Promise<WebLLMModule> | undefined;
+  return async () => {
+    pending ??= load();
+    try {
+      return await pending;
+    } catch (cause) {
+      pending = undefined;
+      throw new EdgewiseError('runtime_error', '@mlc-ai/web-llm could not be loaded; check that it is installed and bundled with the worker.', { cause });
+    }
+  };
+}

@@ -4,6 +4,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../../../errors.js';
+import { halfToFloat } from '../half.js';
 
 /** Inputs this encoder knows how to fill. */
 const KNOWN_INPUTS: ReadonlySet<string> = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
@@ -57,16 +58,6 @@ export function readGraph(session: Ort.InferenceSession): GraphLayout {
     sentenceEmbedding: pooled === 'sentence_embedding',
     dims: { hidden: lastDim(session, hidden), pooled: lastDim(session, pooled) },
   };
-}
-
-/** Half-precision bits to float, for fp16 outputs where the platform lacks Float16Array. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /**
