@@ -11,7 +11,7 @@ import type { EmbedContext } from './embed/dispatch.js';
 import { createEngineCache, type EngineCache } from './engine-cache.js';
 import { EdgewiseError, isEdgewiseError } from './errors.js';
 import { buildLocals, specsOf } from './local-candidates.js';
-import { resolveModel, type ResolvedWorkerModel } from './model/spec.js';
+import { resolveModel, resolveWebLLM, type ResolvedWorkerModel } from './model/spec.js';
 import { checkEngineOptions, checkLoadOptions } from './options.js';
 import { toChunks, toCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionCreateParams } from './openai.js';
 import { validateRedactOptions } from './privacy/options.js';
@@ -104,7 +104,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
   const specs = specsOf(o.model);
   const needsWorker = specs.some((sp) => sp.engine !== 'builtin');
-  const embeddingModel = o.embeddingModel === undefined ? undefined : resolveModel(o.embeddingModel, 'fp32');
+  const embeddingModel = o.embeddingModel === undefined ? undefined
+    : o.embeddingModel.engine === 'webllm' ? resolveWebLLM(o.embeddingModel) : resolveModel(o.embeddingModel, 'fp32');
   const hasLocal = specs.length > 0 || embeddingModel !== undefined;
   const policy: Policy = o.policy ?? (!hasLocal ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();

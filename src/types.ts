@@ -295,8 +295,8 @@ export interface EngineOptions {
    * is `'remote-only'` or only embeddings are needed.
    */
   model?: LocalModelSpec | readonly LocalModelSpec[];
-  /** A local embedding model (an ONNX encoder in the Optimum layout); `dtype` defaults to `'fp32'`. */
-  embeddingModel?: ModelSpec;
+  /** A local embedding model: an ONNX encoder in the Optimum layout (`dtype` defaults to `'fp32'`), or a web-llm embedding model. */
+  embeddingModel?: ModelSpec | WebLLMModelSpec;
   /** An OpenAI-compatible endpoint for requests the device cannot serve. */
   remote?: RemoteOptions;
   /** Default `'prefer-local'` with a remote, `'local-only'` without one. */

@@ -6,7 +6,7 @@
  */
 import { proxy } from 'comlink';
 import { EdgewiseError } from '../errors.js';
-import type { ResolvedModel } from '../model/spec.js';
+import type { ResolvedWorkerModel } from '../model/spec.js';
 import type { EmbedderInfo } from '../worker/protocol.js';
 import type { WorkerHandle } from '../worker/handle.js';
 import type { BackendLoadOptions, EmbedOptions, EmbedRequest, EmbedResult } from './backend.js';
@@ -17,7 +17,7 @@ import type { OnnxConfig } from './onnx/backend.js';
 export const EMBED_WINDOW = 512;
 
 export interface LocalEmbedder {
-  readonly model: Readonly<ResolvedModel>;
+  readonly model: Readonly<ResolvedWorkerModel>;
   readonly loaded: boolean;
   readonly loadError: EdgewiseError | undefined;
   readonly info: EmbedderInfo | undefined;
@@ -27,7 +27,7 @@ export interface LocalEmbedder {
   forget(): void;
 }
 
-export function createLocalEmbedder(handle: WorkerHandle, model: ResolvedModel, config: OnnxConfig): LocalEmbedder {
+export function createLocalEmbedder(handle: WorkerHandle, model: ResolvedWorkerModel, config: OnnxConfig): LocalEmbedder {
   const slot = new ModelSlot<EmbedderInfo>(handle, model.key, (c, requestId, onProgress) => c.api.loadEmbedder(model, { ...config, requestId }, onProgress));
 
   return {
@@ -36,7 +36,7 @@ export function createLocalEmbedder(handle: WorkerHandle, model: ResolvedModel, 
     get loadError() { return slot.loadError; },
     get info() { return slot.info; },
     load: (o) => slot.load(o),
-    isCached: () => handle.call((api) => api.cacheHas(model.key)),
+    isCached: () => handle.call((api) => (model.engine === 'webllm' ? api.webllmCache(model, 'has') : api.cacheHas(model.key))),
     forget: () => slot.reset(),
 
     async embed(request, o = {}) {
@@ -52,7 +52,7 @@ export function createLocalEmbedder(handle: WorkerHandle, model: ResolvedModel, 
         for (const i of part.truncated) truncated.push(start + i);
         promptTokens += part.promptTokens;
       }
-      return { vectors, truncated, promptTokens, ranOn: 'wasm' };
+      return { vectors, truncated, promptTokens, ranOn: slot.info?.ranOn ?? 'wasm' };
     },
   };
 }

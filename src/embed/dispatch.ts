@@ -36,7 +36,7 @@ async function decide(ctx: EmbedContext, policy: Policy): Promise<RouteDecision>
     maxTokens: 0,
     local: {
       configured: local !== undefined,
-      ranOn: 'wasm',
+      ranOn: local?.info?.ranOn ?? (local?.model.engine === 'webllm' ? 'webllm' : 'wasm'),
       loaded: local?.loaded === true,
       ...(local?.loadError ? { loadFailed: { code: local.loadError.code, message: local.loadError.message } } : {}),
       ...(bytes !== undefined ? { weightBytes: bytes } : {}),

@@ -6,7 +6,7 @@
 import { releaseProxy, transfer, type Remote } from 'comlink';
 import type { BackendPart, EmbedRequest, EmbedResult } from '../backends/backend.js';
 import { createOnnxBackend, loseDeviceForTests } from '../backends/onnx/backend.js';
-import { createWebLLMBackend } from '../backends/webllm/index.js';
+import { createWebLLMBackend, createWebLLMEmbedder } from '../backends/webllm/index.js';
 import { createOnnxEmbedder, type EmbedderInfo, type OnnxEmbedder } from '../backends/onnx/embedder.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
@@ -86,10 +86,15 @@ export function createHost(): WorkerApi {
     await e?.onnx.unload();
   }
 
-  async function embedderFor(model: ResolvedModel, o: WorkerLoadOptions): Promise<OnnxEmbedder> {
+  async function embedderFor(model: ResolvedWorkerModel, o: WorkerLoadOptions): Promise<OnnxEmbedder> {
     if (embedder?.key === model.key) return embedder.onnx;
     await dropEmbedder();
-    embedder = { key: model.key, onnx: createOnnxEmbedder(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl }) };
+    embedder = {
+      key: model.key,
+      onnx: model.engine === 'webllm'
+        ? createWebLLMEmbedder(model.spec)
+        : createOnnxEmbedder(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl }),
+    };
     return embedder.onnx;
   }
 
@@ -136,7 +141,7 @@ export function createHost(): WorkerApi {
       }, () => void onParts([abortedFinish(request.startedAt, 'wasm')]), () => release(onParts));
     },
 
-    loadEmbedder(model: ResolvedModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<EmbedderInfo> {
+    loadEmbedder(model: ResolvedWorkerModel, o: WorkerLoadOptions, onProgress?: Callback<Progress>): Promise<EmbedderInfo> {
       return enqueue(o.requestId, async (signal) => {
         const onnx = await embedderFor(model, o);
         return onnx.load({ signal, ...(onProgress ? { onProgress: (p: Progress) => void onProgress(p) } : {}) });

@@ -40,7 +40,7 @@ export interface WorkerApi {
    */
   generate(request: WorkerGenerateRequest, onParts: (parts: BackendPart[]) => void): Promise<void>;
   /** Opens the embedding model (it lives beside the generation model, in the same cache). */
-  loadEmbedder(model: ResolvedModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<EmbedderInfo>;
+  loadEmbedder(model: ResolvedWorkerModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<EmbedderInfo>;
   /**
    * Embeds one window of texts; `onBatch` reports texts done after each forward pass. The
    * vectors' buffers are transferred, not copied. Aborted: rejects with `aborted`.

@@ -16,7 +16,7 @@ import { createSession, loadOrt } from './runtime.js';
 
 /** What the page learns when the embedding model is open. */
 export interface EmbedderInfo {
-  ranOn: 'wasm';
+  ranOn: 'wasm' | 'webllm';
   dims: number;
   maxLength: number;
   hasPooledOutput: boolean;

@@ -75,6 +75,19 @@ describe('engines: candidate lists and the fallback chain', function () {
     assert(r.code === 'model_not_found' || r.code === 'webgpu_unavailable', `typed: ${r.code}`);
   });
 
+  it('a web-llm embedding model for real: it cannot reach the model hub, so embed() fails over to the remote, typed', async () => {
+    await remoteReset();
+    const engine = createEngine({ embeddingModel: { engine: 'webllm', id: 'snowflake-arctic-embed-m-q0f32-MLC-b4' }, ...testRemote(), cache: false });
+    try {
+      const v = await engine.embed(['hello']);
+      assertEqual(v.ranOn, 'remote', 'the remote embedded it');
+      assert(v.route.failover?.from === 'wasm' || v.route.failover?.from === 'webllm', `the failover is recorded: ${JSON.stringify(v.route)}`);
+      assert(['model_not_found', 'webgpu_unavailable'].includes(v.route.failover?.code ?? ''), `typed: ${v.route.failover?.code}`);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('every local candidate unusable, prefer-local with a remote → the remote serves; route lists every skipped candidate', async () => {
     await remoteReset();
     const r = await finishOf([builtin, webllmF16], testRemote());
