@@ -1,41 +1,40 @@
-// `npm start`: serves the demos, the built SDK and local model folders on 127.0.0.1,
-// cross-origin isolated so the WASM runtime can use threads.
+// `npm start`: the demo server on 127.0.0.1. It serves the PWA assistant at /, the other
+// demos, the built SDK, local model folders, and a stand-in OpenAI-compatible endpoint at
+// /v1 (no model runs here: its answers are labelled fixed text). `--remote BASE_URL
+// --remote-model NAME` points the demo at a real provider instead; the provider's key is
+// typed into the app's settings and held in the page's memory only, never passed to or
+// through this server. Routes: demos/server/routes.mjs; flags: demos/server/cli.mjs.
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { parseFlags, USAGE } from './server/cli.mjs';
+import { createHandler } from './server/routes.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const MOUNTS = [
-  ['/models/fixtures/', join(ROOT, 'test/fixtures/out')],
-  ['/models/', resolve(ROOT, '../shared/models')],
-  ['/dist/', join(ROOT, 'dist')],
-  ['/', join(ROOT, 'demos')],
-];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css', '.map': 'application/json', '.webmanifest': 'application/manifest+json' };
-const port = Number(process.env.PORT ?? 8080);
+let flags;
+try {
+  flags = parseFlags(process.argv.slice(2));
+} catch (e) {
+  console.error(`edgewise demo: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
-createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const [prefix, dir] = MOUNTS.find(([p]) => url.pathname.startsWith(p)) ?? [];
-  let file = dir ? normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length)))) : '';
-  if (file && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-  if (!dir || !file.startsWith(dir) || !existsSync(file)) {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    return;
-  }
-  const size = statSync(file).size;
-  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-  const start = range ? Number(range[1]) : 0;
-  const end = range && range[2] ? Number(range[2]) : size - 1;
-  res.writeHead(range ? 206 : 200, {
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': String(end - start + 1),
-    'Accept-Ranges': 'bytes',
-    'ETag': `"${size}-${statSync(file).mtimeMs}"`,
-    ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+const handle = createHandler({ root: resolve(import.meta.dirname, '..'), modelsDir: flags.modelsDir, remote: flags.remote });
+const server = createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    console.error(e);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
+    else res.destroy();
   });
-  if (req.method === 'HEAD') res.end();
-  else createReadStream(file, { start, end }).pipe(res);
-}).listen(port, '127.0.0.1', () => console.log(`edgewise demo: http://127.0.0.1:${port}/`));
+});
+server.on('error', (e) => {
+  console.error(`edgewise demo: ${e.message}`);
+  process.exit(1);
+});
+server.listen(flags.port, '127.0.0.1', () => {
+  console.log(`edgewise demo: http://127.0.0.1:${server.address().port}/`);
+  if (flags.modelsDir) console.log(`  models from ${flags.modelsDir} under /models/local/`);
+  console.log(flags.remote ? `  remote: ${flags.remote.baseURL} (model ${flags.remote.model})` : '  remote: the local stand-in endpoint at /v1 (no real model)');
+});

@@ -62,17 +62,27 @@ function skipReason(code: UnsupportedCode): SkippedBackend['reason'] {
   }
 }
 
-/** The local candidates the device can run, in order, and why the others were passed over. */
+/**
+ * The local candidates the device can run, in order, and why the others were passed over.
+ * A candidate whose last load failed stays, after the healthy ones: the router then says
+ * `local_load_failed` (prefer-local goes remote), and local-only retries it for its real
+ * typed error instead of claiming no model is configured.
+ */
 async function usableLocals(ctx: DispatchContext, c: CheckedRequest, caps: Capabilities): Promise<{ usable: LocalSide[]; skipped: SkippedBackend[] }> {
   await Promise.all(ctx.locals.map((l) => l.refresh?.().catch(() => undefined)));
-  const usable: LocalSide[] = [];
+  const healthy: LocalSide[] = [];
+  const failed: LocalSide[] = [];
   const skipped: SkippedBackend[] = [];
   for (const l of ctx.locals) {
     const s = l.supports(c.request, caps);
-    if (s.ok) usable.push(l);
+    if (s.ok) healthy.push(l);
+    else if (s.code === 'load_failed') failed.push(l);
     else skipped.push({ ranOn: l.info?.ranOn ?? l.ranOnHint, reason: skipReason(s.code), detail: s.detail });
   }
-  return { usable, skipped };
+  if (healthy.length > 0) {
+    for (const l of failed) skipped.push({ ranOn: l.info?.ranOn ?? l.ranOnHint, reason: 'local_load_failed', detail: l.loadError?.message ?? 'its last load failed' });
+  }
+  return { usable: [...healthy, ...failed], skipped };
 }
 
 interface Plan {

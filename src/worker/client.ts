@@ -27,9 +27,30 @@ export interface WorkerClient {
   terminate(): void;
 }
 
-/** Where the SDK's files (worker bundle, runtime wasm) live: beside this bundle. */
+/**
+ * The folder of this bundle: where `dist/` keeps the worker and the runtime files. An
+ * engine without `assetsUrl` passes this value, and `startWorker` then lets the bundler's
+ * copy of the worker win (see there).
+ */
 export function defaultAssetsUrl(): string {
-  return new URL('./', import.meta.url).href;
+  // Not the literal `new URL('./', import.meta.url)`: bundlers read that as a file to emit,
+  // and Vite warns that it does not exist.
+  const here = import.meta.url;
+  return new URL('./', here).href;
+}
+
+/**
+ * Without `assetsUrl`, the worker is started with the literal `new Worker(new URL('./…',
+ * import.meta.url), { type: 'module' })`: the pattern bundlers follow (Vite, in
+ * dependencies too; webpack 5), so an app that installs the SDK gets the worker, its chunks
+ * and the runtime files emitted with its own assets and nothing to copy. Unbundled, it is
+ * the file beside this one, as in `dist/` or the IIFE (where Rollup turns `import.meta.url`
+ * into the script's URL). The options must stay a literal: Vite reads them statically.
+ * With `assetsUrl`, the worker comes from there, untouched by any bundler.
+ */
+function spawn(assetsUrl: string): Worker {
+  if (assetsUrl === defaultAssetsUrl()) return new Worker(new URL('./edgewise.worker.js', import.meta.url), { type: 'module', name: 'edgewise-inference' });
+  return new Worker(new URL('edgewise.worker.js', assetsUrl), { type: 'module', name: 'edgewise-inference' });
 }
 
 const crashed = (why: string): EdgewiseError => new EdgewiseError('worker_crashed',
@@ -40,11 +61,12 @@ const lockName = (): string => `edgewise-worker-${globalThis.crypto?.randomUUID?
 /** `onDeath` runs once, when the worker dies on its own (not after `terminate()`). */
 export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => void): WorkerClient {
   installErrorTransfer();
+  const where = assetsUrl === defaultAssetsUrl() ? 'beside the SDK bundle (or where the app\'s bundler emitted it)' : `from ${assetsUrl}`;
   let worker: Worker;
   try {
-    worker = new Worker(new URL('edgewise.worker.js', assetsUrl), { type: 'module', name: 'edgewise-inference' });
+    worker = spawn(assetsUrl);
   } catch (cause) {
-    throw new EdgewiseError('runtime_error', `Could not start the inference worker from ${assetsUrl}; check the assetsUrl option and that the page may start module workers (CSP worker-src).`, { cause });
+    throw new EdgewiseError('runtime_error', `Could not start the inference worker ${where}; check the assetsUrl option and that the page may start module workers (CSP worker-src).`, { cause });
   }
   const api = wrap<WorkerApi>(worker);
   const pending = new Set<(e: EdgewiseError) => void>();
@@ -65,7 +87,7 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
   // it can no longer be trusted, so it is treated as dead and replaced on the next call.
   worker.addEventListener('error', (ev) => {
     ev.preventDefault();
-    die(crashed(`${ev.message || 'it failed to start or threw'}; check that ${assetsUrl}edgewise.worker.js is served`));
+    die(crashed(`${ev.message || 'it failed to start or threw'}; check that edgewise.worker.js is served ${where}`));
   });
   worker.addEventListener('messageerror', () => die(crashed('a message could not be decoded')));
 

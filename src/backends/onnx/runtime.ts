@@ -20,17 +20,40 @@ export interface RuntimeOptions {
   device?: OrtDevice;
 }
 
+type WasmPaths = string | { mjs: string; wasm: string };
+
 /**
- * Loads a build once per worker; the `.mjs` glue and `.wasm` are self-hosted beside the
- * SDK. The WebGPU build is `onnxruntime-web/webgpu`, not the JSEP default: on an adapter
- * without `shader-f16`, JSEP silently returns zeros for fp16 models, the WebGPU build throws.
+ * Where the build's `.mjs` glue and `.wasm` are. A worker that is the SDK's own
+ * `edgewise.worker.js` under `assetsUrl` (`dist/` as shipped, or a copy the page names)
+ * has them beside it under their own names: ORT gets that folder as its prefix, as it
+ * always has. Any other worker was emitted by the app's bundler (Vite, from
+ * `new Worker(new URL(…, import.meta.url))` in the worker client), which also copied the
+ * files named by the `new URL('./…', import.meta.url)` literals below into the app's
+ * assets, under hashed names a prefix cannot guess, and rewrote the literals to match.
+ * The main bundle's folder says nothing here: Vite's dev server serves it pre-bundled
+ * from elsewhere than the worker.
+ */
+function wasmPaths(device: OrtDevice, assetsUrl: string): WasmPaths {
+  const here = globalThis.location ? new URL(globalThis.location.pathname, globalThis.location.href).href : undefined;
+  if (here === new URL('edgewise.worker.js', assetsUrl).href) return assetsUrl;
+  return device === 'webgpu'
+    ? { mjs: new URL('./ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href, wasm: new URL('./ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href }
+    : { mjs: new URL('./ort-wasm-simd-threaded.mjs', import.meta.url).href, wasm: new URL('./ort-wasm-simd-threaded.wasm', import.meta.url).href };
+}
+
+/**
+ * Loads a build once per worker; the `.mjs` glue and `.wasm` are self-hosted (see
+ * `wasmPaths`), never a CDN. The WebGPU build is `onnxruntime-web/webgpu`, not the JSEP
+ * default: on an adapter without `shader-f16`, JSEP silently returns zeros for fp16
+ * models, the WebGPU build throws.
  */
 export async function loadOrt(o: RuntimeOptions): Promise<OrtModule> {
   const device = o.device ?? 'wasm';
+  const paths = wasmPaths(device, o.assetsUrl);
   const ortPromise = (ortPromises[device] ??= (device === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((m) => {
     const ort = m as unknown as OrtModule;
     // Never a CDN: the SDK must work offline and under a strict CSP.
-    ort.env.wasm.wasmPaths = o.assetsUrl;
+    ort.env.wasm.wasmPaths = paths;
     // Threads need cross-origin isolation; without it ORT would silently use one.
     ort.env.wasm.numThreads = capabilities().threads ? Math.max(1, o.numThreads) : 1;
     loaded.push(ort);
@@ -40,7 +63,7 @@ export async function loadOrt(o: RuntimeOptions): Promise<OrtModule> {
     return await ortPromise;
   } catch (cause) {
     delete ortPromises[device];
-    throw new EdgewiseError('runtime_error', `onnxruntime-web could not be loaded from ${o.assetsUrl}; check that the SDK's runtime files are served there (option assetsUrl).`, { cause });
+    throw new EdgewiseError('runtime_error', `onnxruntime-web could not be loaded from ${typeof paths === 'string' ? paths : paths.mjs}; check that the SDK's runtime files are served there (option assetsUrl).`, { cause });
   }
 }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Acceptance of issue 10 in real Chromium, against `demos/serve.mjs` (what `npm start`
+// serves): the <script> drop-in, the strict-CSP page, and the PWA assistant (online, then
+// offline with zero requests leaving, and a long prompt handed to the remote endpoint).
+// Screenshots go to test/e2e/artifacts/ (git-ignored build artefacts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assert, check, launch, screenshot, sharedModels, startDemoServer, summary } from './harness.mjs';
+import { assistantChecks } from './demos-assistant.mjs';
+
+const server = await startDemoServer();
+const profile = mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
+const browser = await launch(profile);
+try {
+  await check('the <script> drop-in streams a completion from stories260K', async (skip) => {
+    if (!sharedModels()) skip('../shared/models is absent (the drop-in demo loads stories260K from there)');
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/script-tag/`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.done, { timeout: 120_000 });
+    const [text, ranOn] = await page.evaluate(() => [document.getElementById('out').textContent, document.body.dataset.done]);
+    assert(text.length > 40 && /Once upon a time/.test(text), `streamed text: ${text.slice(0, 80)}`);
+    assert(ranOn === 'wasm' || ranOn === 'webgpu', `ran locally: ${ranOn}`);
+    await screenshot(page, 'script-tag');
+    await page.close();
+  });
+
+  await check('a page under the strict Content-Security-Policy generates (WASM path)', async (skip) => {
+    if (!sharedModels()) skip('../shared/models is absent (the CSP demo loads stories260K from there)');
+    const page = await browser.newPage();
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+    const response = await page.goto(`${server.url}/csp/`, { waitUntil: 'load' });
+    assert(/wasm-unsafe-eval/.test(response.headers()['content-security-policy'] ?? ''), 'the page is served with the strict CSP');
+    await page.waitForFunction(() => document.body.dataset.done || document.body.dataset.error, { timeout: 120_000 });
+    const [done, error, text] = await page.evaluate(() => [document.body.dataset.done, document.body.dataset.error, document.getElementById('out').textContent]);
+    assert(done === 'ok' && !error, `generated under the CSP (error: ${error}; violations: ${violations.join(' | ')})`);
+    assert(text.length > 20, `text: ${text.slice(0, 80)}`);
+    await screenshot(page, 'csp');
+    await page.close();
+  });
+
+  await assistantChecks(browser, server);
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(summary());
