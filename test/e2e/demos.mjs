@@ -36,6 +36,22 @@ try {
     const [done, error, text] = await page.evaluate(() => [document.body.dataset.done, document.body.dataset.error, document.getElementById('out').textContent]);
     assert(done === 'ok' && !error, `generated under the CSP (error: ${error}; violations: ${violations.join(' | ')})`);
     assert(text.length > 20, `text: ${text.slice(0, 80)}`);
+    // A path that needs more than the policy allows fails typed, promptly: a remote endpoint
+    // on another origin is blocked by connect-src.
+    const blocked = await page.evaluate(async () => {
+      const { createEngine } = await import('/dist/edgewise.js');
+      const engine = createEngine({ remote: { baseURL: 'http://127.0.0.1:9/v1', model: 'x', maxRetries: 0 }, policy: 'remote-only' });
+      const t0 = performance.now();
+      try {
+        await engine.text({ prompt: 'hi' });
+        return { code: 'no error', ms: performance.now() - t0 };
+      } catch (e) {
+        return { code: e?.code ?? `untyped ${String(e)}`, ms: performance.now() - t0 };
+      } finally {
+        await engine.dispose();
+      }
+    });
+    assert(blocked.code === 'remote_network_error' && blocked.ms < 5000, `a blocked remote ends typed and promptly: ${JSON.stringify(blocked)}`);
     await screenshot(page, 'csp');
     await page.close();
   });
