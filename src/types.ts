@@ -1,67 +1,12 @@
 /** The vocabulary shared by the engine, the worker and the backends. Types only. */
-import type { Capabilities } from './capabilities.js';
 import type { EdgewiseErrorCode } from './errors.js';
 import type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
 
 export type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
-
-/** Weight formats, named as transformers.js names its ONNX files. */
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
-
-/** An ONNX model folder (the default engine). */
-export interface ModelSpec {
-  engine?: 'onnx';
-  /** A catalog id (e.g. `'SmolLM2-135M-Instruct'`) or any name of yours; also the cache key. */
-  id: string;
-  /** Base URL of a folder in the Hugging Face / Optimum layout. Optional for catalog ids. */
-  url?: string;
-  /** Weight file to load; default `'q4'`. */
-  dtype?: Dtype;
-  /** Expected sha256 (hex) per file path relative to `url`, e.g. `{ 'onnx/model_q4.onnx': '…' }`. */
-  sha256?: Readonly<Record<string, string>>;
-  /** External-data files of the ONNX graph, relative to `url`; default from `config.json`. */
-  externalData?: readonly string[];
-  /** Approximate bytes of the weights, so routing can judge memory and storage before any download. */
-  bytes?: number;
-}
-
-/**
- * A record of a model compiled for MLC (web-llm's `ModelRecord`), for models outside its
- * prebuilt list: the weights' URL, the compiled library's URL and what it needs.
- */
-export interface WebLLMModelRecord {
-  /** URL of the MLC weights folder (`…/resolve/main/`). */
-  model: string;
-  model_id: string;
-  /** URL of the compiled `.wasm` model library. */
-  model_lib: string;
-  vram_required_MB?: number;
-  low_resource_required?: boolean;
-  /** e.g. `['shader-f16']` for q4f16 models. */
-  required_features?: string[];
-  overrides?: Record<string, unknown>;
-}
-
-/** A model compiled for MLC, run by `@mlc-ai/web-llm` (WebGPU only) inside the SDK's worker. */
-export interface WebLLMModelSpec {
-  engine: 'webllm';
-  /** An id from web-llm's prebuilt list (e.g. `'SmolLM2-360M-Instruct-q4f16_1-MLC'`) or `record.model_id`. */
-  id: string;
-  /** For models outside the prebuilt list. */
-  record?: WebLLMModelRecord;
-  /** Approximate bytes of the weights, for routing before any download. */
-  bytes?: number;
-}
-
-/** The browser's built-in model through the Prompt API (`LanguageModel`), on the page. */
-export interface BuiltinModelSpec {
-  engine: 'builtin';
-  /** Start the browser's model download in the background when it is `'downloadable'`; default false. Meanwhile requests go elsewhere. */
-  allowDownload?: boolean;
-}
-
-/** Any local generation model. */
-export type LocalModelSpec = ModelSpec | WebLLMModelSpec | BuiltinModelSpec;
+export type {
+  BuiltinModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactOptions, RemoteOptions, RemotePrices,
+  RouteFunction, RouteTarget, WebLLMModelRecord, WebLLMModelSpec,
+} from './config-types.js';
 
 export interface Progress {
   /** Cache key of the model this is about (`id:dtype`): an engine may load two. */
@@ -234,93 +179,4 @@ export interface CacheUsage {
   quota?: number;
   usage?: number;
   persisted?: boolean;
-}
-
-/** A side a request can run on. */
-export type RouteTarget = 'local' | 'remote';
-
-/**
- * An app's own routing: one side, or an ordered list where later sides take over when
- * an earlier one fails before its first token.
- * @example route: (req) => (req.messages?.length ?? 0) > 8 ? 'remote' : ['local', 'remote']
- */
-export type RouteFunction = (request: GenerateRequest, capabilities: Capabilities) => RouteTarget | readonly RouteTarget[];
-
-/** Per-million-token prices of the remote model, for `finish.cost`. */
-export interface RemotePrices {
-  /** Price of one million prompt tokens. */
-  input: number;
-  /** Price of one million completion tokens. */
-  output: number;
-  /** Default `'USD'`. */
-  currency?: string;
-}
-
-/**
- * Any OpenAI-compatible endpoint. Provider keys do not belong in browser code: let
- * `token` fetch a short-lived token from your own backend. Tokens are never stored.
- */
-export interface RemoteOptions {
-  /** E.g. `'https://api.example.com/v1'`; requests go to `{baseURL}/chat/completions`. */
-  baseURL: string;
-  /** The remote model name sent in the request body. */
-  model: string;
-  /** The model for `/embeddings`; default `model`. */
-  embeddingModel?: string;
-  /** Extra headers on every request. */
-  headers?: Readonly<Record<string, string>>;
-  /** Called once per request; its result is sent as `Authorization: Bearer …`. */
-  token?: () => string | Promise<string>;
-  prices?: RemotePrices;
-  /** Default 10 000 ms to response headers, 30 000 ms to the first token, 30 000 ms between chunks. */
-  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
-  /** Retries on connection errors, 408, 409, 429 and 5xx, never after the first token; default 2. */
-  maxRetries?: number;
-}
-
-/** What redaction looks for; every built-in type is on unless `types` narrows it. */
-export interface RedactOptions {
-  types?: readonly RedactionType[];
-  /** Exact strings to hide (names, project code words), matched case-insensitively. */
-  terms?: readonly string[];
-  /** Your own patterns; each match is hidden as type `pattern`. */
-  patterns?: readonly RegExp[];
-}
-
-export interface EngineOptions {
-  /**
-   * The local generation model, or an ordered list of candidates (e.g. the built-in model,
-   * then a web-llm model, then an ONNX model): the first the device can run serves, and
-   * `finish.route.skipped` says why the others were passed over. Optional when `policy`
-   * is `'remote-only'` or only embeddings are needed.
-   */
-  model?: LocalModelSpec | readonly LocalModelSpec[];
-  /** A local embedding model: an ONNX encoder in the Optimum layout (`dtype` defaults to `'fp32'`), or a web-llm embedding model. */
-  embeddingModel?: ModelSpec | WebLLMModelSpec;
-  /** An OpenAI-compatible endpoint for requests the device cannot serve. */
-  remote?: RemoteOptions;
-  /** Default `'prefer-local'` with a remote, `'local-only'` without one. */
-  policy?: Policy;
-  /** Redaction of personal data before a request leaves the page; default on. `false` turns it off. */
-  redact?: false | RedactOptions;
-  /** Go remote (under `prefer-local`) when the estimated local time exceeds this many ms. */
-  maxLocalLatencyMs?: number;
-  /** Decide routing yourself; the answer is validated (an unknown side is an `invalid_policy` error). */
-  route?: RouteFunction;
-  /** Keep weights in IndexedDB; default true. `false` downloads to memory only. */
-  cache?: boolean;
-  /** When storage is short: `'none'` fails with `quota_exceeded` (default); `'lru'` evicts least recently used models. */
-  eviction?: 'none' | 'lru';
-  /**
-   * Where the ONNX generation model runs: `'auto'` (default) takes WebGPU when the adapter is
-   * a real GPU that fits the model (fp16 weights need `shader-f16`), else WASM; `'webgpu'`
-   * insists (typed error if impossible); `'wasm'` never touches the GPU.
-   */
-  device?: 'auto' | 'webgpu' | 'wasm';
-  /** Threads for the WASM backend; default: all cores when cross-origin isolated, else 1. */
-  numThreads?: number;
-  /** Where the worker and runtime files live; default: beside the SDK bundle. */
-  assetsUrl?: string;
-  /** Facts that override the probed ones (tests, or apps that know their device better). */
-  capabilities?: Partial<Capabilities>;
 }
