@@ -24,6 +24,7 @@ import { checkRequest } from './validate.js';
 import { defaultAssetsUrl } from './worker/client.js';
 import { disposedError, WorkerHandle } from './worker/handle.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
+import { now } from './clock.js';
 
 export interface EngineInfo {
   /** The generation model, once loaded. */
@@ -82,7 +83,6 @@ export interface Engine {
   dispose(): Promise<void>;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 /**
  * @example

@@ -1,8 +1,8 @@
 /** Small part builders shared by the backends, the worker host and the engine. */
 import type { RanOn } from '../types.js';
 import type { BackendFinishPart } from './backend.js';
+import { now } from '../clock.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 /** The finish of a request that was aborted before it produced anything. */
 export function abortedFinish(startedAt: number, ranOn: RanOn): BackendFinishPart {

@@ -13,6 +13,7 @@ import type { Policy } from '../route/vocab.js';
 import type { StatsRecorder } from '../stats/stats.js';
 import type { Embeddings, RedactOptions, Redactions, Route } from '../types.js';
 import type { CheckedEmbed } from './validate.js';
+import { now } from '../clock.js';
 
 export interface EmbedContext {
   local: LocalEmbedder | undefined;
@@ -24,7 +25,6 @@ export interface EmbedContext {
 }
 
 const NO_FAILOVER = new Set(['aborted', 'disposed', 'invalid_input', 'invalid_option']);
-const now = (): number => performance.timeOrigin + performance.now();
 
 async function decide(ctx: EmbedContext, policy: Policy): Promise<RouteDecision> {
   const caps = await ctx.capabilities();

@@ -14,6 +14,7 @@ import { noPromptApi } from './errors.js';
 import { runBuiltin } from './generate.js';
 import { samplingFor } from './prompt.js';
 import { askAvailability, findLanguageModel, type Availability, type LanguageModelParams, type LanguageModelStatic } from './prompt-api.js';
+import { now as clock } from '../../clock.js';
 
 export { findLanguageModel } from './prompt-api.js';
 export type { Availability, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
@@ -46,7 +47,6 @@ export interface BuiltinBackend extends Backend {
   availability(): Promise<Availability>;
 }
 
-const clock = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Creates the built-in model backend. Nothing is asked of the browser until

@@ -11,6 +11,7 @@ import type { Decoder } from './decoder.js';
 import { Sampler } from './sampling.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
 import type { ModelTokenizer } from './tokenizer.js';
+import { now } from '../../clock.js';
 
 export interface GenerateContext {
   decoder: Decoder;
@@ -22,7 +23,6 @@ export interface GenerateContext {
   yieldToEventLoop: () => Promise<void>;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 
 export function encodeRequest(req: Pick<BackendRequest, 'prompt' | 'messages'>, tokenizer: ModelTokenizer): number[] {
   return req.messages !== undefined ? tokenizer.encodeChat(req.messages) : tokenizer.encodePrompt(req.prompt ?? '');

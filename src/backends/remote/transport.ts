@@ -10,6 +10,7 @@ import { DEFAULT_MAX_RETRIES, resolveTimeouts, type RemoteTimeouts } from './opt
 import { backoffMs } from './retry.js';
 import { abortable, follow, sleep } from './signals.js';
 import { Watch } from './timeouts.js';
+import { now } from '../../clock.js';
 
 /** What the backend takes from its surroundings; tests pass fakes that record. */
 export interface RemoteDeps {
@@ -72,7 +73,7 @@ export class Transport {
   constructor(config: RemoteOptions, deps: RemoteDeps) {
     // Called through globalThis: a detached `fetch` throws "Illegal invocation" in browsers.
     this.fetch = deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-    this.now = deps.now ?? (() => performance.timeOrigin + performance.now());
+    this.now = deps.now ?? now;
     this.#baseURL = config.baseURL.replace(/\/+$/, '');
     this.#headers = config.headers;
     this.#token = config.token;

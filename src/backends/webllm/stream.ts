@@ -15,6 +15,7 @@ import { toEdgewiseError } from './failure.js';
 import type { WebLLMEngine } from './module.js';
 import { toChatRequest } from './request.js';
 import type { Serial } from './serial.js';
+import { now } from '../../clock.js';
 
 export interface StreamContext {
   engine: WebLLMEngine;
@@ -26,7 +27,6 @@ export interface StreamContext {
 /** How long an aborted stream waits for web-llm's usage chunk before finishing without it. */
 export const ABORT_GRACE_MS = 100;
 
-const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ABORTED = Symbol('aborted');
 
