@@ -1,5 +1,5 @@
 /**
- * The remote backend: any OpenAI-compatible endpoint, on the page. Chat goes to
+ * The remote backend for every OpenAI-compatible endpoint, on the page. Chat goes to
  * `/chat/completions`, streamed over SSE; it retries what failed before the caller saw
  * any text, never after (a retry then would repeat or contradict what the user already
  * read). Embeddings go to `/embeddings` (see `embed.ts`).
