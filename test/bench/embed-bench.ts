@@ -11,7 +11,7 @@ import { type BenchConfig, log, median, now, round } from './util.js';
 declare global {
   interface Window {
     benchMemoryStart?: () => Promise<void>;
-    benchMemoryStop?: () => Promise<{ peakWorkerBytes: number; peakPageBytes: number; samples: number }>;
+    benchMemoryStop?: () => Promise<{ peakWorkerBytes: number; peakPageBytes: number; samples: number; workerBytesAfterGc: number }>;
   }
 }
 
@@ -79,14 +79,14 @@ export async function embedBench(cfg: BenchConfig): Promise<unknown> {
   // 10,000 short texts, once each (a user indexing notes), with memory sampled meanwhile.
   const short = sentences(10_000, 3, 12);
   const memory: Record<string, unknown> = {};
-  for (const n of [1_000, 10_000]) {
+  for (const n of [1_000, 5_000, 10_000]) {
     await window.benchMemoryStart?.();
     const t0 = now();
     const v = await engine.embed(short.slice(0, n), { batchSize: 32, pooling: 'mean' });
     const ms = now() - t0;
     const m = await window.benchMemoryStop?.();
     memory[`${n} texts`] = { ms: round(ms, 0), textsPerSec: round((n * 1000) / ms, 1), vectors: v.length, ...(m ?? {}) };
-    log(`embed ${n} short texts: ${round(ms, 0)} ms; peak worker memory ${m ? round(m.peakWorkerBytes / 1e6, 1) : '?'} MB`);
+    log(`embed ${n} short texts: ${round(ms, 0)} ms; peak worker memory ${m ? round(m.peakWorkerBytes / 1e6, 1) : '?'} MB, ${m ? round(m.workerBytesAfterGc / 1e6, 1) : '?'} MB after GC`);
   }
   const t1 = now();
   await theirs(short, 32);

@@ -198,6 +198,10 @@ async function exposeMemorySampler(page) {
     peak = { worker: Math.max(peak.worker, w.reduce((a, b) => a + b, 0)), page: Math.max(peak.page, p), samples: peak.samples + 1 };
   }
   await page.exposeFunction('benchMemoryStart', async () => {
+    // Start from a collected heap, so the peak is the run's and not the garbage before it.
+    // Only the SDK's worker: onnxruntime's thread workers sit in Atomics.wait and never answer.
+    for (const w of page.workers().filter((x) => x.url().includes('edgewise.worker'))) await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
+    await pageClient.send('HeapProfiler.collectGarbage').catch(() => undefined);
     peak = { worker: 0, page: 0, samples: 0 };
     await sample();
     timer = setInterval(() => void sample(), 100);
@@ -205,7 +209,12 @@ async function exposeMemorySampler(page) {
   await page.exposeFunction('benchMemoryStop', async () => {
     clearInterval(timer);
     await sample();
-    return { peakWorkerBytes: peak.worker, peakPageBytes: peak.page, samples: peak.samples };
+    const result = { peakWorkerBytes: peak.worker, peakPageBytes: peak.page, samples: peak.samples };
+    // What stays after collection: retention, as opposed to garbage the GC had not reached.
+    const sdk = page.workers().filter((x) => x.url().includes('edgewise.worker'));
+    for (const w of sdk) await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
+    const after = await Promise.all(sdk.map((x) => x.client.send('Runtime.getHeapUsage').then(size, () => 0)));
+    return { ...result, workerBytesAfterGc: after.reduce((a, b) => a + b, 0) };
   });
 }
 
