@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_BERT } from '../fixtures/bert-shapes.js';
+import { fileHashes } from '../fixtures/file-hashes.js';
 import { generateFixtures, type GeneratedModel } from '../fixtures/generate.js';
 
 const BERT_FILES = [
@@ -17,19 +17,6 @@ const BERT_FILES = [
   'tokenizer_config.json',
   'vocab.txt',
 ];
-
-function hashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!name.startsWith('.fixture-stamp')) out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const readJson = (dir: string, name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
@@ -44,7 +31,7 @@ describe('tiny-bert fixture', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('is written in the Hugging Face / Optimum layout', () => {
-    expect(Object.keys(hashes(bert.dir)).sort()).toEqual(BERT_FILES);
+    expect(Object.keys(fileHashes(bert.dir)).sort()).toEqual(BERT_FILES);
     const config = readJson(bert.dir, 'config.json');
     expect(config).toMatchObject({
       model_type: 'bert',
@@ -71,7 +58,7 @@ describe('tiny-bert fixture', () => {
     const other = mkdtempSync(join(tmpdir(), 'ew-bert-b-'));
     try {
       const again = generateFixtures({ outDir: other, log: () => undefined }).find((m) => m.name === TINY_BERT.name)!;
-      expect(hashes(again.dir)).toEqual(hashes(bert.dir));
+      expect(fileHashes(again.dir)).toEqual(fileHashes(bert.dir));
       const rerun = generateFixtures({ outDir: root, log: () => undefined }).find((m) => m.name === TINY_BERT.name)!;
       expect(rerun.skipped).toBe(true);
     } finally {

@@ -1,23 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileHashes } from '../fixtures/file-hashes.js';
 import { generateFixtures } from '../fixtures/generate.js';
-
-function hashes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!name.startsWith('.fixture-stamp')) out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('generated test models', () => {
   it('are byte-identical across two fresh generations (deterministic)', () => {
@@ -26,9 +13,9 @@ describe('generated test models', () => {
     try {
       generateFixtures({ outDir: a, log: () => undefined });
       generateFixtures({ outDir: b, log: () => undefined });
-      const ha = hashes(a);
+      const ha = fileHashes(a);
       expect(Object.keys(ha)).toEqual(expect.arrayContaining(['tiny-llama/onnx/model.onnx', 'tiny-llama/onnx/model_int8.onnx', 'tiny-llama/onnx/model_q4.onnx', 'tiny-llama/tokenizer.json', 'tiny-llama/config.json']));
-      expect(hashes(b)).toEqual(ha);
+      expect(fileHashes(b)).toEqual(ha);
     } finally {
       rmSync(a, { recursive: true, force: true });
       rmSync(b, { recursive: true, force: true });
