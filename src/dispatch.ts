@@ -23,6 +23,8 @@ export type LocalSide = Backend & Pick<LocalWorkerBackend, 'loaded' | 'loadError
   readonly bytes?: number | undefined;
   /** Whether the weights are fully in IndexedDB (a worker round trip). */
   isCached?(): Promise<boolean>;
+  /** The context window known before load (a catalog model's), when `info` is not there yet. */
+  readonly contextHint?: number | undefined;
   /** Where it runs before it is loaded (`info.ranOn` after). */
   readonly ranOnHint: RanOn;
   /** Refreshes what `supports()` reads (the built-in model's availability); cheap, cached. */
@@ -38,8 +40,6 @@ export interface DispatchContext {
   policy: Policy;
   maxLocalLatencyMs: number | undefined;
   route: RouteFunction | undefined;
-  /** Context window known before load (from the catalog). */
-  contextHint: number | undefined;
   capabilities(): Promise<Capabilities>;
   stats: StatsRecorder;
 }
@@ -109,7 +109,7 @@ async function decide(ctx: DispatchContext, c: CheckedRequest, original: Generat
   // The exact count costs a worker round trip: only worth it when the answer can change the route.
   const needsCount = local?.loaded === true && ctx.remote !== undefined && policy === 'prefer-local';
   const promptTokens = needsCount ? await local.countTokens(c.request) : undefined;
-  const contextLength = local?.info?.contextLength ?? ctx.contextHint;
+  const contextLength = local?.info?.contextLength ?? local?.contextHint;
   const weightBytes = local?.bytes;
   // Whether the weights are stored only matters for the storage check, which needs both numbers.
   const cached = weightBytes !== undefined && caps.storage !== undefined && !local?.loaded && policy === 'prefer-local'

@@ -5,7 +5,6 @@
 import type { Backend } from './backends/backend.js';
 import type { LocalEmbedder } from './backends/local-embedder.js';
 import { capabilities as probeSync, probeCapabilities, type Capabilities } from './capabilities.js';
-import { CATALOG } from './catalog.js';
 import type { DispatchContext } from './dispatch.js';
 import type { EmbedContext } from './embed/dispatch.js';
 import { createEngineCache, type EngineCache } from './engine-cache.js';
@@ -135,7 +134,6 @@ export function createEngine(options: EngineOptions): Engine {
     policy,
     maxLocalLatencyMs: o.maxLocalLatencyMs,
     route: o.route,
-    contextHint: CATALOG.find((e) => e.id === model?.id)?.contextLength,
     capabilities: async () => ({ ...(await probeCapabilities()), ...o.capabilities }),
     stats,
   };

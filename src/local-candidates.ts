@@ -4,6 +4,7 @@
  * page. The dispatcher tries them in order; the first the device can run serves.
  */
 import { createLocalBuiltin } from './backends/local-builtin.js';
+import { CATALOG } from './catalog.js';
 import { createLocalWorkerBackend, type LocalWorkerBackend } from './backends/local-worker.js';
 import type { OnnxConfig } from './backends/onnx/backend.js';
 import type { LocalSide } from './dispatch.js';
@@ -42,7 +43,9 @@ export function buildLocals(specs: readonly LocalModelSpec[], handle: WorkerHand
     out.workerModels.push(resolved);
     out.workerBackends.push(backend);
     const ranOnHint = resolved.engine === 'webllm' ? 'webllm' : config.device === 'webgpu' ? 'webgpu' : 'wasm';
-    out.locals.push(Object.assign(backend, { ranOnHint }) as LocalSide);
+    // A catalog model's context window lets routing judge a long prompt before the model loads.
+    const contextHint = resolved.engine === 'webllm' ? undefined : CATALOG.find((e) => e.id === resolved.id)?.contextLength;
+    out.locals.push(Object.assign(backend, { ranOnHint, contextHint }) as LocalSide);
   }
   return out;
 }

@@ -24,7 +24,6 @@ function setup(o: { local?: FakeScript | false; remote?: FakeScript | false; pol
     policy: o.policy ?? 'prefer-local',
     maxLocalLatencyMs: undefined,
     route: undefined,
-    contextHint: undefined,
     capabilities: async () => caps,
     stats: new StatsRecorder(),
   };
