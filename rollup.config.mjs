@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 
@@ -20,6 +21,19 @@ const BUDGET = { 'edgewise.js': 15_000, 'edgewise.iife.js': 110_000 };
 
 const resolve = () => nodeResolve({ browser: true, exportConditions: ['onnxruntime-web-use-extern-wasm', 'browser', 'import', 'default'] });
 const ts = () => esbuild({ target: 'es2022', minify: false, sourceMap: true });
+// onnx-proto (the ONNX schema as static protobufjs code, for the weight transform) is
+// CommonJS. protobufjs probes for optional Node modules through `eval("require")`, which a
+// strict CSP reports as a violation: the probe is replaced by "not found", its answer in a
+// browser anyway.
+const cjs = () => commonjs({ include: /node_modules\/(onnx-proto|protobufjs|@protobufjs)\// });
+function noInquire() {
+  return {
+    name: 'no-inquire',
+    load(id) {
+      return /@protobufjs[\\/]inquire[\\/]index\.js$/.test(id) ? 'module.exports = function inquire() { return null; };' : null;
+    },
+  };
+}
 
 function copyOrt() {
   return {
@@ -67,7 +81,7 @@ export default [
     input,
     output,
     preserveEntrySignatures,
-    plugins: [resolve(), ts(), ...extra, sizeReport()],
+    plugins: [noInquire(), resolve(), cjs(), ts(), ...extra, sizeReport()],
     onwarn(w, warn) {
       // ORT's glue references `import.meta.url` and `eval`-free dynamic imports on purpose.
       if (w.code === 'EVAL' || w.code === 'CIRCULAR_DEPENDENCY') return;

@@ -9,6 +9,11 @@ import type { GenerateRequest } from './types.js';
 /** Weight formats, named as transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
 
+/** See `EngineOptions.wasmWeights`. */
+export type WasmWeights = 'auto' | 'int8' | 'fp32' | 'source';
+/** The form a local ONNX model's weights run in. */
+export type WeightForm = 'int8' | 'fp32' | 'source';
+
 /** An ONNX model folder (the default engine). */
 export interface ModelSpec {
   engine?: 'onnx';
@@ -145,8 +150,21 @@ export interface EngineOptions {
    * insists (typed error if impossible); `'wasm'` never touches the GPU.
    */
   device?: 'auto' | 'webgpu' | 'wasm';
-  /** Threads for the WASM backend; default: all cores when cross-origin isolated, else 1. */
+  /**
+   * Threads for the WASM backend; default: the core count (`hardwareConcurrency`, at most 4)
+   * when the page is cross-origin isolated, else 1 (threads need SharedArrayBuffer, which
+   * needs COOP/COEP headers). `engine.info().model.threads` says what was used.
+   */
   numThreads?: number;
+  /**
+   * What a weight-only quantized ONNX decoder (q4 `MatMulNBits`, int8 `DequantizeLinear`)
+   * becomes when it runs on WASM. `'auto'` (default): `'int8'`, or `'fp32'` for a model
+   * under 64 MB in float32. `'int8'`: int8 weights per output channel with dynamically
+   * quantized activations, several times faster than the 4-bit kernel. `'fp32'`: the
+   * dequantized weights, the file's own results exactly. `'source'`: the file as it is.
+   * The rewrite runs once per model in the worker and is cached next to the file.
+   */
+  wasmWeights?: WasmWeights;
   /** Where the worker and runtime files live; default: beside the SDK bundle. */
   assetsUrl?: string;
   /** Facts that override the probed ones (tests, or apps that know their device better). */

@@ -109,7 +109,7 @@ export function createEngine(options: EngineOptions): Engine {
   const policy: Policy = o.policy ?? (!hasLocal ? 'remote-only' : remoteOptions ? 'prefer-local' : 'local-only');
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
-  const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto' } as const;
+  const onnxConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto' } as const;
   // One worker for every local model of the engine; none at all for a remote-only engine.
   const handle = needsWorker || embeddingModel ? new WorkerHandle(assetsUrl) : undefined;
   const { locals, workerModels, workerBackends } = buildLocals(specs, handle, onnxConfig);

@@ -21,5 +21,5 @@ export type {
   CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EmbeddingOptions, Embeddings, EngineOptions, FinishPart, FinishReason, GenerateRequest,
   BuiltinModelSpec, LoadOptions, LocalModelSpec, ModelInfo, ModelSpec, Part, WebLLMModelRecord, WebLLMModelSpec, Policy, Pooling, Progress, RanOn, RedactOptions, RedactionType, Redactions,
   RemoteOptions, RemotePrices, Role, Route, RouteFunction, RouteReason, RouteTarget, SamplingOptions, SkippedBackend,
-  TextPart, Usage,
+  TextPart, Usage, WasmWeights, WeightForm, WeightsInfo,
 } from './types.js';

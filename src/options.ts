@@ -77,6 +77,9 @@ export function checkEngineOptions(options: unknown): EngineOptions {
   if (o.assetsUrl !== undefined) checkHttpUrl(o.assetsUrl, 'assetsUrl', 'invalid_option');
   if (o.policy !== undefined) checkPolicy(o.policy, 'policy');
   checkLatencyBudget(o.maxLocalLatencyMs, 'maxLocalLatencyMs');
+  if (o.wasmWeights !== undefined && !['auto', 'int8', 'fp32', 'source'].includes(o.wasmWeights as string)) {
+    throw bad('wasmWeights', `wasmWeights is ${describe(o.wasmWeights)}: pass 'auto' (the default), 'int8', 'fp32' or 'source'.`);
+  }
   if (o.capabilities !== undefined && (typeof o.capabilities !== 'object' || o.capabilities === null)) throw bad('capabilities', 'capabilities must be an object of facts to override, e.g. { deviceMemoryGiB: 4 }.');
   return o;
 }

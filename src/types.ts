@@ -1,11 +1,12 @@
 /** The vocabulary shared by the engine, the worker and the backends. Types only. */
 import type { EdgewiseErrorCode } from './errors.js';
 import type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
+import type { WeightForm } from './config-types.js';
 
 export type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
 export type {
   BuiltinModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactOptions, RemoteOptions, RemotePrices,
-  RouteFunction, RouteTarget, WebLLMModelRecord, WebLLMModelSpec,
+  RouteFunction, RouteTarget, WasmWeights, WebLLMModelRecord, WebLLMModelSpec, WeightForm,
 } from './config-types.js';
 
 export interface Progress {
@@ -118,6 +119,8 @@ export interface FinishPart {
   redactions?: Redactions;
   /** The generated ids (EOS excluded), only when the request set `includeTokenIds`. */
   tokenIds?: number[];
+  /** Local ONNX runs: the form the weights ran in (see `EngineOptions.wasmWeights`). */
+  weights?: WeightForm;
 }
 export type Part = TextPart | FinishPart;
 
@@ -132,6 +135,21 @@ export interface ModelInfo {
   contextLength?: number;
   vocabSize?: number;
   hasChatTemplate?: boolean;
+  /** WASM threads the runtime uses (ONNX models). */
+  threads?: number;
+  /** The form the weights run in (ONNX models), and why. */
+  weights?: WeightsInfo;
+}
+
+export interface WeightsInfo {
+  form: WeightForm;
+  reason: string;
+  /** `'ran'`: rewritten during this load; `'stored'`: read back from the cache; `'none'`: the file ran as it is. */
+  transform: 'ran' | 'stored' | 'none';
+  /** Time the rewrite took, when it ran. */
+  transformMs?: number;
+  /** Bytes of the weights as they run. */
+  bytes?: number;
 }
 
 /** How token vectors become one vector per text (see `EmbeddingOptions.pooling`). */

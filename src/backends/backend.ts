@@ -8,7 +8,7 @@
  */
 import type { Capabilities } from '../capabilities.js';
 import type { EdgewiseErrorCode } from '../errors.js';
-import type { ChatMessage, Cost, FinishReason, ModelInfo, Pooling, Progress, RanOn, Usage } from '../types.js';
+import type { ChatMessage, Cost, FinishReason, ModelInfo, Pooling, Progress, RanOn, Usage, WeightForm } from '../types.js';
 
 /** A validated generate request, defaults applied, signal kept apart. */
 export interface BackendRequest {
@@ -39,6 +39,8 @@ export interface BackendFinishPart {
   ranOn: RanOn;
   cost?: Cost;
   tokenIds?: number[];
+  /** Local ONNX backends: the form the weights ran in. */
+  weights?: WeightForm;
   /** Set by a local backend that moved to another device mid-request (a lost GPU before the first token). */
   fallback?: { from: RanOn; code: EdgewiseErrorCode; message: string };
 }

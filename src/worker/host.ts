@@ -103,7 +103,7 @@ export function createHost(): WorkerApi {
     await dropBackend();
     const onnx: WorkerGenerator = model.engine === 'webllm'
       ? createWebLLMBackend(model.spec)
-      : createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, ...(o.device ? { device: o.device } : {}) });
+      : createOnnxBackend(model, { cache: o.cache, eviction: o.eviction, numThreads: o.numThreads, assetsUrl: o.assetsUrl, ...(o.device ? { device: o.device } : {}), ...(o.wasmWeights ? { wasmWeights: o.wasmWeights } : {}) });
     backend = { key: model.key, onnx };
     return onnx;
   }

@@ -7,7 +7,9 @@ import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../../errors.js';
 import { onnxFileFor, type ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, type FileRequest } from '../../store/index.js';
-import type { RanOn } from '../../types.js';
+import type { RanOn, WasmWeights } from '../../types.js';
+import { capabilities } from '../../capabilities.js';
+import { loadWeights } from './weights.js';
 import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
 import { Decoder, deviceLostError, presentNames } from './decoder.js';
@@ -29,6 +31,8 @@ export interface OnnxConfig {
   assetsUrl: string;
   /** Where the generation model runs; the embedding model always runs on WASM. Default 'auto'. */
   device?: DevicePreference;
+  /** What a weight-only quantized decoder becomes on WASM; default 'auto'. */
+  wasmWeights?: WasmWeights;
 }
 
 interface Loaded {
@@ -88,6 +92,11 @@ export async function loseDeviceForTests(): Promise<boolean> {
   return false;
 }
 
+function threadsNote(threads: number): string {
+  if (capabilities().threads) return `${threads} WASM thread${threads === 1 ? '' : 's'} (the page is cross-origin isolated)`;
+  return '1 WASM thread: the page is not cross-origin isolated (serve it with COOP/COEP headers for threads)';
+}
+
 export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBackend {
   let loaded: Loaded | undefined;
   let ranOn: RanOn = 'wasm';
@@ -106,21 +115,29 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     const decoderConfig = readDecoderConfig(config, parseJson(meta.get('generation_config.json'), 'generation_config.json'), fp16);
     const onnxFile = onnxFileFor(model.dtype);
     const extra = model.externalData ?? externalDataFiles(config, onnxFile);
-    const weightFiles = [onnxFile, ...extra].map((path) => ({ path }));
     // Fetch and compile the runtime while the weights stream in: on a warm load from
     // IndexedDB the two take similar time, so overlapping them nearly halves the wait.
     const choice = gpu ? chooseDevice(o.device ?? 'auto', await gpu, { fp16, largestTensorBytes: 0 }) : { device: 'wasm' as const, reason: "device 'wasm' was asked for" };
     if (choice.device === 'webgpu' && gpuLost) throw deviceLostError(gpuLost);
     const ortReady = loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads, device: choice.device });
     ortReady.catch(() => undefined);
-    const files = await loadModelFiles({ ...common, ...progress, files: [...TOKENIZER_FILES, ...weightFiles].map(withHash) });
+    const loaded = await loadWeights({
+      model, config, device: choice.device, pref: o.wasmWeights ?? 'auto', onnxFile, extra,
+      companions: TOKENIZER_FILES.map(withHash), load: { ...common, ...progress }, withHash,
+    });
+    const { files } = loaded;
     const tokenizerConfig = parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const ort = await ortReady;
-    const session = await createSession(ort, files.get(onnxFile) as Uint8Array, extra.map((path) => ({ path, data: files.get(path) as Uint8Array })), {
-      device: choice.device, gpuOutputs: presentNames(decoderConfig.numLayers),
-    });
+    let session: Ort.InferenceSession;
+    try {
+      session = await createSession(ort, loaded.graph, loaded.external, { device: choice.device, gpuOutputs: presentNames(decoderConfig.numLayers) });
+    } catch (e) {
+      // A stored rewrite the runtime rejects is made again next time instead of failing forever.
+      await loaded.forget?.().catch(() => undefined);
+      throw e;
+    }
     let decoder: Decoder;
     try {
       decoder = new Decoder(ort, session, decoderConfig);
@@ -130,9 +147,11 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     }
     if (choice.device === 'webgpu') await watchDevice(ort, decoder);
     ranOn = choice.device;
+    const threads = choice.device === 'wasm' ? ort.env.wasm.numThreads ?? 1 : undefined;
     const info: BackendInfo = {
-      ranOn, engine: 'onnx', detail: choice.reason,
+      ranOn, engine: 'onnx', detail: `${choice.reason}${threads === undefined ? '' : `; ${threadsNote(threads)}`}`,
       contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate,
+      weights: loaded.weights, ...(threads === undefined ? {} : { threads }),
     };
     return { session, decoder, tokenizer, config: decoderConfig, info };
   }
@@ -156,7 +175,7 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
 
     generate(request: BackendRequest, go: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
       if (!loaded) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
-      return runGeneration(request, { ...loaded, ranOn, signal: go.signal, yieldToEventLoop });
+      return runGeneration(request, { ...loaded, ranOn, signal: go.signal, yieldToEventLoop, ...(loaded.info.weights ? { weights: loaded.info.weights.form } : {}) });
     },
 
     async unload(): Promise<void> {

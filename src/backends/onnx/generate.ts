@@ -4,7 +4,7 @@
  * and always ends with exactly one `finish` part.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { FinishReason, RanOn } from '../../types.js';
+import type { FinishReason, RanOn, WeightForm } from '../../types.js';
 import type { BackendPart, BackendRequest } from '../backend.js';
 import type { DecoderConfig } from './config.js';
 import type { Decoder } from './decoder.js';
@@ -18,6 +18,8 @@ export interface GenerateContext {
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
   ranOn: RanOn;
+  /** The form the weights run in, reported on the finish part. */
+  weights?: WeightForm;
   signal: AbortSignal | undefined;
   /** Lets queued messages (an abort) run between steps; see `worker/yield.ts`. */
   yieldToEventLoop: () => Promise<void>;
@@ -69,6 +71,7 @@ export async function* runGeneration(req: BackendRequest, ctx: GenerateContext):
     type: 'finish',
     reason,
     ranOn: ctx.ranOn,
+    ...(ctx.weights ? { weights: ctx.weights } : {}),
     ...(req.includeTokenIds ? { tokenIds: generated } : {}),
     usage: {
       promptTokens: promptIds.length,

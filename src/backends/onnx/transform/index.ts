@@ -1,0 +1,117 @@
+/**
+ * The on-device weight transform: a quantized ONNX decoder in, the same model in the form
+ * the WASM execution provider runs fast out, as a small graph plus one external-data file.
+ * Imported lazily by the worker, only when a model needs it.
+ *
+ * The output keeps its weights out of the graph on purpose: onnxruntime-web copies an
+ * embedded model into WASM memory whole before parsing it, and WASM memory never shrinks,
+ * so a separate data file lowers the worker's peak (and resident) memory by the model's size.
+ */
+import { findLinearSites, findTiedEmbedding, indexGraph } from './sites.js';
+import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
+import { decodeModel, encodeModel, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+
+export type { WeightForm } from './rewrite.js';
+
+/** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
+export const TRANSFORM_VERSION = 1;
+
+export interface TransformOptions {
+  form: WeightForm;
+  /** The config's `tie_word_embeddings`: lets the int8 form store a tied table once. */
+  tiedEmbeddings: boolean;
+  /** The external-data file name the output graph refers to. */
+  dataName: string;
+  /** Linear layers (by weight initializer name) to keep in float32 inside the int8 form: mixed precision. */
+  keepFp32?: (weight: string) => boolean;
+}
+
+export interface TransformResult extends RewriteStats {
+  graph: Uint8Array;
+  data: Uint8Array;
+}
+
+/**
+ * @returns the rewritten model, or undefined when the graph has nothing to rewrite
+ *   (already float32 or int8-dynamic, or quantized in a layout this transform does not read).
+ */
+export function transformModel(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions): TransformResult | undefined {
+  const model = decodeModel(bytes);
+  const g = model.graph as GraphProto;
+  const ix = indexGraph(g);
+  const sites = findLinearSites(g, ix, external);
+  if (sites.length === 0) return undefined;
+  const tied = o.form === 'int8' && o.tiedEmbeddings ? findTiedEmbedding(g, ix, sites, external) : undefined;
+  const stats = rewriteGraph({ model, sites, tied, form: o.form, ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}) });
+  pruneInitializers(g);
+  const data = packExternal(g, external, o.dataName);
+  pruneValueInfo(g);
+  return { ...stats, graph: encodeModel(model), data };
+}
+
+/** Names read anywhere in the graph, subgraphs included (If/Loop bodies read outer values). */
+function readNames(g: GraphProto, into = new Set<string>()): Set<string> {
+  for (const n of g.node ?? []) {
+    for (const i of n.input ?? []) into.add(i);
+    for (const a of n.attribute ?? []) {
+      if (a.g) readNames(a.g, into);
+      for (const sub of a.graphs ?? []) readNames(sub, into);
+    }
+  }
+  for (const o of g.output ?? []) into.add(o.name ?? '');
+  return into;
+}
+
+function pruneInitializers(g: GraphProto): void {
+  const used = readNames(g);
+  g.initializer = (g.initializer ?? []).filter((t) => used.has(t.name ?? ''));
+}
+
+/** Shape annotations of values the rewrite removed would confuse the runtime's shape inference. */
+function pruneValueInfo(g: GraphProto): void {
+  const live = readNames(g);
+  for (const n of g.node ?? []) for (const o of n.output ?? []) live.add(o);
+  g.valueInfo = (g.valueInfo ?? []).filter((v) => live.has(v.name ?? ''));
+}
+
+// Small tensors stay in the graph; 64-byte alignment lets the runtime view weights in place.
+const INLINE_MAX = 1024;
+const ALIGN = 64;
+
+/** Moves every large initializer into one buffer and points the graph at it. */
+function packExternal(g: GraphProto, external: ExternalFiles, dataName: string): Uint8Array {
+  const moving: { t: TensorProto; bytes: Uint8Array; offset: number }[] = [];
+  let size = 0;
+  for (const t of g.initializer ?? []) {
+    const bytes = tensorBytes(t, external);
+    if (bytes.length <= INLINE_MAX) {
+      if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) inline(t, bytes);
+      continue;
+    }
+    moving.push({ t, bytes, offset: size });
+    size += Math.ceil(bytes.length / ALIGN) * ALIGN;
+  }
+  const data = new Uint8Array(size);
+  for (const { t, bytes, offset } of moving) {
+    data.set(bytes, offset);
+    // Deleted, not emptied: an empty raw_data field still gets written, and the runtime
+    // rejects a tensor that has both raw and external data.
+    delete t.rawData;
+    delete t.floatData;
+    delete t.int32Data;
+    delete t.int64Data;
+    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    t.externalData = [
+      { key: 'location', value: dataName },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(bytes.length) },
+    ];
+  }
+  return data;
+}
+
+function inline(t: TensorProto, bytes: Uint8Array): void {
+  t.rawData = bytes.slice();
+  t.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
+  t.externalData = [];
+}
