@@ -24,6 +24,8 @@ export interface TransformOptions {
   dataName: string;
   /** Linear layers (by weight initializer name) to keep in float32 inside the int8 form: mixed precision. */
   keepFp32?: (weight: string) => boolean;
+  /** Fuse int8 layers that share an input (default true; off only to measure what fusing buys). */
+  fuse?: boolean;
 }
 
 export interface TransformResult extends RewriteStats {
@@ -42,7 +44,7 @@ export function transformModel(bytes: Uint8Array, external: ExternalFiles, o: Tr
   const sites = findLinearSites(g, ix, external);
   if (sites.length === 0) return undefined;
   const tied = o.form === 'int8' && o.tiedEmbeddings ? findTiedEmbedding(g, ix, sites, external) : undefined;
-  const stats = rewriteGraph({ model, sites, tied, form: o.form, ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}) });
+  const stats = rewriteGraph({ model, sites, tied, form: o.form, ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}), ...(o.fuse === false ? { fuse: false } : {}) });
   pruneInitializers(g);
   const data = packExternal(g, external, o.dataName);
   pruneValueInfo(g);

@@ -23,6 +23,8 @@ export interface RewriteInput {
   form: WeightForm;
   /** Linear layers (by weight initializer name) to keep in float32 inside the int8 form: mixed precision. */
   keepFp32?: (weight: string) => boolean;
+  /** Fuse int8 layers that share an input (default true; off only to measure what fusing buys). */
+  fuse?: boolean;
 }
 
 export interface RewriteStats {
@@ -42,7 +44,7 @@ export function rewriteGraph(input: RewriteInput): RewriteStats {
   const tied = form === 'int8' && input.tied && !keep.has(input.tied.head.output) ? input.tied : undefined;
   const bySite = new Map(sites.map((s) => [s.node, s]));
   const dropped = new Set(sites.flatMap((s) => (s.dequantNode ? [s.dequantNode] : [])));
-  const groups = form === 'int8' ? fusionGroups(sites.filter((s) => s !== tied?.head && !keep.has(s.output))) : new Map<LinearSite, LinearSite[]>();
+  const groups = form === 'int8' && input.fuse !== false ? fusionGroups(sites.filter((s) => s !== tied?.head && !keep.has(s.output))) : new Map<LinearSite, LinearSite[]>();
   const grouped = new Set([...groups.values()].flat());
   const tiedQ = tied ? tiedColumns(tied) : undefined;
   let matmuls = 0;
@@ -108,9 +110,15 @@ class Emitter {
     return `edgewise/${this.count++}/${hint}`;
   }
 
+  /** One initializer per array: the tied table's head and lookup share their bytes. */
+  private readonly names = new WeakMap<object, string>();
+
   private tensor(hint: string, dims: readonly number[], data: Float32Array | Int8Array | Uint8Array | BigInt64Array): string {
+    const known = this.names.get(data);
+    if (known) return known;
     const name = this.name(hint);
     this.tensors.push(makeTensor(name, dims, data));
+    this.names.set(data, name);
     return name;
   }
 
