@@ -35,6 +35,7 @@ describe('reliability: every bad option gets a typed error', () => {
     ['numThreads -3', engineWith({ numThreads: -3 }), 'invalid_option'],
     ["numThreads 'many'", engineWith({ numThreads: 'many' }), 'invalid_option'],
     ["eviction 'sometimes'", engineWith({ eviction: 'sometimes' }), 'invalid_option'],
+    ["wasmWeights 'int4'", engineWith({ wasmWeights: 'int4' }), 'invalid_option'],
     ["cache 'yes'", engineWith({ cache: 'yes' }), 'invalid_option'],
     ['assetsUrl javascript:', engineWith({ assetsUrl: 'javascript:alert(1)' }), 'invalid_option'],
     ['assetsUrl not a string', engineWith({ assetsUrl: 42 }), 'invalid_option'],

@@ -1,0 +1,137 @@
+/**
+ * The WASM weight transform through the engine: a q4 file is rewritten in the worker on
+ * the first load, stored next to the source in IndexedDB, read back on the next load
+ * without the network, rebuilt when the source changes, and never stored with cache:false.
+ */
+import { createEngine } from '/dist/edgewise.js';
+import type { Engine, ModelSpec } from '/dist/edgewise.js';
+import { FIXTURE_URL, STORIES_URL, assert, assertEqual, resetServer, serverLog, sharedModelsAvailable } from './helpers.js';
+
+const PROMPT = 'The small model';
+
+async function run(engine: Engine): Promise<{ ids: number[]; weights: string | undefined }> {
+  let ids: number[] = [];
+  let weights: string | undefined;
+  for await (const p of engine.generate({ prompt: PROMPT, maxTokens: 16, temperature: 0, includeTokenIds: true })) {
+    if (p.type === 'finish') {
+      ids = p.tokenIds ?? [];
+      weights = p.weights;
+    }
+  }
+  return { ids, weights };
+}
+
+/** The weight store's records, read the way the worker writes them (same origin, same database). */
+function idb<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T> | undefined): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('edgewise-weights');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('entries', mode);
+      const req = fn(tx.objectStore('entries'));
+      tx.oncomplete = () => { open.result.close(); resolve(req?.result); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
+const records = async (model: string): Promise<{ path: string; etag: string | null; sha256?: string; state: string }[]> =>
+  (await idb('readonly', (s) => s.getAll(IDBKeyRange.bound(['file', model], ['file', model, []])))) as { path: string; etag: string | null; sha256?: string; state: string }[];
+
+describe('WASM weight transform through the engine', () => {
+  const spec = (id: string): ModelSpec => ({ id, url: FIXTURE_URL, dtype: 'q4' });
+
+  it('rewrites a q4 file once, stores it beside the source, and reads it back offline on the next load', async () => {
+    const id = 'cpu-weights-fp32';
+    const baseline = createEngine({ model: spec(id), cache: false, wasmWeights: 'source', device: 'wasm' });
+    const asIs = await run(baseline);
+    assertEqual(asIs.weights, 'source', "wasmWeights 'source' runs the file as it is");
+    await baseline.dispose();
+
+    const first = createEngine({ model: spec(id), device: 'wasm' });
+    await first.cache.delete();
+    await first.load();
+    const info = (await first.info()).model;
+    assertEqual(info?.weights?.form, 'fp32', 'a tiny model takes the exact float32 form by default');
+    assertEqual(info?.weights?.transform, 'ran', 'the first load rewrites the file');
+    assert((info?.weights?.transformMs ?? -1) >= 0, 'the rewrite time is reported');
+    const firstRun = await run(first);
+    assertEqual(firstRun.weights, 'fp32', 'the finish part names the form');
+    assertEqual(firstRun.ids, asIs.ids, 'the float32 form gives the q4 file its own greedy ids');
+    await first.dispose();
+    const stored = (await records(`${id}:q4`)).filter((r) => r.path.startsWith('edgewise/'));
+    assertEqual(stored.map((r) => r.path).sort(), ['edgewise/wasm-fp32/v1/onnx/model_q4.onnx', 'edgewise/wasm-fp32/v1/onnx/model_q4.onnx.data'], 'the graph and its data are stored under the model');
+    const source = (await records(`${id}:q4`)).find((r) => r.path === 'onnx/model_q4.onnx');
+    assert(stored.every((r) => r.state === 'complete' && r.etag === `derived:wasm-fp32/v1:${source?.sha256}`), 'tagged with the source file sha256 and the transform version');
+
+    await resetServer();
+    const second = createEngine({ model: spec(id), device: 'wasm' });
+    await second.load();
+    assertEqual((await second.info()).model?.weights?.transform, 'stored', 'the next load reads the stored rewrite');
+    assertEqual((await run(second)).ids, asIs.ids, 'same ids from the stored form');
+    assertEqual(await serverLog(), [], 'no request reached the model server');
+    await second.cache.delete();
+    await second.dispose();
+  });
+
+  it("int8 form: stored once, rebuilt when the source file's identity changes", async () => {
+    const id = 'cpu-weights-int8';
+    const key = `${id}:q4`;
+    const a = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    await a.cache.delete();
+    const r = await run(a);
+    assertEqual(r.weights, 'int8', 'the int8 form runs');
+    assert(r.ids.length > 0, 'and generates');
+    const w = (await a.info()).model?.weights;
+    assert(w?.form === 'int8' && w.transform === 'ran' && (w.bytes ?? 0) > 0, 'info reports the rewrite and its size');
+    await a.dispose();
+
+    // A new version of the source file (as a re-download would store) makes the rewrite stale.
+    const src = ['file', key, 'onnx/model_q4.onnx'];
+    const record = (await idb('readonly', (s) => s.get(src))) as { sha256: string };
+    await idb('readwrite', (s) => { s.put({ ...record, sha256: 'f'.repeat(64) }, src); return undefined; });
+    const b = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    await b.load();
+    assertEqual((await b.info()).model?.weights?.transform, 'ran', 'a changed source is rewritten again');
+    const derived = (await records(key)).filter((x) => x.path.startsWith('edgewise/'));
+    assert(derived.length === 2 && derived.every((x) => x.etag === `derived:wasm-int8/v1:${'f'.repeat(64)}`), 'and the new rewrite carries the new identity');
+    await b.cache.delete();
+    await b.dispose();
+  });
+
+  it('cache:false rewrites on every load and stores nothing', async () => {
+    const id = 'cpu-weights-nocache';
+    for (let i = 0; i < 2; i++) {
+      const e = createEngine({ model: spec(id), device: 'wasm', cache: false });
+      await e.load();
+      assertEqual((await e.info()).model?.weights?.transform, 'ran', `load ${i + 1} rewrites`);
+      await e.dispose();
+    }
+    assertEqual(await records(`${id}:q4`), [], 'nothing was written to IndexedDB');
+  });
+
+  it('engine.info() says how many WASM threads run, and why', async () => {
+    const e = createEngine({ model: spec('cpu-weights-threads'), device: 'wasm', cache: false, numThreads: 2 });
+    await e.load();
+    const m = (await e.info()).model;
+    assertEqual(m?.threads, globalThis.crossOriginIsolated ? 2 : 1, 'threads only with cross-origin isolation');
+    assert(m?.detail?.includes(globalThis.crossOriginIsolated ? 'cross-origin isolated' : 'COOP/COEP'), `the detail says why: ${m?.detail}`);
+    await e.dispose();
+  });
+
+  it('stories260K q4: the default float32 form tells the documented-quality story the q4 file tells', async function () {
+    if (!(await sharedModelsAvailable())) {
+      console.warn('stories260K is not beside the project (../shared/models): skipped');
+      this.skip();
+    }
+    const model: ModelSpec = { id: 'cpu-weights-stories', url: STORIES_URL, dtype: 'q4' };
+    const text = async (e: Engine): Promise<string> => e.text({ prompt: 'Once upon a time', maxTokens: 64, temperature: 0 });
+    const asIs = createEngine({ model, cache: false, device: 'wasm', wasmWeights: 'source' });
+    const fp32 = createEngine({ model, cache: false, device: 'wasm' });
+    const int8 = createEngine({ model, cache: false, device: 'wasm', wasmWeights: 'int8' });
+    const [a, b, c] = [await text(asIs), await text(fp32), await text(int8)];
+    assertEqual(b, a, 'the float32 form continues exactly as the q4 file does');
+    assert(/\b(she|he|they|was|the)\b/.test(c) && c.length > 100, `the int8 form stays fluent: ${c.slice(0, 80)}`);
+    await Promise.all([asIs.dispose(), fp32.dispose(), int8.dispose()]);
+  });
+});

@@ -1,0 +1,126 @@
+// The WASM weight transform against the real runtime (onnxruntime-web in Node): the fp32
+// form must compute what the quantized file computes, the int8 form must run, fuse and
+// store the tied table once, and graphs it cannot read must be left alone.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { transformModel, type TransformOptions } from '../../../src/backends/onnx/transform/index.js';
+import { decodeModel, dimsOf, DT, encodeModel } from '../../../src/backends/onnx/transform/proto.js';
+import { greedy, HAS_STORIES, layoutOf, open, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
+
+const PROMPTS = [[1, 72, 101, 108], [1, 300, 20, 7, 99, 180], [1]];
+const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', ...extra });
+
+async function greedyAll(graph: Uint8Array, l: Layout, data?: Uint8Array, steps = 24): Promise<number[][]> {
+  const s = await open(graph, data ? [{ name: 'model.data', bytes: data }] : undefined);
+  const out: number[][] = [];
+  for (const p of PROMPTS) out.push(await greedy(s, l, p, steps));
+  return out;
+}
+
+describe('weight transform on the generated tiny Llama', () => {
+  let dir: string;
+  let layout: Layout;
+  beforeAll(() => {
+    dir = tinyLlama();
+    layout = layoutOf(dir);
+  }, 120_000);
+
+  for (const file of ['model_q4.onnx', 'model_int8.onnx']) {
+    it(`fp32 form of ${file} gives the file's own greedy ids`, async () => {
+      const src = read(join(dir, 'onnx', file));
+      const out = transformModel(src, new Map(), opts('fp32'));
+      expect(out).toBeDefined();
+      const [want, got] = [await greedyAll(src, layout), await greedyAll(out!.graph, layout, out!.data)];
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('int8 form fuses the layers that share an input and stores the tied table once', async () => {
+    const src = read(join(dir, 'onnx', 'model_q4.onnx'));
+    const out = transformModel(src, new Map(), opts('int8'))!;
+    // Per layer: q,k,v,o,gate,up,down; plus the head.
+    expect(out.linears).toBe(7 * layout.layers + 1);
+    // Per layer: one q/k/v matmul, o, one gate/up matmul, down; plus the head.
+    expect(out.matmuls).toBe(4 * layout.layers + 1);
+    expect(out.tiedEmbedding).toBe(true);
+    const g = decodeModel(out.graph).graph!;
+    const ops = (g.node ?? []).map((n) => n.opType);
+    expect(ops).not.toContain('MatMulNBits');
+    expect(ops.filter((o) => o === 'DynamicQuantizeMatMul')).toHaveLength(out.matmuls);
+    const table = (g.initializer ?? []).filter((t) => { const d = dimsOf(t); return d.length === 2 && d.includes(layout.vocab); });
+    // One [H, V] int8 table serves the lookup and the head; no float32 copy is left.
+    expect(table).toHaveLength(1);
+    expect(table[0]!.dataType).toBe(DT.INT8);
+    expect(out.data.length).toBeLessThan(src.length);
+  });
+
+  it('int8 form runs and mostly agrees with the fp32 form (random weights, near-ties allowed)', async () => {
+    const src = read(join(dir, 'onnx', 'model_q4.onnx'));
+    const f = transformModel(src, new Map(), opts('fp32'))!;
+    const i = transformModel(src, new Map(), opts('int8', { tiedEmbeddings: false }))!;
+    const [a, b] = [(await greedyAll(f.graph, layout, f.data, 8)).flat(), (await greedyAll(i.graph, layout, i.data, 8)).flat()];
+    expect(b.every((id) => Number.isInteger(id) && id >= 0 && id < layout.vocab)).toBe(true);
+    // Greedy paths diverge after the first flip, so compare first tokens only.
+    expect(PROMPTS.filter((_, p) => a[p * 8] === b[p * 8]).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('fused and unfused int8 forms compute the same thing', async () => {
+    const src = read(join(dir, 'onnx', 'model_q4.onnx'));
+    const a = transformModel(src, new Map(), opts('int8'))!;
+    const b = transformModel(src, new Map(), opts('int8', { fuse: false }))!;
+    expect(b.matmuls).toBe(7 * layout.layers + 1);
+    expect(await greedyAll(a.graph, layout, a.data)).toEqual(await greedyAll(b.graph, layout, b.data));
+  });
+
+  it('reads weights from external data files', async () => {
+    const ext = tinyLlama('tiny-llama-extdata');
+    const src = read(join(ext, 'onnx', 'model_q4.onnx'));
+    const data = read(join(ext, 'onnx', 'model_q4.onnx_data'));
+    const out = transformModel(src, new Map([['model_q4.onnx_data', data]]), opts('fp32'))!;
+    const s = await open(src, [{ name: 'model_q4.onnx_data', bytes: data }]);
+    const want: number[][] = [];
+    for (const p of PROMPTS) want.push(await greedy(s, layout, p, 24));
+    expect(await greedyAll(out.graph, layout, out.data)).toEqual(want);
+  });
+
+  it('keeps the layers it is told to in float32 (mixed precision)', () => {
+    const src = read(join(dir, 'onnx', 'model_q4.onnx'));
+    const out = transformModel(src, new Map(), opts('int8', { keepFp32: (w) => /down_proj|lm_head/.test(w) }))!;
+    const ops = (decodeModel(out.graph).graph!.node ?? []).map((n) => n.opType);
+    expect(ops.filter((o) => o === 'MatMul').length).toBeGreaterThanOrEqual(layout.layers + 1);
+    // The head stays float32, so there is no int8 table to share.
+    expect(out.tiedEmbedding).toBe(false);
+  });
+
+  it('returns undefined for a graph with nothing to rewrite (float32 weights)', () => {
+    expect(transformModel(read(join(dir, 'onnx', 'model.onnx')), new Map(), opts('int8'))).toBeUndefined();
+  });
+
+  it('leaves MatMulNBits with a g_idx (act-order) input alone', () => {
+    const m = decodeModel(read(join(dir, 'onnx', 'model_q4.onnx')));
+    for (const n of m.graph!.node ?? []) if (n.opType === 'MatMulNBits') n.input = [...(n.input ?? []).slice(0, 3), '', 'some_g_idx'];
+    expect(transformModel(encodeModel(m), new Map(), opts('int8'))).toBeUndefined();
+  });
+
+  it('throws on bytes that are not an ONNX graph (the loader turns this into a typed error)', () => {
+    expect(() => transformModel(new Uint8Array([0xff, 0xff, 0xff]), new Map(), opts('int8'))).toThrow();
+  });
+
+  it('names an external data file the folder did not provide', () => {
+    const ext = tinyLlama('tiny-llama-extdata');
+    expect(() => transformModel(read(join(ext, 'onnx', 'model_q4.onnx')), new Map(), opts('fp32'))).toThrow(/model_q4\.onnx_data/);
+  });
+});
+
+describe('weight transform on stories260K (a real trained model)', () => {
+  const l: Layout = { layers: 5, kvHeads: 4, headDim: 8, vocab: 512 };
+  if (!HAS_STORIES) console.warn(STORIES_SKIP);
+  it.skipIf(!HAS_STORIES)("fp32 forms of the q4 and int8 files reproduce each file's greedy story from BOS", async () => {
+    for (const file of ['model_q4.onnx', 'model_int8.onnx']) {
+      const src = read(join(STORIES_DIR, 'onnx', file));
+      const out = transformModel(src, new Map(), opts('fp32'))!;
+      const want = await greedy(await open(src), l, [1], 120);
+      expect(await greedy(await open(out.graph, [{ name: 'model.data', bytes: out.data }]), l, [1], 120)).toEqual(want);
+    }
+  });
+});
