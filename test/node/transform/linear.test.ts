@@ -28,7 +28,7 @@ function nbitsModel(k: number, n: number, bits: 4 | 8, block: number, withZp: bo
     inits.push(makeTensor('zp', [n * Math.ceil((blocks * bits) / 8)], bytes(n * Math.ceil((blocks * bits) / 8), 11)));
     inputs.push('zp');
   }
-  const f32 = (name: string, dims: (number | string)[]): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
+  const f32 = (name: string, dims: (number | string)[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
