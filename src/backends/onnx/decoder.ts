@@ -136,7 +136,9 @@ export class Decoder {
     const vocab = logits.dims[logits.dims.length - 1] ?? 0;
     const data = logits.data;
     const start = data.length - vocab;
-    if (data instanceof Float32Array) return data.slice(start);
+    // A view, not a copy: on WASM each run's outputs are fresh JS arrays, so nothing else
+    // holds this one (and the sampler may edit it in place).
+    if (data instanceof Float32Array) return data.subarray(start);
     if (data instanceof Uint16Array) return Float32Array.from(data.subarray(start), halfToFloat);
     // Float16Array, where the browser has it, converts to numbers on read.
     if (logits.type === 'float16') return Float32Array.from(Array.prototype.slice.call(data, start) as number[]);

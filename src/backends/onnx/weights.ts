@@ -79,7 +79,7 @@ export async function loadWeights(r: WeightsRequest): Promise<LoadedWeights> {
   const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
   let out: ReturnType<typeof transformModel>;
   try {
-    out = transformModel(files.get(r.onnxFile) as Uint8Array, external, { form: plan.form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName });
+    out = transformModel(files.get(r.onnxFile) as Uint8Array, external, { form: plan.form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true });
   } catch (cause) {
     throw new EdgewiseError('unsupported_model', `The ${r.model.dtype} file could not be rewritten for WASM (${cause instanceof Error ? cause.message : String(cause)}); load it with wasmWeights: 'source'.`, { cause });
   }

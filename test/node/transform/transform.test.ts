@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transformModel, type TransformOptions } from '../../../src/backends/onnx/transform/index.js';
 import { decodeModel, dimsOf, DT, encodeModel } from '../../../src/backends/onnx/transform/proto.js';
-import { greedy, HAS_STORIES, layoutOf, open, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
+import { greedy, HAS_STORIES, layoutOf, open, ort, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
 
 const PROMPTS = [[1, 72, 101, 108], [1, 300, 20, 7, 99, 180], [1]];
 const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', ...extra });
@@ -70,6 +70,24 @@ describe('weight transform on the generated tiny Llama', () => {
     const b = transformModel(src, new Map(), opts('int8', { fuse: false }))!;
     expect(b.matmuls).toBe(7 * layout.layers + 1);
     expect(await greedyAll(a.graph, layout, a.data)).toEqual(await greedyAll(b.graph, layout, b.data));
+  });
+
+  it('lastPositionLogits: the head runs on the last position only, and decoding is unchanged', async () => {
+    const src = read(join(dir, 'onnx', 'model_q4.onnx'));
+    const full = transformModel(src, new Map(), opts('int8'))!;
+    const last = transformModel(src, new Map(), opts('int8', { lastPositionLogits: true }))!;
+    const s = await open(last.graph, [{ name: 'model.data', bytes: last.data }]);
+    const n = 6;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(10 + i)), [1, n]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), [1, n]),
+    };
+    for (let i = 0; i < layout.layers; i++) for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, layout.kvHeads, 0, layout.headDim]);
+    const out = await s.run(feeds);
+    expect(out['logits']!.dims).toEqual([1, 1, layout.vocab]);
+    expect(out['present.0.key']!.dims[2]).toBe(n);
+    expect(await greedyAll(last.graph, layout, last.data)).toEqual(await greedyAll(full.graph, layout, full.data));
   });
 
   it('reads weights from external data files', async () => {

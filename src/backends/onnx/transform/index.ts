@@ -7,7 +7,8 @@
  * embedded model into WASM memory whole before parsing it, and WASM memory never shrinks,
  * so a separate data file lowers the worker's peak (and resident) memory by the model's size.
  */
-import { findLinearSites, findTiedEmbedding, indexGraph } from './sites.js';
+import { findLinearSites, findTiedEmbedding, indexGraph, type GraphIndex } from './sites.js';
+import type { LinearSite } from './linear.js';
 import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
 import { decodeModel, encodeModel, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
@@ -26,6 +27,11 @@ export interface TransformOptions {
   keepFp32?: (weight: string) => boolean;
   /** Fuse int8 layers that share an input (default true; off only to measure what fusing buys). */
   fuse?: boolean;
+  /**
+   * int8 form: compute `logits` for the last position only (generation reads no other row).
+   * The quality guard, which scores every position, leaves it off.
+   */
+  lastPositionLogits?: boolean;
 }
 
 export interface TransformResult extends RewriteStats {
@@ -44,11 +50,31 @@ export function transformModel(bytes: Uint8Array, external: ExternalFiles, o: Tr
   const sites = findLinearSites(g, ix, external);
   if (sites.length === 0) return undefined;
   const tied = o.form === 'int8' && o.tiedEmbeddings ? findTiedEmbedding(g, ix, sites, external) : undefined;
-  const stats = rewriteGraph({ model, sites, tied, form: o.form, ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}), ...(o.fuse === false ? { fuse: false } : {}) });
+  const head = o.form === 'int8' && o.lastPositionLogits ? logitsHead(g, ix, sites) : undefined;
+  const stats = rewriteGraph({
+    model, sites, tied, form: o.form,
+    ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}), ...(o.fuse === false ? { fuse: false } : {}), ...(head ? { lastOnly: head } : {}),
+  });
   pruneInitializers(g);
   const data = packExternal(g, external, o.dataName);
   pruneValueInfo(g);
   return { ...stats, graph: encodeModel(model), data };
+}
+
+/**
+ * The linear site that produces the graph's `logits` output (directly or through an
+ * Identity), with the output's sequence axis renamed: it now holds one position, and a
+ * declared `sequence_length` there would make the runtime warn on every run.
+ */
+function logitsHead(g: GraphProto, ix: GraphIndex, sites: readonly LinearSite[]): LinearSite | undefined {
+  const out = g.output?.find((o) => o.name === 'logits');
+  const dims = out?.type?.tensorType?.shape?.dim;
+  if (!out || dims?.length !== 3) return undefined;
+  const producer = ix.producer.get('logits');
+  const name = producer?.opType === 'Identity' ? producer.input?.[0] : 'logits';
+  const head = sites.find((s) => s.output === name && (ix.readers.get(s.output)?.length ?? 0) <= 1);
+  if (head) dims[1] = { dimParam: 'logits_positions' };
+  return head;
 }
 
 /** Names read anywhere in the graph, subgraphs included (If/Loop bodies read outer values). */
