@@ -56,10 +56,13 @@ async function showStatus() {
   const info = await engine.info().catch(() => undefined);
   const m = info?.model;
   const name = engine.model?.id;
+  // On WASM: the weight form (int8 after the on-device rewrite, fp32, or the file as is) and threads.
+  const cpu = m?.weights && m.weights.form !== 'source' ? ` · ${m.weights.form}` : '';
+  const threads = m?.threads ? ` · ${m.threads} thread${m.threads === 1 ? '' : 's'}` : '';
   status.textContent = m
-    ? `${name} · ${ranOnLabel(m.ranOn)}`
+    ? `${name} · ${ranOnLabel(m.ranOn)}${cpu}${threads}`
     : name ? `${name} · not loaded yet` : `Remote only · ${info?.remote?.model ?? ''}`;
-  status.title = m?.detail ?? '';
+  status.title = [m?.detail, m?.weights?.reason].filter(Boolean).join('; ');
 }
 
 async function ask() {
