@@ -4,7 +4,7 @@ import { createEngine } from '/dist/edgewise.js';
 import type { Engine, FinishPart } from '/dist/edgewise.js';
 import { type BenchConfig, log, median, modelSpec, now, range, round } from './util.js';
 
-interface GenRun {
+export interface GenRun {
   /** Primary: edgewise's own `usage` (worker clock) / transformers.js streamer timestamps. */
   ttftMs: number | null;
   decodeTokPerSec: number | null;
@@ -18,7 +18,7 @@ interface GenRun {
   finishReason?: string;
 }
 
-async function edgewiseRun(engine: Engine, cfg: BenchConfig): Promise<GenRun & { ids: number[]; text: string; ranOn: string }> {
+export async function edgewiseRun(engine: Engine, cfg: BenchConfig): Promise<GenRun & { ids: number[]; text: string; ranOn: string }> {
   let tFirst: number | undefined;
   let finish: FinishPart | undefined;
   let text = '';
@@ -67,14 +67,14 @@ class TimingStreamer extends BaseStreamer {
   override end(): void {}
 }
 
-interface TjsHandle {
+export interface TjsHandle {
   run: () => Promise<GenRun & { ids: number[] }>;
   dispose: () => Promise<void>;
   loadMs: number;
   ortVersion: string | null;
 }
 
-async function loadTransformersJs(cfg: BenchConfig, eosIds: ReadonlySet<number>): Promise<TjsHandle> {
+export async function loadTransformersJs(cfg: BenchConfig, eosIds: ReadonlySet<number>): Promise<TjsHandle> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.useBrowserCache = false;
@@ -133,7 +133,7 @@ function summarize<T extends GenRun>(runs: readonly T[], extra: Record<string, u
   };
 }
 
-async function eosIdsOf(cfg: BenchConfig): Promise<Set<number>> {
+export async function eosIdsOf(cfg: BenchConfig): Promise<Set<number>> {
   const g = (await (await fetch(`${cfg.modelsUrl}/fixtures/${cfg.model}/generation_config.json`)).json()) as { eos_token_id?: number | number[] };
   const e = g.eos_token_id;
   return new Set(e === undefined ? [] : Array.isArray(e) ? e : [e]);

@@ -8,6 +8,7 @@
  * users run it).
  */
 import { cacheBench } from './cache-bench.js';
+import { registerCpuBench } from './cpu-bench.js';
 import { edgeCloudBench } from './edgecloud-bench.js';
 import { embedBench } from './embed-bench.js';
 import { generateBench } from './gen-bench.js';
@@ -32,4 +33,7 @@ window.runBench = async (cfg: BenchConfig): Promise<unknown> => {
   result.pageMs = round(now() - started, 0);
   return result;
 };
+// window.runCpuSpeed / runCpuMemory / runCpuQuality: run.mjs drives the `cpu` part itself,
+// in fresh pages (one per thread count, one per weight form).
+registerCpuBench();
 log('ready');

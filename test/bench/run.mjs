@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run bench`: edgewise vs transformers.js (same model files, WASM EP, same threads) and
-// edgewise's IndexedDB weight cache (cold vs warm load), in headless Chromium.
+// `npm run bench`: edgewise vs transformers.js (same model files, WASM EP, same threads),
+// edgewise's IndexedDB weight cache (cold vs warm load), and the `cpu` part (edgewise vs
+// transformers.js vs raw onnxruntime-web at 1 and 2 threads, memory per weight form, the
+// weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs),
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,cpu),
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
-// CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
+// BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
+// BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
 // writes test/bench/results/latest.json, exits non-zero on failure.
 import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -17,6 +20,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startModelServer } from '../server/model-server.mjs';
 import { startOpenAIServer } from '../server/openai-server.mjs';
+import { ensureFp32, printCpuTable, runCpuPart } from './cpu-runner.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -24,11 +28,12 @@ const RESULTS = join(HERE, 'results');
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
 const MODEL = env.BENCH_MODEL || 'smollm2-135m-shape';
-const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || 10 * 60_000);
 const TJS_ORT_DIR = join(ROOT, 'node_modules', '@huggingface', 'transformers', 'node_modules', 'onnxruntime-web', 'dist');
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  // performance.measureUserAgentSpecificMemory() answers at once instead of at the next GC (up to 20 s later).
+  '--enable-blink-features=ForceEagerMeasureMemory',
 ];
 const PROMPT = 'The old lighthouse keeper climbed the stairs every evening to light the lamp. One night, as the storm grew stronger, he noticed';
 
@@ -41,8 +46,18 @@ const config = {
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
   embedModel: 'minilm-l6-shape',
-  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed').split(',').map((s) => s.trim()).filter(Boolean),
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,cpu').split(',').map((s) => s.trim()).filter(Boolean),
+  // The cpu part: thread counts for speed, weight forms for memory, quality guard positions.
+  cpuThreads: (env.BENCH_CPU_THREADS || '1,2').split(',').map(Number).filter((n) => n >= 1),
+  cpuForms: (env.BENCH_CPU_FORMS || 'source,int8,fp32').split(',').map((s) => s.trim()).filter(Boolean),
+  qualityPositions: Number(env.BENCH_QUALITY_POSITIONS || 2000),
+  // Which of the cpu part's steps to run (for developing the bench).
+  cpuSteps: (env.BENCH_CPU_STEPS || 'speed,memory,quality').split(',').map((s) => s.trim()),
+  // numThreads of the memory step (1 also gets measureUserAgentSpecificMemory's cross-check).
+  cpuMemoryThreads: Number(env.BENCH_CPU_MEMORY_THREADS || env.BENCH_THREADS || 2),
 };
+// The cpu part alone runs ~9 minutes on 2 cores (BENCH_QUICK: ~4); the margin is for a busy machine.
+const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
 let timedOut = false;
@@ -64,7 +79,8 @@ const ISOLATION = {
 
 async function bundlePage() {
   const out = await build({
-    entryPoints: [join(HERE, 'page.ts')],
+    // raw-worker.ts: the cpu part's raw onnxruntime-web loop and quality guard, in a dedicated worker.
+    entryPoints: [join(HERE, 'page.ts'), join(HERE, 'raw-worker.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -96,7 +112,8 @@ function relay(req, res, upstream) {
 }
 
 function startStaticServer(memory, modelsUrl) {
-  const mounts = [['/dist/', join(ROOT, 'dist')], ['/ort-tjs/', TJS_ORT_DIR]];
+  // /bench-fixtures/: the cpu part's fp32 reference model (node/fp32-fixture.ts).
+  const mounts = [['/dist/', join(ROOT, 'dist')], ['/ort-tjs/', TJS_ORT_DIR], ['/bench-fixtures/', join(HERE, '.fixtures')]];
   const server = createServer(async (req, res) => {
     try {
       let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -163,6 +180,8 @@ async function preflight() {
   if (needsModel && !(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
   if (!(await stat(join(TJS_ORT_DIR, 'ort-wasm-simd-threaded.asyncify.wasm')).catch(() => null))) problems.push(`transformers.js's onnxruntime-web is missing under ${relative(ROOT, TJS_ORT_DIR)}`);
   if (problems.length) throw new Error(problems.join('\n'));
+  if (config.parts.includes('cpu')) return { fp32Url: ensureFp32(ROOT, MODEL, say) };
+  return {};
 }
 
 /** Fraction of all cores busy over `ms` (Linux /proc/stat): how much others use the machine. */
@@ -219,7 +238,7 @@ async function exposeMemorySampler(page) {
 }
 
 async function main() {
-  await preflight();
+  const prepared = await preflight();
   const busyBefore = await cpuBusy(2000);
   if (busyBefore !== null && busyBefore > 0.25) say(`bench: warning: the machine was ${Math.round(busyBefore * 100)}% busy before the run; numbers will be noisy`);
   const files = config.parts.some((p) => p !== 'edgecloud' && p !== 'embed') ? await modelFiles(MODEL) : {};
@@ -270,6 +289,22 @@ async function main() {
       ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url,
     });
     const { page: pageInfo, ...rest } = pageResult;
+    if (config.parts.includes('cpu')) {
+      say('bench: cpu part (fresh pages per thread count and per weight form)');
+      const pageConfig = {
+        ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url,
+        cpu: {
+          fp32Url: `${site.url}${prepared.fp32Url}`,
+          q4Url: `${site.url}/fixtures/${MODEL}/onnx/model_q4.onnx`,
+          wasmPaths: `${site.url}/dist/`,
+          storiesUrl: `${models.url}/shared/stories260K-onnx/`,
+          qualityPositions: config.qualityPositions,
+          memoryCachedLoad: !QUICK,
+          memoryThreads: config.cpuMemoryThreads,
+        },
+      };
+      rest.cpu = await runCpuPart({ browser, siteUrl: site.url, config, pageConfig, say });
+    }
     const result = {
       date: new Date().toISOString(),
       quick: QUICK,
@@ -304,6 +339,7 @@ async function main() {
         generationRuns: config.genRuns,
         loadRunsPerKind: config.loadRuns,
         parts: config.parts,
+        ...(config.parts.includes('cpu') ? { cpuThreads: config.cpuThreads, cpuForms: config.cpuForms, qualityPositions: config.qualityPositions } : {}),
       },
       ...rest,
       wallSeconds: Math.round((Date.now() - t0) / 1000),
@@ -312,6 +348,7 @@ async function main() {
     await mkdir(RESULTS, { recursive: true });
     await writeFile(join(RESULTS, 'latest.json'), `${json}\n`);
     process.stdout.write(`${json}\n`);
+    printCpuTable(rest.cpu, say);
     say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);
   } finally {
     clearTimeout(timer);
