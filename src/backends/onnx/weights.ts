@@ -81,7 +81,10 @@ export async function loadWeights(r: WeightsRequest): Promise<LoadedWeights> {
   try {
     out = transformModel(files.get(r.onnxFile) as Uint8Array, external, { form: plan.form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true });
   } catch (cause) {
-    throw new EdgewiseError('unsupported_model', `The ${r.model.dtype} file could not be rewritten for WASM (${cause instanceof Error ? cause.message : String(cause)}); load it with wasmWeights: 'source'.`, { cause });
+    // A graph the transform cannot read still runs as it is: slower, never broken. If the
+    // file itself is damaged, the runtime says so with a typed error when it opens it.
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return fromSource(files, r, { form: 'source', reason: `the file could not be rewritten (${why}): it runs as it is`, transform: 'none', bytes: byteSum(files, [r.onnxFile, ...r.extra]) });
   }
   const transformMs = now() - started;
   if (!out) return fromSource(files, r, { form: 'source', reason: 'the file has no layers the transform rewrites', transform: 'none', bytes: byteSum(files, [r.onnxFile, ...r.extra]) });
