@@ -11,8 +11,7 @@ import { loadModelFiles, type FileRequest, type LoadFilesOptions } from '../../s
 import { deleteDerived, hasDerived, storeDerived, type DerivedSource } from '../../store/derived.js';
 import { defaultStore } from '../../store/idb.js';
 import type { WasmWeights, WeightsInfo } from '../../types.js';
-import type { OrtDevice } from './runtime.js';
-import type { ExternalData } from './runtime.js';
+import type { ExternalData, OrtDevice } from './runtime.js';
 import { planWeights } from './weight-form.js';
 
 type Json = Record<string, unknown>;

@@ -52,7 +52,8 @@ export function rewriteGraph(input: RewriteInput): RewriteStats {
   const dropped = new Set(sites.flatMap((s) => (s.dequantNode ? [s.dequantNode] : [])));
   const groups = form === 'int8' && input.fuse !== false ? fusionGroups(sites.filter((s) => s !== tied?.head && !keep.has(s.output))) : new Map<LinearSite, LinearSite[]>();
   const grouped = new Set([...groups.values()].flat());
-  const tiedQ = tied ? tiedColumns(tied) : undefined;
+  // The tied table quantized per vocabulary row, laid out `[H, V]` for the head.
+  const tiedQ = tied ? quantizeColumns(tied.table, tied.vocab, tied.hidden) : undefined;
   let matmuls = 0;
 
   const nodes: NodeProto[] = [];
@@ -106,11 +107,6 @@ function fusionGroups(sites: readonly LinearSite[]): Map<LinearSite, LinearSite[
     if (list.length >= 2 && list.every((s) => s.k === list[0]?.k)) out.set(list[0] as LinearSite, list);
   }
   return out;
-}
-
-/** The tied table quantized per vocabulary row, laid out `[H, V]` for the head. */
-function tiedColumns(t: TiedEmbedding): Int8Columns {
-  return quantizeColumns(t.table, t.vocab, t.hidden);
 }
 
 /** Makes nodes and the initializers they need, under names no exporter uses. */
