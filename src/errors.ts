@@ -40,7 +40,10 @@ export type EdgewiseErrorCode =
   | 'remote_http_error'      // any other non-2xx after the retries (details.status, details.body)
   | 'remote_timeout'         // connect, first byte or idle-between-chunks timeout (details.phase)
   | 'remote_network_error'   // the connection failed or dropped
-  | 'remote_protocol_error'; // the endpoint's answer is not the OpenAI wire format
+  | 'remote_protocol_error'  // the endpoint's answer is not the OpenAI wire format
+  | 'invalid_response_format' // responseFormat is malformed, or its schema/regex uses a feature no route can enforce (details.feature)
+  | 'invalid_tools'          // tools / toolChoice are malformed (details.option names which)
+  | 'invalid_output';        // the model's output does not parse or validate (details.reason: not_json | schema | regex | length | tool_arguments | unknown_tool)
 
 const MARK = Symbol.for('edgewise.error');
 
