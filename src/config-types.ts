@@ -4,15 +4,11 @@
  */
 import type { Capabilities } from './capabilities.js';
 import type { Policy, RedactionType } from './route/vocab.js';
-import type { GenerateRequest } from './types.js';
+import type { BackendV3 } from './backends/backend.js';
+import type { GenerateRequest, WasmWeights } from './types.js';
 
 /** Weight formats, named as transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'q4' | 'q4f16';
-
-/** See `EngineOptions.wasmWeights`. */
-export type WasmWeights = 'auto' | 'int8' | 'fp32' | 'source';
-/** The form a local ONNX model's weights run in. */
-export type WeightForm = 'int8' | 'fp32' | 'source';
 
 /** An ONNX model folder (the default engine). */
 export interface ModelSpec {
@@ -66,8 +62,17 @@ export interface BuiltinModelSpec {
   allowDownload?: boolean;
 }
 
+/**
+ * Your own backend, run as one of the engine's candidates (routing, failover, warnings,
+ * validation and stats apply to it as to the built-in kinds). README, "Your own backend".
+ */
+export interface CustomModelSpec {
+  engine: 'custom';
+  backend: BackendV3;
+}
+
 /** Any local generation model. */
-export type LocalModelSpec = ModelSpec | WebLLMModelSpec | BuiltinModelSpec;
+export type LocalModelSpec = ModelSpec | WebLLMModelSpec | BuiltinModelSpec | CustomModelSpec;
 
 /** A side a request can run on. */
 export type RouteTarget = 'local' | 'remote';
@@ -129,7 +134,7 @@ export interface EngineOptions {
    */
   model?: LocalModelSpec | readonly LocalModelSpec[];
   /** A local embedding model: an ONNX encoder in the Optimum layout (`dtype` defaults to `'fp32'`), or a web-llm embedding model. */
-  embeddingModel?: ModelSpec | WebLLMModelSpec;
+  embeddingModel?: ModelSpec | WebLLMModelSpec | CustomModelSpec;
   /** An OpenAI-compatible endpoint for requests the device cannot serve. */
   remote?: RemoteOptions;
   /** Default `'prefer-local'` with a remote, `'local-only'` without one. */

@@ -17,9 +17,18 @@ export type { ResolvedModel, ResolvedWebLLM, ResolvedWorkerModel } from './model
 export type { EngineStats, RouteStats } from './stats/stats.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
 export type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
+export { BACKEND_SPECIFICATION } from './backends/backend.js';
 export type {
-  CacheUsage, CachedModelInfo, ChatMessage, Cost, Dtype, EmbeddingOptions, Embeddings, EngineOptions, FinishPart, FinishReason, GenerateRequest,
-  BuiltinModelSpec, LoadOptions, LocalModelSpec, ModelInfo, ModelSpec, Part, WebLLMModelRecord, WebLLMModelSpec, Policy, Pooling, Progress, RanOn, RedactOptions, RedactionType, Redactions,
-  RemoteOptions, RemotePrices, Role, Route, RouteFunction, RouteReason, RouteTarget, SamplingOptions, SkippedBackend,
-  TextPart, Usage, WasmWeights, WeightForm, WeightsInfo,
+  BackendCapabilities, BackendFinishPart, BackendLoadOptions, BackendPart, BackendRequest, BackendState, BackendTextPart, BackendToolCallPart,
+  BackendV3, EmbedOptions, EmbedRequest, EmbedResult, GenerateOptions, Support, UnsupportedCode,
+} from './backends/backend.js';
+export type {
+  AssistantMessage, BackendMetadata, CacheUsage, CachedModelInfo, ChatMessage, Cost, EmbeddingOptions, Embeddings, FinishPart, FinishReason, GenerateRequest,
+  JSONSchema, LoadOptions, ModelInfo, ObjectRequest, Part, Policy, Pooling, Progress, RanOn, RedactionType, Redactions, ResponseFormat, ResponseFormatType,
+  Role, Route, RouteReason, SamplingOptions, SamplingSetting, SkippedBackend, SystemMessage, TextPart, ToolCall, ToolCallPart, ToolChoice, ToolDefinition,
+  ToolMessage, Usage, UserMessage, Warning, WarningPart, WasmWeights, WeightForm, WeightsInfo,
 } from './types.js';
+export type {
+  BuiltinModelSpec, CustomModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactOptions, RemoteOptions, RemotePrices, RouteFunction, RouteTarget,
+  WebLLMModelRecord, WebLLMModelSpec,
+} from './config-types.js';

@@ -1,13 +1,17 @@
-/** The vocabulary shared by the engine, the worker and the backends. Types only. */
+/**
+ * The vocabulary shared by the engine, the worker and the backends: requests, messages,
+ * parts, usage, routes. Types only, and a leaf: it imports no configuration type, so the
+ * backend spec and the engine options can both build on it without a cycle.
+ */
 import type { EdgewiseErrorCode } from './errors.js';
 import type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
-import type { WeightForm } from './config-types.js';
 
 export type { EngineKind, Policy, RanOn, RedactionType, RouteReason } from './route/vocab.js';
-export type {
-  BuiltinModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactOptions, RemoteOptions, RemotePrices,
-  RouteFunction, RouteTarget, WasmWeights, WebLLMModelRecord, WebLLMModelSpec, WeightForm,
-} from './config-types.js';
+
+/** See `EngineOptions.wasmWeights`. */
+export type WasmWeights = 'auto' | 'int8' | 'fp32' | 'source';
+/** The form a local ONNX model's weights run in. */
+export type WeightForm = 'int8' | 'fp32' | 'source';
 
 export interface Progress {
   /** Cache key of the model this is about (`id:dtype`): an engine may load two. */
@@ -27,11 +31,54 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-export type Role = 'system' | 'user' | 'assistant';
-export interface ChatMessage {
-  role: Role;
-  content: string;
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A JSON Schema (an object, or `true`/`false`). README, "Structured output", lists what is enforced. */
+export type JSONSchema = { readonly [keyword: string]: unknown } | boolean;
+
+/** A tool call the model made; assistant messages carry them back in the history. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Parsed, and validated against the tool's `parameters`. */
+  arguments: Record<string, unknown>;
 }
+
+export interface SystemMessage { role: 'system'; content: string }
+export interface UserMessage { role: 'user'; content: string }
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string;
+  /** The calls this turn made (send them back with the `tool` results that answer them). */
+  toolCalls?: readonly ToolCall[];
+}
+/** A tool's result, answering the call with `toolCallId`. */
+export interface ToolMessage { role: 'tool'; content: string; toolCallId: string; name?: string }
+export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/**
+ * What the output must be. Every route enforces it: constrained decoding on ONNX, the
+ * engine's own constraint on web-llm and the built-in model, `response_format` on the
+ * remote; and every route validates the final text (an `invalid_output` error otherwise).
+ */
+export type ResponseFormat =
+  | { type: 'json_schema'; schema: JSONSchema; name?: string }
+  | { type: 'json_object' }
+  | { type: 'regex'; pattern: string };
+export type ResponseFormatType = ResponseFormat['type'];
+
+/** A function the model may call; `parameters` is a JSON Schema of an object. */
+export interface ToolDefinition {
+  /** Letters, digits, `_` and `-`, at most 64 characters (OpenAI's rule). */
+  name: string;
+  description?: string;
+  parameters: JSONSchema;
+}
+/** `auto` (default with tools): text or a call; `none`: text only; `required`: a call; `{ name }`: that tool. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** The request settings a backend may or may not honour (see `BackendCapabilities.sampling`). */
+export type SamplingSetting = 'temperature' | 'topK' | 'topP' | 'repetitionPenalty' | 'seed' | 'stop' | 'includeTokenIds';
 
 export interface SamplingOptions {
   /** Max new tokens; default 256. */
@@ -55,13 +102,27 @@ export interface SamplingOptions {
   policy?: Policy;
   /** Overrides the engine's `maxLocalLatencyMs` for this request. */
   maxLocalLatencyMs?: number;
+  /** Constrains the output; the final text is validated (README, "Structured output"). */
+  responseFormat?: ResponseFormat;
+  /** Functions the model may call (README, "Tool calls"). */
+  tools?: readonly ToolDefinition[];
+  /** Default `'auto'` when `tools` are given. */
+  toolChoice?: ToolChoice;
 }
 
 /** Exactly one of `prompt` (raw completion) or `messages` (chat template). */
 export type GenerateRequest = SamplingOptions &
   ({ prompt: string; messages?: undefined } | { messages: readonly ChatMessage[]; prompt?: undefined });
 
-export type FinishReason = 'stop' | 'length' | 'abort';
+/**
+ * `engine.object()`: a request whose output is a value of `schema`.
+ * @example const city = await engine.object<{ name: string }>({ prompt: 'A city', schema: { type: 'object', properties: { name: { type: 'string', maxLength: 40 } }, required: ['name'] } });
+ */
+export type ObjectRequest = Omit<SamplingOptions, never> &
+  ({ prompt: string; messages?: undefined } | { messages: readonly ChatMessage[]; prompt?: undefined }) & { schema: JSONSchema; name?: string };
+
+/** `tool-calls`: the model called tools (the `tool-call` parts) and waits for their results. */
+export type FinishReason = 'stop' | 'length' | 'abort' | 'tool-calls';
 
 export interface Usage {
   promptTokens: number;
@@ -107,6 +168,35 @@ export interface TextPart {
   type: 'text';
   text: string;
 }
+/** A call of one of the request's tools, its arguments parsed and validated. */
+export interface ToolCallPart {
+  type: 'tool-call';
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+/** A setting the backend that ran could not honour, or honoured in a weaker form; never silent. */
+export interface Warning {
+  /** `unsupported_setting`: ignored (e.g. `topK` on a remote); `degraded`: honoured in a weaker form. */
+  code: 'unsupported_setting' | 'degraded';
+  /** The request field concerned, e.g. `'topK'` or `'responseFormat'`. */
+  setting?: string;
+  message: string;
+}
+/** Sent before the first text, once per warning; `finish.warnings` repeats them. */
+export interface WarningPart {
+  type: 'warning';
+  warning: Warning;
+}
+/**
+ * Facts only one kind of backend has, keyed by kind (custom backends use their own key):
+ * the weight form an ONNX model ran in, the format a remote endpoint accepted.
+ */
+export interface BackendMetadata {
+  onnx?: { weights?: WeightForm };
+  remote?: { responseFormat?: 'json_schema' | 'json_object' };
+  [kind: string]: { readonly [key: string]: unknown } | undefined;
+}
 export interface FinishPart {
   type: 'finish';
   reason: FinishReason;
@@ -119,10 +209,12 @@ export interface FinishPart {
   redactions?: Redactions;
   /** The generated ids (EOS excluded), only when the request set `includeTokenIds`. */
   tokenIds?: number[];
-  /** Local ONNX runs: the form the weights ran in (see `EngineOptions.wasmWeights`). */
-  weights?: WeightForm;
+  /** Settings the backend could not honour (also sent as `warning` parts before the text). */
+  warnings?: Warning[];
+  /** Facts of the backend that ran (e.g. `metadata.onnx.weights`: the form the weights ran in). */
+  metadata?: BackendMetadata;
 }
-export type Part = TextPart | FinishPart;
+export type Part = TextPart | ToolCallPart | WarningPart | FinishPart;
 
 /** What a loaded model (or the remote endpoint) is. */
 export interface ModelInfo {

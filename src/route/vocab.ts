@@ -8,7 +8,8 @@ export const POLICIES = ['local-only', 'prefer-local', 'prefer-remote', 'remote-
 export type Policy = (typeof POLICIES)[number];
 
 /** Where a request ran. */
-export const RAN_ON = ['wasm', 'webgpu', 'webllm', 'builtin', 'remote'] as const;
+/** `custom`: an app's own backend (`{ engine: 'custom', backend }`) that reports no place of its own. */
+export const RAN_ON = ['wasm', 'webgpu', 'webllm', 'builtin', 'remote', 'custom'] as const;
 export type RanOn = (typeof RAN_ON)[number];
 
 /**
@@ -29,15 +30,17 @@ export type RanOn = (typeof RAN_ON)[number];
  * - `unsupported_device`: (a skipped local candidate) the device lacks what its engine needs
  *   (WebGPU, `shader-f16`, the built-in model).
  * - `downloading`: (a skipped built-in candidate) the browser is still downloading its model.
+ * - `unsupported_request`: (a skipped candidate) it cannot honour the request's
+ *   `responseFormat` or `tools` (the detail says which).
  */
 export const ROUTE_REASONS = [
   'local_only', 'remote_only', 'local_preferred', 'remote_preferred', 'no_local_model', 'local_load_failed',
   'memory', 'storage', 'context_overflow', 'latency_budget', 'local_failed', 'offline', 'no_remote',
-  'remote_failed', 'custom', 'unsupported_device', 'downloading',
+  'remote_failed', 'custom', 'unsupported_device', 'downloading', 'unsupported_request',
 ] as const;
 
-/** The local engines a model spec may name. */
-export const ENGINES = ['onnx', 'webllm', 'builtin'] as const;
+/** The local engines a model spec may name (`custom`: the app's own backend). */
+export const ENGINES = ['onnx', 'webllm', 'builtin', 'custom'] as const;
 export type EngineKind = (typeof ENGINES)[number];
 export type RouteReason = (typeof ROUTE_REASONS)[number];
 
