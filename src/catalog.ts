@@ -2,7 +2,7 @@
  * Known hub models in the Hugging Face / Optimum ONNX layout. Data only: one frozen
  * row per model. Pass any other model by giving `url` in the ModelSpec.
  */
-import type { Dtype } from './types.js';
+import type { Dtype } from './config-types.js';
 
 export interface CatalogEntry {
   readonly id: string;

@@ -12,7 +12,8 @@ import { EdgewiseError, isEdgewiseError } from './errors.js';
 import { customDecision, decideRoute, estimatePromptTokens, failoverReason, type RouteDecision, type RouteInput, type Side } from './route/router.js';
 import type { Policy, RanOn } from './route/vocab.js';
 import type { StatsRecorder } from './stats/stats.js';
-import type { FinishPart, GenerateRequest, Part, RedactOptions, Redactions, Route, RouteFunction, SkippedBackend } from './types.js';
+import type { FinishPart, GenerateRequest, Part, Redactions, Route, SkippedBackend } from './types.js';
+import type { RedactOptions, RouteFunction } from './config-types.js';
 import type { CheckedRequest } from './validate.js';
 
 /** What the dispatcher needs of the local side (the worker adapter, or a fake in tests). */

@@ -5,7 +5,8 @@
  */
 import { EdgewiseError } from './errors.js';
 import { cacheKey, resolveModel, resolveWebLLM, type ResolvedWorkerModel } from './model/spec.js';
-import type { CacheUsage, CachedModelInfo, LocalModelSpec } from './types.js';
+import type { CacheUsage, CachedModelInfo } from './types.js';
+import type { LocalModelSpec } from './config-types.js';
 import { disposedError, type WorkerHandle } from './worker/handle.js';
 
 export interface EngineCache {

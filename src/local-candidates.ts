@@ -10,7 +10,7 @@ import type { OnnxConfig } from './backends/onnx/backend.js';
 import type { LocalSide } from './dispatch.js';
 import { EdgewiseError } from './errors.js';
 import { resolveModel, resolveWebLLM, type ResolvedWorkerModel } from './model/spec.js';
-import type { LocalModelSpec } from './types.js';
+import type { LocalModelSpec } from './config-types.js';
 import type { WorkerHandle } from './worker/handle.js';
 
 export interface LocalCandidates {

@@ -4,7 +4,8 @@
  */
 import { EdgewiseError } from './errors.js';
 import { POLICIES, type Policy } from './route/vocab.js';
-import type { EngineOptions, LoadOptions, Progress } from './types.js';
+import type { LoadOptions, Progress } from './types.js';
+import type { EngineOptions } from './config-types.js';
 
 const bad = (option: string, message: string): EdgewiseError => new EdgewiseError('invalid_option', message, { details: { option } });
 

@@ -4,7 +4,8 @@
  * time routing asks about it (an engine without a built-in candidate never loads it).
  */
 import type { EdgewiseError } from '../errors.js';
-import type { BuiltinModelSpec, ModelInfo } from '../types.js';
+import type { ModelInfo } from '../types.js';
+import type { BuiltinModelSpec } from '../config-types.js';
 import type { Backend, BackendLoadOptions, BackendPart, BackendRequest, Support } from './backend.js';
 import type { BuiltinBackend, BuiltinDeps } from './builtin/index.js';
 

@@ -11,7 +11,8 @@ import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { decideRoute, failoverReason, type RouteDecision, type Side } from '../route/router.js';
 import type { Policy } from '../route/vocab.js';
 import type { StatsRecorder } from '../stats/stats.js';
-import type { Embeddings, RedactOptions, Redactions, Route } from '../types.js';
+import type { Embeddings, Redactions, Route } from '../types.js';
+import type { RedactOptions } from '../config-types.js';
 import type { CheckedEmbed } from './validate.js';
 import { now } from '../clock.js';
 

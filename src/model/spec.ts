@@ -2,7 +2,7 @@
 import { CATALOG } from '../catalog.js';
 import { EdgewiseError } from '../errors.js';
 import { checkHttpUrl } from '../options.js';
-import type { Dtype, ModelSpec, WebLLMModelSpec } from '../types.js';
+import type { Dtype, ModelSpec, WebLLMModelSpec } from '../config-types.js';
 
 /** A model spec after catalog lookup and defaults, as the worker receives it. */
 export interface ResolvedModel {

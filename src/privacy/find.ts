@@ -3,7 +3,7 @@
  * replaced at most once.
  */
 import { REDACTION_TYPES, type RedactionType } from '../route/vocab.js';
-import type { RedactOptions } from '../types.js';
+import type { RedactOptions } from '../config-types.js';
 import { findCards } from './detectors/card.js';
 import { patternDetector, termDetector } from './detectors/custom.js';
 import { findEmails } from './detectors/email.js';

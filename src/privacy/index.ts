@@ -5,7 +5,7 @@
  * to apps that stay local. Nothing here touches the network, the DOM or a worker.
  */
 import { EdgewiseError } from '../errors.js';
-import type { RedactOptions } from '../types.js';
+import type { RedactOptions } from '../config-types.js';
 import { validateRedactOptions } from './options.js';
 import { openSession, type RedactionSession } from './session.js';
 

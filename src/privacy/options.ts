@@ -4,7 +4,7 @@
  */
 import { EdgewiseError } from '../errors.js';
 import { REDACTION_TYPES, type RedactionType } from '../route/vocab.js';
-import type { RedactOptions } from '../types.js';
+import type { RedactOptions } from '../config-types.js';
 
 const KEYS = ['types', 'terms', 'patterns'];
 const PROBES = ['', ' aZ9_-.@\n'];

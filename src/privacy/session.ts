@@ -10,7 +10,8 @@
  * which tends to drop it when quoting.
  */
 import type { RedactionType } from '../route/vocab.js';
-import type { ChatMessage, RedactOptions, Redactions } from '../types.js';
+import type { ChatMessage, Redactions } from '../types.js';
+import type { RedactOptions } from '../config-types.js';
 import { detectorsFor, findSpans } from './find.js';
 import { placeholderFor } from './placeholder.js';
 import { createRestorer, type Restorer } from './restorer.js';

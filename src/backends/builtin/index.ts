@@ -7,7 +7,7 @@
  */
 import type { Capabilities } from '../../capabilities.js';
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
-import type { BuiltinModelSpec } from '../../types.js';
+import type { BuiltinModelSpec } from '../../config-types.js';
 import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest, Support, UnsupportedCode } from '../backend.js';
 import { BaseSession } from './base-session.js';
 import { noPromptApi } from './errors.js';

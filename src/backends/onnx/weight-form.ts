@@ -4,7 +4,8 @@
  * path decode several times slower than int8 weights with dynamically quantized
  * activations, so on WASM such files are rewritten once per model and device.
  */
-import type { Dtype, WasmWeights, WeightForm } from '../../types.js';
+import type { WasmWeights, WeightForm } from '../../types.js';
+import type { Dtype } from '../../config-types.js';
 
 export interface WeightPlan {
   form: WeightForm;

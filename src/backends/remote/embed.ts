@@ -15,7 +15,7 @@
  * slow but steady link passes, a stalled one does not.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { RemotePrices } from '../../types.js';
+import type { RemotePrices } from '../../config-types.js';
 import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
 import { embeddingsBody, readEmbeddings } from './embeddings-wire.js';
 import { costOf } from './finish.js';

@@ -2,7 +2,8 @@
  * The finish part of a remote answer: timings measured here, token counts as the server
  * reported them (0 when it did not), and the cost from the configured prices.
  */
-import type { Cost, FinishReason, RemotePrices, Usage } from '../../types.js';
+import type { Cost, FinishReason, Usage } from '../../types.js';
+import type { RemotePrices } from '../../config-types.js';
 import type { BackendFinishPart } from '../backend.js';
 import type { WireUsage } from './wire.js';
 

@@ -5,7 +5,7 @@
  * read). Embeddings go to `/embeddings` (see `embed.ts`).
  */
 import type { Capabilities } from '../../capabilities.js';
-import type { RemoteOptions } from '../../types.js';
+import type { RemoteOptions } from '../../config-types.js';
 import type { Backend, BackendInfo, BackendPart, BackendRequest, EmbedOptions, EmbedRequest, EmbedResult, Support } from '../backend.js';
 import { embedRemote } from './embed.js';
 import { exchange } from './exchange.js';

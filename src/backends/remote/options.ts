@@ -3,7 +3,7 @@
  * the option named, instead of as a confusing HTTP error on the first request.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { RemoteOptions, RemotePrices } from '../../types.js';
+import type { RemoteOptions, RemotePrices } from '../../config-types.js';
 
 /** The option an `invalid_option` error from {@link validateRemoteOptions} names in `details.option`. */
 export type RemoteOptionName =

@@ -4,7 +4,7 @@
  * attempt's own controller and clocks, and the retry policy between attempts.
  */
 import type { EdgewiseError } from '../../errors.js';
-import type { RemoteOptions } from '../../types.js';
+import type { RemoteOptions } from '../../config-types.js';
 import { RemoteFailure } from './failure.js';
 import { DEFAULT_MAX_RETRIES, resolveTimeouts, type RemoteTimeouts } from './options.js';
 import { backoffMs } from './retry.js';

@@ -5,7 +5,7 @@
  * `Progress`, an `AbortSignal` for load and generate, and one finish part per stream.
  */
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
-import type { WebLLMModelSpec } from '../../types.js';
+import type { WebLLMModelSpec } from '../../config-types.js';
 import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
 import { toEdgewiseError } from './failure.js';
 import { contextWindow, checkSpec, needsShaderF16, resolveModel, type ResolvedWebLLMModel } from './model.js';

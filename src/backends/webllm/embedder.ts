@@ -18,7 +18,7 @@
  *   here first, with their index, before any batch runs.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { WebLLMModelSpec } from '../../types.js';
+import type { WebLLMModelSpec } from '../../config-types.js';
 import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
 import { l2Normalize } from '../onnx/encoder/pool.js';
 import type { EmbedderInfo, OnnxEmbedder } from '../onnx/embedder.js';

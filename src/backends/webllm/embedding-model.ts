@@ -5,7 +5,7 @@
  */
 import type { AppConfig, ModelType } from '@mlc-ai/web-llm';
 import { EdgewiseError } from '../../errors.js';
-import type { WebLLMModelSpec } from '../../types.js';
+import type { WebLLMModelSpec } from '../../config-types.js';
 import { checkSpec, contextWindow, resolveModel, type ResolvedWebLLMModel } from './model.js';
 
 /** web-llm's `ModelType.embedding`, written out: the enum is a run-time value, and only `module.ts` may load web-llm. */

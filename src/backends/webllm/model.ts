@@ -5,7 +5,7 @@
  */
 import type { AppConfig, ChatOptions, ModelRecord } from '@mlc-ai/web-llm';
 import { EdgewiseError } from '../../errors.js';
-import type { WebLLMModelRecord, WebLLMModelSpec } from '../../types.js';
+import type { WebLLMModelRecord, WebLLMModelSpec } from '../../config-types.js';
 
 export interface ResolvedWebLLMModel {
   modelId: string;
