@@ -2,7 +2,7 @@
  * The router's two estimates: prompt tokens before the tokenizer is loaded, and local
  * run time from speeds measured on earlier requests. Plain arithmetic, no clocks.
  */
-import type { LocalFacts } from './decision.js';
+import type { CandidateFacts } from './decision.js';
 
 /**
  * UTF-8 bytes per token the estimate before load assumes. Measured with the GPT-2 and
@@ -39,7 +39,7 @@ export function estimatePromptTokens(promptChars: number): number {
  * @example
  * estimateLocalMs(800, 64, { prefillTokensPerSecond: 400, decodeTokensPerSecond: 16, samples: 3 }); // 6000
  */
-export function estimateLocalMs(promptTokens: number, maxTokens: number, speed: LocalFacts['speed']): number | undefined {
+export function estimateLocalMs(promptTokens: number, maxTokens: number, speed: CandidateFacts['speed']): number | undefined {
   if (speed === undefined || !(speed.samples > 0)) return undefined;
   const { prefillTokensPerSecond: prefill, decodeTokensPerSecond: decode } = speed;
   if (!(prefill > 0) || !(decode > 0)) return undefined;

@@ -4,14 +4,11 @@
  * reason. A fact that is unknown (absent) never fires its check: the router only moves
  * a request off the device on evidence, never on a guess.
  */
-import type { RouteInput } from './decision.js';
+import type { CandidateFacts, RouteInput } from './decision.js';
 import { estimateLocalMs, estimatePromptTokens } from './estimate.js';
 import type { RouteReason } from './vocab.js';
 
-export type LocalSignal = Extract<
-  RouteReason,
-  'no_local_model' | 'local_load_failed' | 'memory' | 'storage' | 'context_overflow' | 'latency_budget'
->;
+export type LocalSignal = Extract<RouteReason, 'local_load_failed' | 'memory' | 'storage' | 'context_overflow' | 'latency_budget'>;
 
 export interface LocalBlock {
   reason: LocalSignal;
@@ -42,10 +39,9 @@ export const DEVICE_MEMORY_CAP_GIB = 8;
  */
 export const WASM32_MAX_BYTES = 4 * GIB;
 
-/** The first signal that makes the local model unusable for this request, if any. */
-export function localBlock(input: RouteInput): LocalBlock | undefined {
-  const { local, capabilities } = input;
-  if (!local.configured) return { reason: 'no_local_model', detail: 'no local model is configured' };
+/** The first signal that makes the local candidate `local` unusable for this request, if any. */
+export function localBlock(local: CandidateFacts, input: RouteInput): LocalBlock | undefined {
+  const { capabilities } = input;
   if (local.loadFailed) {
     return { reason: 'local_load_failed', detail: `the local model failed to load (${local.loadFailed.code}: ${local.loadFailed.message})` };
   }
@@ -66,7 +62,7 @@ export function localBlock(input: RouteInput): LocalBlock | undefined {
     }
   }
   const exact = local.promptTokens !== undefined;
-  const tokens = local.promptTokens ?? estimatePromptTokens(local.promptChars);
+  const tokens = local.promptTokens ?? estimatePromptTokens(input.promptChars);
   // +1: a prompt that fills the window leaves no room for the first new token.
   if (local.contextLength !== undefined && tokens + 1 > local.contextLength) {
     return { reason: 'context_overflow', detail: `prompt ${exact ? '' : '≈ '}${tokens} tokens + 1 > context ${local.contextLength}` };

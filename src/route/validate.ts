@@ -5,6 +5,7 @@
  */
 import { EdgewiseError } from '../errors.js';
 import { SIDES, type Candidate, type RouteDecision, type RouteInput, type Side } from './decision.js';
+import { split, type Split } from './ranking.js';
 import { POLICIES, type Policy } from './vocab.js';
 
 const POLICY_LIST = "'local-only', 'prefer-local', 'prefer-remote' or 'remote-only'";
@@ -33,7 +34,9 @@ export function validatePolicy(p: unknown, where: string): Policy {
  * Turns the answer of an app's `route()` into a decision with reason `'custom'`. The
  * answer is `'local'`, `'remote'` or an ordered, non-empty array of distinct sides; each
  * side must be configured, since the app cannot mean a backend that does not exist.
- * Anything else throws `invalid_policy` saying what to return.
+ * `'local'` stands for every local candidate fit for the request, in the app's order
+ * (those whose last load failed last). Anything else throws `invalid_policy` saying what
+ * to return.
  *
  * @example
  * const decision = customDecision(options.route(request, caps), input);
@@ -42,25 +45,28 @@ export function validatePolicy(p: unknown, where: string): Policy {
 export function customDecision(answer: unknown, input: RouteInput): RouteDecision {
   const sides: readonly unknown[] | undefined = typeof answer === 'string' ? [answer] : Array.isArray(answer) ? answer : undefined;
   if (sides === undefined || sides.length === 0) throw badAnswer(answer, '');
+  const s = split(input);
   const candidates: Candidate[] = [];
   for (let i = 0; i < sides.length; i++) {
     const side = sides[i];
     if (!(SIDES as readonly unknown[]).includes(side)) throw badAnswer(answer, '');
     if (sides.indexOf(side) !== i) throw badAnswer(answer, `, which lists ${describe(side)} twice`);
-    candidates.push(candidate(side as Side, input));
+    candidates.push(...expand(side as Side, input, s));
   }
-  const names = candidates.map((c) => c.side).join(', then ');
-  return { policy: input.policy, candidates, reason: 'custom', detail: `the app's route() chose ${names}`, skipped: [] };
+  const names = (sides as Side[]).join(', then ');
+  const skipped = [...s.localUnfit, ...(s.remoteUnfit ? [{ ranOn: 'remote' as const, ...s.remoteUnfit }] : [])];
+  return { policy: input.policy, candidates, reason: 'custom', detail: `the app's route() chose ${names}`, skipped };
 }
 
-function candidate(side: Side, input: RouteInput): Candidate {
+function expand(side: Side, input: RouteInput, s: Split): Candidate[] {
+  const configured = (which: Side): boolean => input.candidates.some((c) => c.side === which);
   switch (side) {
     case 'local':
-      if (!input.local.configured) throw notConfigured('local', 'no local model is configured', "return 'remote', or set `model`");
-      return { side, ranOn: input.local.ranOn };
+      if (!configured('local')) throw notConfigured('local', 'no local model is configured', "return 'remote', or set `model`");
+      return s.tryable.map((e) => ({ index: e.index, side, ranOn: e.facts.ranOn }));
     case 'remote':
-      if (!input.remote.configured) throw notConfigured('remote', 'no remote endpoint is configured', "return 'local', or set `remote`");
-      return { side, ranOn: 'remote' };
+      if (!configured('remote')) throw notConfigured('remote', 'no remote endpoint is configured', "return 'local', or set `remote`");
+      return s.remote ? [{ index: s.remote.index, side, ranOn: 'remote' }] : [];
     default: {
       const unknown: never = side;
       throw badAnswer(unknown, '');

@@ -1,8 +1,8 @@
+import { customDecision, decideRoute, type RouteInput, baseline, input } from './inputs.js';
 import { describe, expect, it } from 'vitest';
 import { isEdgewiseError } from '../../../src/errors.js';
-import { customDecision, decideRoute, failoverReason, validatePolicy, type RouteInput } from '../../../src/route/router.js';
+import { failoverReason, validatePolicy } from '../../../src/route/router.js';
 import { POLICIES } from '../../../src/route/vocab.js';
-import { baseline, input } from './inputs.js';
 
 /** The typed error a call throws, or a failure when it throws none. */
 function thrown(f: () => unknown): { code: string; message: string } {

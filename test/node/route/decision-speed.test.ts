@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
 import { decideRoute, type RouteInput } from '../../../src/route/router.js';
 import type { Policy } from '../../../src/route/vocab.js';
-import { input, REMOTES, SIGNALS, type RemoteState, type Signal } from './inputs.js';
+import { input, REMOTES, SIGNALS, toRouterInput, type RemoteState, type Signal } from './inputs.js';
 
 /**
  * The engine decides on every request, so a decision must cost far less than 1 ms. The
@@ -12,7 +12,7 @@ it('decides 10 000 times well under 10 s, each in well under 1 ms', () => {
   const inputs: RouteInput[] = [];
   for (const policy of ['local-only', 'prefer-local', 'prefer-remote', 'remote-only'] as Policy[]) {
     for (const signal of Object.keys(SIGNALS) as Signal[]) {
-      for (const remote of Object.keys(REMOTES) as RemoteState[]) inputs.push(input(policy, signal, remote));
+      for (const remote of Object.keys(REMOTES) as RemoteState[]) inputs.push(toRouterInput(input(policy, signal, remote)));
     }
   }
   const times = new Float64Array(10_000);

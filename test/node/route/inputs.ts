@@ -1,9 +1,45 @@
 /**
  * Route inputs for the router tests: one baseline where every check passes, and small
  * edits that make exactly one signal fire. Plain objects; the router reads nothing else.
+ *
+ * The tables describe one local model and one remote, as `local` and `remote` facts;
+ * `decideRoute` and `customDecision` here turn that into the router's candidate list (one
+ * local candidate when configured, then the remote when configured) and hand back its
+ * decision with candidates as `{ side, ranOn }`, so the rows read as they always have.
  */
-import type { RouteDecision, RouteInput } from '../../../src/route/router.js';
-import type { Policy } from '../../../src/route/vocab.js';
+import type { Capabilities } from '../../../src/capabilities.js';
+import * as router from '../../../src/route/router.js';
+import type { CandidateFacts } from '../../../src/route/router.js';
+import type { Policy, RanOn } from '../../../src/route/vocab.js';
+
+/** One local model's facts, as the tables write them. */
+export type LocalFacts = Omit<CandidateFacts, 'side' | 'ranOn'> & { configured: boolean; ranOn: RanOn; promptChars: number };
+
+export interface RouteInput {
+  policy: Policy;
+  maxTokens: number;
+  maxLocalLatencyMs?: number;
+  local: LocalFacts;
+  remote: { configured: boolean };
+  capabilities: Capabilities;
+}
+
+export type RouteDecision = Omit<router.RouteDecision, 'candidates'> & { candidates: { side: router.Side; ranOn: RanOn }[] };
+
+export function toRouterInput(i: RouteInput): router.RouteInput {
+  const { configured, promptChars, ...facts } = i.local;
+  const candidates: CandidateFacts[] = [];
+  if (configured) candidates.push({ side: 'local', ...facts });
+  if (i.remote.configured) candidates.push({ side: 'remote', ranOn: 'remote', loaded: true });
+  const out: router.RouteInput = { policy: i.policy, maxTokens: i.maxTokens, promptChars, candidates, capabilities: i.capabilities };
+  if (i.maxLocalLatencyMs !== undefined) out.maxLocalLatencyMs = i.maxLocalLatencyMs;
+  return out;
+}
+
+const sidesOnly = (d: router.RouteDecision): RouteDecision => ({ ...d, candidates: d.candidates.map(({ side, ranOn }) => ({ side, ranOn })) });
+
+export const decideRoute = (i: RouteInput): RouteDecision => sidesOnly(router.decideRoute(toRouterInput(i)));
+export const customDecision = (answer: unknown, i: RouteInput): RouteDecision => sidesOnly(router.customDecision(answer, toRouterInput(i)));
 
 export const MIB = 2 ** 20;
 export const GIB = 2 ** 30;

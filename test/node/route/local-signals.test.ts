@@ -1,7 +1,6 @@
+import { decideRoute, type RouteInput, baseline, GIB, MIB } from './inputs.js';
 import { describe, expect, it } from 'vitest';
 import { DEVICE_MEMORY_FRACTION, WASM32_MAX_BYTES } from '../../../src/route/local-signals.js';
-import { decideRoute, type RouteInput } from '../../../src/route/router.js';
-import { baseline, GIB, MIB } from './inputs.js';
 
 /** prefer-local with a remote: the reason is whichever signal fired first. */
 function why(edit: (i: RouteInput) => RouteInput): string {

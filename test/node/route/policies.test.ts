@@ -1,7 +1,6 @@
+import { decideRoute, input, sides, skipped, type RemoteState, type Signal } from './inputs.js';
 import { describe, expect, it } from 'vitest';
-import { decideRoute } from '../../../src/route/router.js';
 import type { Policy, RouteReason } from '../../../src/route/vocab.js';
-import { input, sides, skipped, type RemoteState, type Signal } from './inputs.js';
 
 /**
  * Every policy × every local signal × every remote state. Columns: the signal that

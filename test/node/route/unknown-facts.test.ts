@@ -1,6 +1,5 @@
+import { decideRoute, type RouteInput, baseline, GIB } from './inputs.js';
 import { describe, expect, it } from 'vitest';
-import { decideRoute, type RouteInput } from '../../../src/route/router.js';
-import { baseline, GIB } from './inputs.js';
 
 /**
  * An absent fact never moves a request off the device: only evidence does. Each case
