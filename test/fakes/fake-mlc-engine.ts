@@ -5,7 +5,17 @@
  * code down to `chatCompletion()`. No GPU, no model: it plays scripted progress reports,
  * streams scripted chunks shaped like web-llm's (delta chunks, a finish chunk, a usage
  * chunk), honours `interruptGenerate()` at the next step as web-llm does, throws what the
- * script says (tests script errors of web-llm's own classes), and records every call.
+ * script says (tests script errors of web-llm's own classes), and records every call:
+ * each chat request as it arrived (`response_format`, `tools`, `tool_choice` included)
+ * and as web-llm's validation left it (which, for function calling, adds its own system
+ * prompt and response format).
+ *
+ * Function calling as web-llm 0.2.86 streams it (`makeStreamFinalChunk`): with `tools`,
+ * the scripted chunks are the model's raw call list (see `toolCallChunks`), streamed as
+ * text; on a `stop` the final chunk says `tool_calls` and carries the parsed calls in
+ * `delta.tool_calls` (index, name, arguments re-serialized, no id), or throws web-llm's
+ * `ToolCallOutputParseError` / `ToolCallOutputInvalidTypeError` / `JSONFieldError` when
+ * the text is not a list of `{ name, arguments }`. A scripted JSON answer is just chunks.
  * `embeddings.create()` is web-llm's own `Embeddings` wrapper over a scripted `embedding()`
  * that checks the request with web-llm's `postInitAndCheckFieldsEmbedding`, refuses a model
  * whose record is not `ModelType.embedding` as web-llm does, and answers `fakeEmbedding()`s.
@@ -55,7 +65,8 @@ export interface FakeMLCScript {
 export type FakeMLCCall =
   | { method: 'construct'; config: MLCEngineConfig }
   | { method: 'reload'; modelId: string | string[] }
-  | { method: 'chatCompletion'; request: ChatCompletionRequestBase }
+  /** `request`: a copy as it arrived; `effective`: after web-llm's validation (which edits it in place). */
+  | { method: 'chatCompletion'; request: ChatCompletionRequestBase; effective: ChatCompletionRequestBase }
   | { method: 'embedding'; request: EmbeddingCreateParams }
   | { method: 'interruptGenerate' }
   | { method: 'unload'; duringReload: boolean }
@@ -76,6 +87,36 @@ export function progressReports(cached: boolean, shards = 4): InitProgressReport
   out.push({ progress: 1, timeElapsed: 2, text: 'Loading GPU shader modules[20/20]: 100% completed, 2 secs elapsed.' });
   out.push({ progress: 1, timeElapsed: 2, text: 'Finish loading on WebGPU - fake' });
   return out;
+}
+
+/** A model's raw function-calling answer (the JSON list web-llm's Hermes format asks for), cut into `pieces` chunks. */
+export function toolCallChunks(calls: readonly { name: string; arguments: unknown }[], pieces = 3): string[] {
+  const text = JSON.stringify(calls);
+  const size = Math.ceil(text.length / pieces);
+  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+}
+
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** web-llm 0.2.86's `getToolCallFromOutputMessage(text, true)`, with its errors' names and texts (the classes are not exported). */
+function streamedToolCalls(text: string): ChatCompletionChunk.Choice.Delta.ToolCall[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw named('ToolCallOutputParseError', `Internal error: error encountered when parsing outputMessage for function calling. Got outputMessage: ${text}\nGot error: ${String(err)}`);
+  }
+  if (!Array.isArray(parsed)) throw named('ToolCallOutputInvalidTypeError', 'Internal error: expect output of function calling to be an array');
+  return parsed.map((call: { name?: unknown; arguments?: unknown }, index) => {
+    if (call.name === undefined || call.arguments === undefined) {
+      throw named('JSONFieldError', `Expect generated tool call to have fields "\`name\`", "\`arguments\`", but got object: ${JSON.stringify(call)}`);
+    }
+    return { index, function: { name: String(call.name), arguments: JSON.stringify(call.arguments) }, type: 'function' as const };
+  });
 }
 
 /** The fake's vector for `text`: deterministic, distinct per text, not unit length. */
@@ -151,7 +192,7 @@ export class FakeMLCEngine implements MLCEngineInterface {
   chatCompletion(request: ChatCompletionRequestBase): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion>;
   chatCompletion(request: ChatCompletionRequest): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion>;
   async chatCompletion(request: ChatCompletionRequestBase): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion> {
-    this.calls.push({ method: 'chatCompletion', request });
+    this.calls.push({ method: 'chatCompletion', request: structuredClone(request), effective: request });
     const model = this.loadedModel;
     if (model === undefined) throw new Error('FakeMLCEngine: chatCompletion before reload');
     webllm.postInitAndCheckFieldsChatCompletion(request as ChatCompletionRequest, model, webllm.ModelType.LLM);
@@ -170,6 +211,7 @@ export class FakeMLCEngine implements MLCEngineInterface {
       const base = { id: 'chatcmpl-fake', created: 0, model, object: 'chat.completion.chunk' as const };
       let reason: ChatCompletionFinishReason = s.finishReason ?? 'stop';
       let emitted = 0;
+      let text = '';
       for (const content of s.chunks ?? ['Hello', ', ', 'world', '!']) {
         // As web-llm's loop: the interrupt is read before each decode step.
         if (this.#interrupt || this.loadedModel === undefined) { reason = 'abort'; break; }
@@ -177,9 +219,14 @@ export class FakeMLCEngine implements MLCEngineInterface {
         await sleep(s.stepMs ?? 1);
         if (s.errorAfter && emitted === s.errorAfter.chunks) throw s.errorAfter.error();
         emitted++;
+        text += content;
         yield { ...base, choices: [{ delta: { content, role: 'assistant' }, finish_reason: null, index: 0, logprobs: null }] };
       }
-      yield { ...base, choices: [{ delta: {}, finish_reason: reason, index: 0 }] };
+      const calling = request.tools !== undefined && request.tools !== null;
+      // As web-llm: calls only after a stop; a length or abort finish leaves the raw text alone.
+      const toolCalls = calling && reason === 'stop' ? streamedToolCalls(text) : undefined;
+      if (toolCalls) reason = 'tool_calls';
+      yield { ...base, choices: [{ delta: calling ? { role: 'assistant', ...(toolCalls ? { tool_calls: toolCalls } : {}) } : {}, finish_reason: reason, index: 0 }] };
       if (request.stream_options?.include_usage === true) {
         const prompt = s.promptTokens ?? 7;
         const extra = { e2e_latency_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0, time_to_first_token_s: 0, time_per_output_token_s: 0 };
@@ -242,6 +289,10 @@ export class FakeMLCEngine implements MLCEngineInterface {
 
 export interface FakeMLCModule extends WebLLMModule {
   readonly calls: FakeMLCCall[];
+  /** The chat requests the engines received, as they arrived. */
+  requests(): ChatCompletionRequestBase[];
+  /** The chat requests as web-llm's validation left them (its function-calling prompt and format added). */
+  effective(): ChatCompletionRequestBase[];
   readonly engines: FakeMLCEngine[];
   script: FakeMLCScript;
 }
@@ -252,6 +303,8 @@ export function createFakeMLCModule(script: FakeMLCScript = {}): FakeMLCModule {
   const engines: FakeMLCEngine[] = [];
   const mod: FakeMLCModule = {
     calls, engines, script,
+    requests: () => calls.flatMap((c) => (c.method === 'chatCompletion' ? [c.request] : [])),
+    effective: () => calls.flatMap((c) => (c.method === 'chatCompletion' ? [c.effective] : [])),
     prebuiltAppConfig: webllm.prebuiltAppConfig,
     MLCEngine: class extends FakeMLCEngine {
       constructor(config: MLCEngineConfig) {

@@ -1,16 +1,21 @@
 /**
  * The web-llm backend: an MLC model compiled for WebGPU, run by `@mlc-ai/web-llm` inside
  * the SDK's worker. web-llm does the fetching, caching (in its own IndexedDB databases),
- * tokenising and decoding; this adapter gives it the Backend v2 shape: typed errors, our
- * `Progress`, an `AbortSignal` for load and generate, and one finish part per stream.
+ * tokenising, decoding and constrained decoding; this adapter gives it the `BackendV3`
+ * shape: declared capabilities, typed errors, our `Progress`, an `AbortSignal` for load
+ * and generate, response formats and tool calls, and one finish part per stream.
  */
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { WebLLMModelSpec } from '../../config-types.js';
-import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
+import type { ModelInfo } from '../../types.js';
+import type { BackendLoadOptions, BackendPart, BackendRequest, BackendState, BackendV3, GenerateOptions } from '../backend.js';
+import { cacheCall } from './cache.js';
 import { toEdgewiseError } from './failure.js';
+import { webllmCapabilities } from './capabilities.js';
 import { contextWindow, checkSpec, needsShaderF16, resolveModel, type ResolvedWebLLMModel } from './model.js';
 import { importWebLLM, memoModule, type WebLLMEngine, type WebLLMModule } from './module.js';
 import { abortedError, openEngine } from './open.js';
+import { planChat, type ChatPlan } from './request.js';
 import { Serial } from './serial.js';
 import { LoadSlot } from './slot.js';
 import { streamChat } from './stream.js';
@@ -21,9 +26,11 @@ export interface WebLLMDeps {
   loadModule?: () => Promise<WebLLMModule>;
 }
 
-export interface WebLLMBackend extends Backend {
-  /** Always undefined: web-llm has no tokenizer call short of loading the model's pipeline. */
-  countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): number | undefined;
+/** A web-llm generation backend: `BackendV3` plus web-llm's own cache calls. */
+export interface WebLLMBackend extends BackendV3 {
+  generate(request: BackendRequest, options?: GenerateOptions): AsyncIterable<BackendPart>;
+  /** Whether web-llm's cache holds the weights; false where the cache cannot be read. */
+  isCached(): Promise<boolean>;
   /** Whether web-llm's cache holds the model's weights (through its `hasModelInCache`). */
   cacheHas(): Promise<boolean>;
   /** Deletes the model's weights, library and config from web-llm's cache; true when the weights were there. */
@@ -33,7 +40,7 @@ export interface WebLLMBackend extends Backend {
 interface Loaded {
   engine: WebLLMEngine;
   modelId: string;
-  info: BackendInfo;
+  info: ModelInfo;
 }
 
 const quiet = (p: Promise<unknown>): Promise<void> => p.then(() => undefined, () => undefined);
@@ -56,10 +63,15 @@ export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}
   const needsF16 = needsShaderF16(spec);
   const slot = new LoadSlot<Loaded>();
   let lastLoadError: EdgewiseError | undefined;
+  /** The record's context window: the spec's own record at once, the prebuilt one once resolved. */
+  const own = spec.record?.overrides?.context_window_size;
+  let contextLength = typeof own === 'number' && own > 0 ? own : undefined;
 
   async function resolved(): Promise<{ mod: WebLLMModule; model: ResolvedWebLLMModel }> {
     const mod = await webllm();
-    return { mod, model: resolveModel(spec, mod.prebuiltAppConfig) };
+    const model = resolveModel(spec, mod.prebuiltAppConfig);
+    contextLength = contextWindow(model.record);
+    return { mod, model };
   }
 
   async function open(o: BackendLoadOptions, stop: AbortSignal): Promise<Loaded> {
@@ -67,20 +79,35 @@ export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}
     if (signal.aborted) throw abortedError();
     const { mod, model } = await resolved();
     const engine = await openEngine(mod, model, { signal, bytes: spec.bytes, onProgress: o.onProgress });
-    const contextLength = contextWindow(model.record);
-    const info: BackendInfo = { ranOn: 'webllm', engine: 'webllm', hasChatTemplate: true, ...(contextLength ? { contextLength } : {}) };
+    const window = contextWindow(model.record);
+    const info: ModelInfo = { ranOn: 'webllm', engine: 'webllm', hasChatTemplate: true, ...(window ? { contextLength: window } : {}) };
     return { engine, modelId: model.modelId, info };
   }
 
-  return {
-    specificationVersion: 'v2',
-    id: 'webllm',
-    location: 'local',
+  const cache = async (op: 'has' | 'delete'): Promise<boolean> => cacheCall((await resolved()).mod, spec, op);
 
-    supports: (_request, capabilities) => webllmSupport(capabilities, needsF16, lastLoadError),
+  return {
+    specificationVersion: 'v3',
+    kind: 'webllm',
+    location: 'local',
+    capabilities: webllmCapabilities(spec.id),
+
+    get state(): BackendState {
+      const l = slot.value;
+      return {
+        ranOn: 'webllm',
+        loaded: l !== undefined,
+        loadError: lastLoadError,
+        info: l?.info,
+        contextLength,
+        weightBytes: spec.bytes,
+      };
+    },
+
+    supports: (capabilities) => webllmSupport(capabilities, needsF16, lastLoadError),
 
     /** Concurrent calls share one load, governed by the first caller's signal. */
-    load(o: BackendLoadOptions = {}): Promise<BackendInfo> {
+    load(o: BackendLoadOptions = {}): Promise<ModelInfo> {
       const l = slot.value;
       if (l) return Promise.resolve(l.info);
       return slot.load((stop) => open(o, stop).then(
@@ -89,12 +116,16 @@ export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}
       )).then((opened) => opened.info);
     },
 
-    countTokens: () => undefined,
-
-    generate(request: BackendRequest, go: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
+    generate(request: BackendRequest, go: GenerateOptions = {}): AsyncIterable<BackendPart> {
       const l = slot.value;
       if (!l) return failing(new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.'));
-      return streamChat(request, { engine: l.engine, modelId: l.modelId, serial, signal: go.signal });
+      let plan: ChatPlan;
+      try {
+        plan = planChat(request, l.modelId);
+      } catch (e) {
+        return failing(toEdgewiseError(e, 'generate', l.modelId));
+      }
+      return streamChat(request, plan, { engine: l.engine, modelId: l.modelId, serial, signal: go.signal });
     },
 
     async unload(): Promise<void> {
@@ -110,25 +141,9 @@ export function createWebLLMBackend(spec: WebLLMModelSpec, deps: WebLLMDeps = {}
       }
     },
 
-    async cacheHas(): Promise<boolean> {
-      const { mod, model } = await resolved();
-      try {
-        return await mod.hasModelInCache(model.modelId, model.appConfig);
-      } catch (e) {
-        throw toEdgewiseError(e, 'cache', model.modelId);
-      }
-    },
-
-    async cacheDelete(): Promise<boolean> {
-      const { mod, model } = await resolved();
-      try {
-        const had = await mod.hasModelInCache(model.modelId, model.appConfig);
-        // Always delete: a partial download leaves shards that hasModelInCache does not count.
-        await mod.deleteModelAllInfoInCache(model.modelId, model.appConfig);
-        return had;
-      } catch (e) {
-        throw toEdgewiseError(e, 'cache', model.modelId);
-      }
-    },
+    // A cache that cannot be read holds nothing the router may count on.
+    isCached: () => cache('has').catch(() => false),
+    cacheHas: () => cache('has'),
+    cacheDelete: () => cache('delete'),
   };
 }

@@ -1,7 +1,7 @@
 /**
- * web-llm's embedding models (snowflake-arctic-embed, compiled for WebGPU) behind the
- * worker host's embedder shape, so the host can hold this or the ONNX one. Loading,
- * progress, abort-during-load and error mapping are the generation adapter's own.
+ * web-llm's embedding models (snowflake-arctic-embed, compiled for WebGPU) as an
+ * embed-only `BackendV3` (no `generate`). Loading, progress, abort-during-load, support
+ * and error mapping are the generation adapter's own.
  *
  * - Batches: one `embeddings.create` per at most min(`batchSize`, the library's compiled
  *   batch) texts, the latter read from the id (`-b32`) or library (`_batch32`). web-llm
@@ -17,32 +17,49 @@
  * - Empty strings: web-llm refuses them (`EmbeddingInputEmptyError`); they are refused
  *   here first, with their index, before any batch runs.
  */
-import { EdgewiseError } from '../../errors.js';
+import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { WebLLMModelSpec } from '../../config-types.js';
-import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
+import type { ModelInfo } from '../../types.js';
+import type { BackendLoadOptions, BackendState, BackendV3, EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
 import { l2Normalize } from '../onnx/encoder/pool.js';
-import type { EmbedderInfo, OnnxEmbedder } from '../onnx/embedder.js';
 import type { WebLLMDeps } from './backend.js';
+import { cacheCall } from './cache.js';
+import { WEBLLM_EMBEDDER_CAPABILITIES } from './capabilities.js';
 import { resolveEmbeddingModel } from './embedding-model.js';
 import { toEdgewiseError } from './failure.js';
-import { checkSpec } from './model.js';
+import { checkSpec, needsShaderF16 } from './model.js';
 import { importWebLLM, memoModule, type WebLLMEngine } from './module.js';
 import { abortedError, openEngine } from './open.js';
 import { LoadSlot } from './slot.js';
+import { webllmSupport } from './support.js';
 
-/** `EmbedderInfo` as this embedder fills it; local until `EmbedderInfo.ranOn` takes `'webllm'`. */
-export type WebLLMEmbedderInfo = Omit<EmbedderInfo, 'ranOn'> & { ranOn: 'webllm' };
+/** What the loaded embedding model is, beyond `ModelInfo`: the vector size the page needs. */
+export interface WebLLMEmbedderInfo {
+  ranOn: 'webllm';
+  /** Length of each vector (probed at load: web-llm does not report it before it runs). */
+  dims: number;
+  /** Tokens per text. */
+  maxLength: number;
+  /** Always false: web-llm pools by the first token, with no separate pooled head. */
+  hasPooledOutput: false;
+}
 
-export type WebLLMEmbedder = Omit<OnnxEmbedder, 'load'> & {
-  load(o?: Parameters<OnnxEmbedder['load']>[0]): Promise<WebLLMEmbedderInfo>;
-};
+/** An embed-only `BackendV3` over web-llm, plus the embedding facts `ModelInfo` has no room for. */
+export interface WebLLMEmbedder extends BackendV3 {
+  embed(request: EmbedRequest, options?: EmbedOptions): Promise<EmbedResult>;
+  isCached(): Promise<boolean>;
+  /** Set once loaded; undefined before and after `unload()`. */
+  readonly embedderInfo: WebLLMEmbedderInfo | undefined;
+}
 
 interface Loaded {
   engine: WebLLMEngine;
   modelId: string;
   maxBatch: number | undefined;
-  info: WebLLMEmbedderInfo;
+  info: ModelInfo;
+  embedding: WebLLMEmbedderInfo;
 }
+
 
 /** Text of the one-text embedding run at load: it gives the vector size, which web-llm does not report before it runs. */
 const PROBE_TEXT = 'edgewise';
@@ -72,19 +89,24 @@ function vectorsOf(data: readonly { embedding: number[]; index: number }[], coun
 /**
  * @example
  * const embedder = createWebLLMEmbedder({ engine: 'webllm', id: 'snowflake-arctic-embed-s-q0f32-MLC-b4' });
- * const info = await embedder.load({ onProgress: (p) => console.log(p.totalLoaded / p.totalBytes) });
+ * await embedder.load({ onProgress: (p) => console.log(p.totalLoaded / p.totalBytes) });
  * const { vectors } = await embedder.embed({ texts: ['a cat', 'a dog'], batchSize: 32, normalize: true });
+ * console.log(embedder.embedderInfo?.dims);
  */
 export function createWebLLMEmbedder(spec: WebLLMModelSpec, deps: WebLLMDeps = {}): WebLLMEmbedder {
   checkSpec(spec);
   const webllm = memoModule(deps.loadModule ?? importWebLLM);
   const slot = new LoadSlot<Loaded>();
+  const needsF16 = needsShaderF16(spec);
+  let lastLoadError: EdgewiseError | undefined;
+  let contextLength: number | undefined;
 
-  async function open(o: Parameters<OnnxEmbedder['load']>[0], stop: AbortSignal): Promise<Loaded> {
+  async function open(o: BackendLoadOptions, stop: AbortSignal): Promise<Loaded> {
     const signal = o.signal ? AbortSignal.any([o.signal, stop]) : stop;
     if (signal.aborted) throw abortedError();
     const mod = await webllm();
     const model = resolveEmbeddingModel(spec, mod.prebuiltAppConfig);
+    contextLength = model.maxLength;
     const engine = await openEngine(mod, model, { signal, bytes: spec.bytes, onProgress: o.onProgress });
     let dims: number;
     try {
@@ -97,14 +119,40 @@ export function createWebLLMEmbedder(spec: WebLLMModelSpec, deps: WebLLMDeps = {
       throw toEdgewiseError(e, 'load', model.modelId);
     }
     // web-llm's pipeline keeps the first token's output, which no separate pooled head gives.
-    const info: WebLLMEmbedderInfo = { ranOn: 'webllm', dims, maxLength: model.maxLength, hasPooledOutput: false };
-    return { engine, modelId: model.modelId, maxBatch: model.maxBatch, info };
+    const embedding: WebLLMEmbedderInfo = { ranOn: 'webllm', dims, maxLength: model.maxLength, hasPooledOutput: false };
+    const info: ModelInfo = { ranOn: 'webllm', engine: 'webllm', contextLength: model.maxLength, dims };
+    return { engine, modelId: model.modelId, maxBatch: model.maxBatch, info, embedding };
   }
 
   return {
+    specificationVersion: 'v3',
+    kind: 'webllm',
+    location: 'local',
+    capabilities: WEBLLM_EMBEDDER_CAPABILITIES,
+
+    get state(): BackendState {
+      const l = slot.value;
+      return { ranOn: 'webllm', loaded: l !== undefined, loadError: lastLoadError, info: l?.info, contextLength, weightBytes: spec.bytes };
+    },
+
+    get embedderInfo() {
+      return slot.value?.embedding;
+    },
+
+    supports: (capabilities) => webllmSupport(capabilities, needsF16, lastLoadError),
+
     /** Concurrent calls share one load, governed by the first caller's signal. */
-    async load(o = {}) {
-      return (await slot.load((stop) => open(o, stop))).info;
+    async load(o: BackendLoadOptions = {}): Promise<ModelInfo> {
+      const l = slot.value;
+      if (l) return l.info;
+      try {
+        const opened = await slot.load((stop) => open(o, stop));
+        lastLoadError = undefined;
+        return opened.info;
+      } catch (e) {
+        if (isEdgewiseError(e) && e.code !== 'aborted') lastLoadError = e;
+        throw e;
+      }
     },
 
     async embed(request: EmbedRequest, options: EmbedOptions = {}): Promise<EmbedResult> {
@@ -131,6 +179,15 @@ export function createWebLLMEmbedder(spec: WebLLMModelSpec, deps: WebLLMDeps = {
         options.onBatch?.(vectors.length);
       }
       return { vectors, truncated: [], promptTokens, ranOn: 'webllm' };
+    },
+
+    // A cache that cannot be read holds nothing the router may count on.
+    async isCached(): Promise<boolean> {
+      try {
+        return await cacheCall(await webllm(), spec, 'has');
+      } catch {
+        return false;
+      }
     },
 
     async unload() {

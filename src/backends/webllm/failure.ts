@@ -20,7 +20,8 @@ const BY_NAME: Readonly<Record<string, EdgewiseErrorCode>> = Object.freeze({
   DeviceLostError: 'device_lost',
   ModelNotFoundError: 'invalid_model_spec',
   MissingModelError: 'invalid_model_spec',
-  UnsupportedModelIdError: 'invalid_model_spec',
+  // Thrown only for `tools` on a model outside `functionCallingModelIds`.
+  UnsupportedModelIdError: 'unsupported_model',
   UnsupportedTokenizerFilesError: 'unsupported_model',
   ContextWindowSizeExceededError: 'context_overflow',
   IntegrityError: 'integrity_error',
@@ -35,6 +36,16 @@ const BY_NAME: Readonly<Record<string, EdgewiseErrorCode>> = Object.freeze({
   CustomSystemPromptError: 'invalid_message',
   UnsupportedRoleError: 'invalid_message',
   ContentTypeError: 'invalid_message',
+  // Structured output: a format web-llm refuses, or a schema its grammar compiler cannot take.
+  InvalidResponseFormatError: 'invalid_response_format',
+  InvalidResponseFormatGrammarError: 'invalid_response_format',
+  CustomResponseFormatError: 'invalid_response_format',
+  GrammarMatcherInitError: 'invalid_response_format',
+  // Function calling: the model's call list does not parse, is not a list, or a call lacks
+  // `name`/`arguments` (`ToolCallOutputMissingFieldsError` sets the name JSONFieldError).
+  ToolCallOutputParseError: 'invalid_output',
+  ToolCallOutputInvalidTypeError: 'invalid_output',
+  JSONFieldError: 'invalid_output',
   // The embedding pipeline's own errors; the sliding-window and chunking ones mean a model
   // library web-llm's embedding pipeline cannot drive.
   EmbeddingUnsupportedModelError: 'unsupported_model',
@@ -76,7 +87,21 @@ const ADVICE: Partial<Record<EdgewiseErrorCode, string>> = {
   invalid_message: 'web-llm refused the messages.',
   unsupported_model: 'web-llm cannot run this model.',
   invalid_input: 'web-llm refused the input.',
+  invalid_response_format: 'web-llm cannot enforce this response format (its grammar compiler refused the schema).',
+  invalid_output: "The model's tool calls are not the JSON list web-llm's function calling expects.",
 };
+
+/** Advice for one class where its code's advice would mislead. */
+const ADVICE_BY_NAME: Readonly<Record<string, string>> = Object.freeze({
+  UnsupportedModelIdError: 'web-llm calls tools only with its function-calling models (Hermes-2-Pro, Hermes-3); load one of them, or send tool requests to ONNX or the remote endpoint.',
+});
+
+/** `details.reason` of an `invalid_output`, as `EdgewiseErrorCode` documents it. */
+const OUTPUT_REASON: Readonly<Record<string, string>> = Object.freeze({
+  ToolCallOutputParseError: 'not_json',
+  ToolCallOutputInvalidTypeError: 'schema',
+  JSONFieldError: 'schema',
+});
 
 function describe(e: unknown): { name: string; message: string } {
   if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
@@ -102,6 +127,7 @@ export function toEdgewiseError(e: unknown, phase: Phase, modelId: string): Edge
   const { name, message } = describe(e);
   const code = codeFor(name, message) ?? (phase === 'cache' ? 'cache_error' : 'runtime_error');
   const what = { load: 'loading', generate: 'generating with', embed: 'embedding with', unload: 'unloading', cache: 'reading the cache of' }[phase];
-  const advice = ADVICE[code] ?? `web-llm failed while ${what} '${modelId}'.`;
-  return new EdgewiseError(code, `${advice} (web-llm ${name}: ${message})`, { cause: e, details: { modelId, webllmError: name, phase } });
+  const advice = (Object.hasOwn(ADVICE_BY_NAME, name) ? ADVICE_BY_NAME[name] : undefined) ?? ADVICE[code] ?? `web-llm failed while ${what} '${modelId}'.`;
+  const reason = code === 'invalid_output' && Object.hasOwn(OUTPUT_REASON, name) ? { reason: OUTPUT_REASON[name] } : {};
+  return new EdgewiseError(code, `${advice} (web-llm ${name}: ${message})`, { cause: e, details: { modelId, webllmError: name, phase, ...reason } });
 }

@@ -1,5 +1,12 @@
 /**
- * One streamed chat completion on a loaded engine, as text parts and one finish part.
+ * One streamed chat completion on a loaded engine: warnings, text or tool-call parts, and
+ * one finish part.
+ *
+ * Tools: web-llm streams the raw call list as text and puts the parsed calls in
+ * `delta.tool_calls` of its final chunk (`makeStreamFinalChunk`, web-llm 0.2.86), so with
+ * tools the text is held back and the calls become `tool-call` parts (their `arguments`
+ * JSON text as web-llm wrote it) with finish reason `tool-calls`. web-llm sends no call
+ * id ("Not used in WebLLM"), so ids are `call_<n>`, counted on from the history's calls.
  *
  * Abort: the stream ends at once with an `abort` finish and no text after the abort;
  * `interruptGenerate()` stops web-llm at its next decode step. The stream is then read to
@@ -9,11 +16,11 @@
  */
 import type { ChatCompletionChunk, ChatCompletionFinishReason } from '@mlc-ai/web-llm';
 import type { FinishReason } from '../../types.js';
-import type { BackendFinishPart, BackendPart, BackendRequest } from '../backend.js';
+import type { BackendFinishPart, BackendPart, BackendRequest, BackendToolCallPart } from '../backend.js';
 import { abortedFinish } from '../parts.js';
 import { toEdgewiseError } from './failure.js';
 import type { WebLLMEngine } from './module.js';
-import { toChatRequest } from './request.js';
+import type { ChatPlan } from './request.js';
 import type { Serial } from './serial.js';
 import { now } from '../../clock.js';
 
@@ -59,13 +66,29 @@ class Tally {
   completionTokens: number | undefined;
   webllmReason: ChatCompletionFinishReason | null = null;
 
+  /** Calls by web-llm's index, their pieces joined (web-llm sends each whole, OpenAI in pieces). */
+  calls = new Map<number, { id: string | undefined; name: string; arguments: string }>();
+
   read(chunk: ChatCompletionChunk): void {
     if (chunk.usage) {
       this.promptTokens = chunk.usage.prompt_tokens;
       this.completionTokens = chunk.usage.completion_tokens;
     }
-    const reason = chunk.choices[0]?.finish_reason;
-    if (reason) this.webllmReason = reason;
+    const choice = chunk.choices[0];
+    if (choice?.finish_reason) this.webllmReason = choice.finish_reason;
+    for (const d of choice?.delta.tool_calls ?? []) {
+      const call = this.calls.get(d.index) ?? { id: undefined, name: '', arguments: '' };
+      call.id ??= d.id;
+      call.name += d.function?.name ?? '';
+      call.arguments += d.function?.arguments ?? '';
+      this.calls.set(d.index, call);
+    }
+  }
+
+  toolCalls(priorCalls: number): BackendToolCallPart[] {
+    return [...this.calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, c]) => ({ type: 'tool-call', id: c.id ?? `call_${priorCalls + index}`, name: c.name, arguments: c.arguments }));
   }
 
   text(): void {
@@ -93,15 +116,19 @@ class Tally {
   }
 }
 
-const reasonOf = (r: ChatCompletionFinishReason | null): FinishReason => (r === 'length' ? 'length' : r === 'abort' ? 'abort' : 'stop');
+/** web-llm says `tool_calls` whenever tools were sent and it stopped, calls or none. */
+function reasonOf(r: ChatCompletionFinishReason | null, calls: number): FinishReason {
+  if (calls > 0) return 'tool-calls';
+  return r === 'length' ? 'length' : r === 'abort' ? 'abort' : 'stop';
+}
 
-export async function* streamChat(req: BackendRequest, ctx: StreamContext): AsyncGenerator<BackendPart, void, undefined> {
+export async function* streamChat(req: BackendRequest, plan: ChatPlan, ctx: StreamContext): AsyncGenerator<BackendPart, void, undefined> {
   const { engine, signal } = ctx;
   if (signal?.aborted) {
     yield abortedFinish(req.startedAt, 'webllm');
     return;
   }
-  const body = toChatRequest(req);
+  const { body } = plan;
   const release = await ctx.serial.acquire(signal);
   if (!release) {
     yield abortedFinish(req.startedAt, 'webllm');
@@ -137,6 +164,13 @@ export async function* streamChat(req: BackendRequest, ctx: StreamContext): Asyn
   };
 
   try {
+    for (const warning of plan.warnings) yield { type: 'warning', warning };
+    // The caller held a warning part for a while: an abort meanwhile ends the stream here.
+    if (signal?.aborted) {
+      settled = true;
+      yield tally.finish('abort', req.startedAt);
+      return;
+    }
     let stream: AsyncIterable<ChatCompletionChunk>;
     try {
       stream = await engine.chat.completions.create(body);
@@ -164,6 +198,8 @@ export async function* streamChat(req: BackendRequest, ctx: StreamContext): Asyn
       const text = r.value.choices[0]?.delta.content;
       if (!text) continue;
       tally.text();
+      // With tools the text is the call list being written: it comes back as tool-call parts.
+      if (plan.withTools) continue;
       yield { type: 'text', text };
       // The caller held the part for a while: an abort meanwhile ends the stream here.
       if (signal?.aborted) {
@@ -172,7 +208,9 @@ export async function* streamChat(req: BackendRequest, ctx: StreamContext): Asyn
       }
     }
     settled = true;
-    yield tally.finish(reasonOf(tally.webllmReason), req.startedAt);
+    const calls = plan.withTools ? tally.toolCalls(plan.priorCalls) : [];
+    yield* calls;
+    yield tally.finish(reasonOf(tally.webllmReason, calls.length), req.startedAt);
   } finally {
     aborted.dispose();
     if (!settled && iterator) {

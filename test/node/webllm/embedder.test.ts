@@ -11,7 +11,7 @@ import type { EmbedRequest } from '../../../src/backends/backend.js';
 import { EMBEDDING_MODEL_TYPE } from '../../../src/backends/webllm/embedding-model.js';
 import { createWebLLMEmbedder, type WebLLMEmbedder } from '../../../src/backends/webllm/index.js';
 import { isEdgewiseError } from '../../../src/errors.js';
-import type { WebLLMModelRecord, WebLLMModelSpec } from '../../../src/types.js';
+import type { WebLLMModelRecord, WebLLMModelSpec } from '../../../src/config-types.js';
 import {
   createFakeMLCModule, fakeEmbedding, fakeTokenCount, progressReports, type FakeMLCModule, type FakeMLCScript,
 } from '../../fakes/fake-mlc-engine.js';
@@ -49,7 +49,8 @@ describe('webllm embedder load, over the recording fake MLCEngineInterface', () 
     const record = mod.prebuiltAppConfig.model_list.find((m) => m.model_id === B32);
     expect(record?.model_type).toBe(webllm.ModelType.embedding);
     expect(mod.engines[0]?.config.appConfig).toEqual({ model_list: [record], cacheBackend: 'indexeddb' });
-    expect(info).toEqual({ ranOn: 'webllm', dims: 12, maxLength: 512, hasPooledOutput: false });
+    expect(info).toEqual({ ranOn: 'webllm', engine: 'webllm', contextLength: 512, dims: 12 });
+    expect(embedder.embedderInfo).toEqual({ ranOn: 'webllm', dims: 12, maxLength: 512, hasPooledOutput: false });
     expect(mod.calls.filter((c) => c.method === 'embedding')).toHaveLength(1);
   });
 
@@ -58,7 +59,7 @@ describe('webllm embedder load, over the recording fake MLCEngineInterface', () 
     const { embedder, mod } = overFake({}, { id: record.model_id, record });
     const info = await embedder.load({});
     expect(mod.engines[0]?.config.appConfig?.model_list).toEqual([{ ...record, model_type: webllm.ModelType.embedding }]);
-    expect(info.maxLength).toBe(256);
+    expect(info.contextLength).toBe(256);
     await embedder.embed(request({ texts: ['a', 'b', 'c'] }));
     expect(batches(mod)).toEqual([['a', 'b'], ['c']]);
   });

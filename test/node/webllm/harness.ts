@@ -1,7 +1,7 @@
 /** The web-llm adapter over the recording fake engine, and a request to send it. */
 import type { BackendPart, BackendRequest } from '../../../src/backends/backend.js';
 import { createWebLLMBackend, type WebLLMBackend } from '../../../src/backends/webllm/index.js';
-import type { WebLLMModelSpec } from '../../../src/types.js';
+import type { WebLLMModelSpec } from '../../../src/config-types.js';
 import { createFakeMLCModule, type FakeMLCModule, type FakeMLCScript } from '../../fakes/fake-mlc-engine.js';
 
 /** A prebuilt id of web-llm 0.2.86 (the fake serves web-llm's real prebuilt list). */

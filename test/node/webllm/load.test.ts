@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { webllmCacheKey } from '../../../src/backends/webllm/index.js';
 import { isEdgewiseError } from '../../../src/errors.js';
-import type { Progress, WebLLMModelRecord } from '../../../src/types.js';
+import type { WebLLMModelRecord } from '../../../src/config-types.js';
+import type { Progress } from '../../../src/types.js';
 import { progressReports } from '../../fakes/fake-mlc-engine.js';
 import { MODEL_ID, overFake, rejection } from './harness.js';
 

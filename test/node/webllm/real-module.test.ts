@@ -16,7 +16,7 @@ describe('webllm adapter over the real @mlc-ai/web-llm module, in Node', () => {
   it('loads web-llm only when asked, and only once', async () => {
     let imports = 0;
     const backend = createWebLLMBackend({ engine: 'webllm', id: MODEL_ID }, { loadModule: () => { imports++; return import('@mlc-ai/web-llm'); } });
-    backend.supports(request(), { threads: false, cores: 1, storageManager: false, online: true });
+    backend.supports({ threads: false, cores: 1, storageManager: false, online: true });
     expect(imports).toBe(0);
     await rejection(backend.load());
     await rejection(backend.load());
