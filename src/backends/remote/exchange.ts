@@ -1,27 +1,34 @@
 /**
  * One chat attempt: POST the request and turn the body (an event stream, or one JSON
- * completion) into text. Every network wait goes through the attempt's {@link Watch}.
- * It decides nothing about retries; it only says what failed.
+ * completion) into text and tool calls. Every network wait goes through the attempt's
+ * {@link Watch}. It decides nothing about retries; it only says what failed.
  */
 import type { EventSourceMessage } from 'eventsource-parser';
+import type { BackendToolCallPart } from '../backend.js';
 import { RemoteFailure, networkFailure } from './failure.js';
 import { post, readText, type PostInit } from './http.js';
 import { inBandFailure } from './http-errors.js';
 import { readEvents } from './sse.js';
-import { readChunk, readCompletion, type WireUsage } from './wire.js';
+import { ToolCallAssembler, readToolCalls } from './tool-calls.js';
+import { finishReason, readChunk, readCompletion, type WireFinish, type WireUsage } from './wire.js';
 
 export interface ExchangeInit extends PostInit {
   stream: boolean;
+  /** Names a tool call the server sent without an id. */
+  toolCallId: () => string;
 }
 
 /** How the server ended a complete answer. */
 export interface Ending {
-  reason: 'stop' | 'length';
+  reason: 'stop' | 'length' | 'tool-calls';
   usage: WireUsage | undefined;
 }
 
-/** Text as it arrives, then exactly one `end` when the answer is complete. */
-export type ExchangeItem = { type: 'text'; text: string } | ({ type: 'end' } & Ending);
+/**
+ * Text as it arrives, tool calls whole when the choice finishes (in index order), then
+ * exactly one `end` when the answer is complete.
+ */
+export type ExchangeItem = { type: 'text'; text: string } | BackendToolCallPart | ({ type: 'end' } & Ending);
 
 /** By Content-Type first: some servers answer JSON to a streaming request, or the reverse. */
 function isEventStream(contentType: string, stream: boolean): boolean {
@@ -40,10 +47,13 @@ export async function* exchange(x: ExchangeInit): AsyncGenerator<ExchangeItem, v
 }
 
 async function* completion(body: ReadableStream<Uint8Array>, status: number, x: ExchangeInit): AsyncGenerator<ExchangeItem, Ending, undefined> {
-  const reading = readCompletion(await readText(body, x.watch, x.url), x.url);
+  const text = await readText(body, x.watch, x.url);
+  const reading = readCompletion(text, x.url);
   if (reading.error !== undefined) throw inBandFailure(x.url, reading.error, status);
+  const calls = readToolCalls(reading.toolCalls, x.url, text, x.toolCallId);
   if (reading.text !== '') yield { type: 'text', text: reading.text };
-  return { reason: reading.finish ?? 'stop', usage: reading.usage };
+  yield* calls;
+  return { reason: finishReason(reading.finish, calls.length > 0), usage: reading.usage };
 }
 
 /** `event: error` payloads are not always JSON; keep what the server said either way. */
@@ -57,29 +67,43 @@ function errorEventPayload(event: EventSourceMessage): unknown {
 }
 
 async function* events(body: ReadableStream<Uint8Array>, status: number, x: ExchangeInit): AsyncGenerator<ExchangeItem, Ending, undefined> {
-  let finish: Ending['reason'] | undefined;
+  let finish: WireFinish | undefined;
   let usage: WireUsage | undefined;
+  let madeCalls = false;
+  const calls = new ToolCallAssembler(x.url, x.toolCallId);
+  const ending = (): Ending => ({ reason: finishReason(finish, madeCalls), usage });
+  function* release(): Generator<BackendToolCallPart, void, undefined> {
+    const parts = calls.take();
+    if (parts.length > 0) madeCalls = true;
+    yield* parts;
+  }
   try {
     for await (const event of readEvents(body, x.watch, x.url)) {
       // A server that says it is done has finished, even without a finish_reason.
-      if (event.data.trim() === '[DONE]') return { reason: finish ?? 'stop', usage };
+      if (event.data.trim() === '[DONE]') {
+        yield* release();
+        return ending();
+      }
       if (event.event === 'error') throw inBandFailure(x.url, errorEventPayload(event), status);
       const reading = readChunk(event.data, x.url);
       if (reading.error !== undefined) throw inBandFailure(x.url, reading.error, status);
       if (reading.usage !== undefined) usage = reading.usage;
-      if (reading.finish !== undefined) finish = reading.finish;
-      if (reading.text !== '') {
-        x.watch.content();
-        yield { type: 'text', text: reading.text };
+      calls.add(reading.toolCalls, event.data);
+      if (reading.text !== '' || (Array.isArray(reading.toolCalls) && reading.toolCalls.length > 0)) x.watch.content();
+      if (reading.text !== '') yield { type: 'text', text: reading.text };
+      // The choice is finished: its calls are whole (the usage chunk and [DONE] may follow).
+      if (reading.finish !== undefined) {
+        finish = reading.finish;
+        yield* release();
       }
     }
   } catch (e) {
     const lostConnection = !(e instanceof RemoteFailure) || e.code === 'remote_timeout';
     // After a finish_reason the answer is whole; only the usage chunk or [DONE] is lost.
-    if (lostConnection && finish !== undefined) return { reason: finish, usage };
+    if (lostConnection && finish !== undefined) return ending();
     throw e instanceof RemoteFailure ? e : networkFailure(x.url, e, 'drop');
   }
   // Ollama and llama.cpp may close the connection after the finish chunk without [DONE].
-  if (finish !== undefined) return { reason: finish, usage };
+  if (finish !== undefined) return ending();
   throw networkFailure(x.url, undefined, 'truncated');
 }

@@ -25,13 +25,16 @@ export class Meter {
     this.#now = now;
   }
 
-  /** True once text has reached the caller: from then on nothing is retried. */
+  /** True once text or a tool call has reached the caller: from then on nothing is retried. */
   get started(): boolean {
     return this.#firstAt !== undefined;
   }
 
-  /** Call as a text part goes to the caller. */
-  text(): void {
+  /**
+   * Call as a text or tool-call part goes to the caller. A call goes out whole, when its
+   * choice finishes, so an answer of calls only has its first output then.
+   */
+  output(): void {
     this.#firstAt ??= this.#now();
   }
 

@@ -1,56 +1,32 @@
 /**
- * The OpenAI chat-completions wire format, both ways: the request body we send, and what
- * a chunk (streamed) or a completion (not streamed) tells us. Reading is lenient where
+ * What a chunk (streamed) or a completion (not streamed) of the OpenAI chat-completions
+ * wire tells us; the request body is `body.ts`. Reading is lenient where
  * servers differ (vLLM's `choices: null` usage chunk, llama.cpp's `timings`, Ollama's
  * missing `[DONE]`) and strict where a difference would lose text.
  */
-import type { ChatMessage } from '../../types.js';
-import type { BackendRequest } from '../backend.js';
+import type { FinishReason } from '../../types.js';
 import { protocolFailure } from './failure.js';
 import { isObject, parseObject, type Json } from './json.js';
 
-export interface ChatCompletionBody {
-  model: string;
-  messages: ChatMessage[];
-  stream: boolean;
-  /** Only with `stream: true`: OpenAI rejects it otherwise. */
-  stream_options?: { include_usage: true };
-  max_tokens: number;
-  temperature: number;
-  top_p: number;
-  seed: number;
-  stop?: string[];
-}
-
-/** topK and repetitionPenalty are not in the OpenAI API; servers that know them disagree on names. */
-export function requestBody(model: string, request: BackendRequest, stream: boolean): ChatCompletionBody {
-  const messages = request.messages !== undefined
-    ? request.messages.map((m) => ({ role: m.role, content: m.content }))
-    : [{ role: 'user' as const, content: request.prompt ?? '' }];
-  const body: ChatCompletionBody = {
-    model,
-    messages,
-    stream,
-    max_tokens: request.maxTokens,
-    temperature: request.temperature,
-    top_p: request.topP,
-    seed: request.seed,
-  };
-  if (stream) body.stream_options = { include_usage: true };
-  if (request.stop.length > 0) body.stop = [...request.stop];
-  return body;
-}
+export { requestBody, type ChatCompletionBody } from './body.js';
 
 export interface WireUsage {
   promptTokens: number;
   completionTokens: number;
 }
 
+export type WireFinish = 'stop' | 'length' | 'tool_calls';
+
 /** What one chunk or completion says, whatever the server's dialect. */
 export interface WireReading {
   text: string;
-  /** 'length' when the server ran out of tokens; any other reason is a normal stop. */
-  finish: 'stop' | 'length' | undefined;
+  /**
+   * `length` when the server ran out of tokens, `tool_calls` (or the legacy `function_call`)
+   * when it says it called, any other reason a normal stop; see {@link finishReason}.
+   */
+  finish: WireFinish | undefined;
+  /** The choice's `tool_calls` as sent (fragments when streamed), for `tool-calls.ts` to check. */
+  toolCalls: unknown;
   usage: WireUsage | undefined;
   /** The payload's `error` member, when the server reported a failure in-band. */
   error: unknown;
@@ -84,18 +60,32 @@ function readContent(holder: unknown, url: string, sample: string): string {
   return content;
 }
 
-function reading(payload: Json, choice: Json | undefined, text: string): WireReading {
+function reading(payload: Json, choice: Json | undefined, holder: unknown, text: string): WireReading {
   const reason = choice?.finish_reason;
-  const finish = typeof reason === 'string' && reason !== '' ? (reason === 'length' ? 'length' : 'stop') : undefined;
+  const finish = typeof reason !== 'string' || reason === '' ? undefined
+    : reason === 'length' || reason === 'tool_calls' ? reason
+      : reason === 'function_call' ? 'tool_calls' : 'stop';
+  const toolCalls = isObject(holder) ? holder.tool_calls : undefined;
   // Some servers send `"error": null` on every chunk.
-  return { text, finish, usage: readUsage(payload.usage), error: payload.error ?? undefined };
+  return { text, finish, toolCalls, usage: readUsage(payload.usage), error: payload.error ?? undefined };
+}
+
+/**
+ * The finish reason of a whole answer. Calls made mean `tool-calls` whatever the server
+ * said, except a cut at `length`: OpenAI itself answers `stop` to a named tool_choice, and
+ * vLLM did to `required` as well (vllm-project/vllm#25054). `tool_calls` with no call at
+ * all (vllm-project/vllm#53255) is a plain stop: there is nothing to run.
+ */
+export function finishReason(raw: WireFinish | undefined, madeCalls: boolean): Exclude<FinishReason, 'abort'> {
+  if (raw === 'length') return 'length';
+  return madeCalls ? 'tool-calls' : 'stop';
 }
 
 /** One SSE data payload of a streamed completion. */
 export function readChunk(data: string, url: string): WireReading {
   const payload = parseObject(data, url, 'a stream event');
   const choice = firstChoice(payload, url, data);
-  return reading(payload, choice, readContent(choice?.delta, url, data));
+  return reading(payload, choice, choice?.delta, readContent(choice?.delta, url, data));
 }
 
 /** The whole body of a completion asked for with `stream: false`. */
@@ -103,5 +93,5 @@ export function readCompletion(body: string, url: string): WireReading {
   const payload = parseObject(body, url, 'a response');
   const choice = firstChoice(payload, url, body);
   if (payload.error == null && choice === undefined) throw protocolFailure(url, 'sent a completion without choices', body);
-  return reading(payload, choice, readContent(choice?.message, url, body));
+  return reading(payload, choice, choice?.message, readContent(choice?.message, url, body));
 }

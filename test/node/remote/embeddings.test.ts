@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmbedRequest } from '../../../src/backends/backend.js';
 import { inputsPerRequest } from '../../../src/backends/remote/embed.js';
 import { createRemoteBackend, type RemoteDeps } from '../../../src/backends/remote/index.js';
-import type { RemoteOptions } from '../../../src/types.js';
+import type { RemoteOptions } from '../../../src/config-types.js';
 import { embeddingPosts, inputsOf, recordingSleep, serverVector, useServer } from './helpers.js';
 
 const server = useServer();

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRemoteBackend, type RemoteDeps } from '../../../src/backends/remote/index.js';
 import { backoffMs, retryAfterMs } from '../../../src/backends/remote/retry.js';
-import type { RemoteOptions } from '../../../src/types.js';
+import type { RemoteOptions } from '../../../src/config-types.js';
 import { chatPosts, collect, collectError, recordingSleep, request, useServer } from './helpers.js';
 
 const server = useServer();

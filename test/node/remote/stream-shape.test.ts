@@ -95,14 +95,20 @@ describe('remote backend: the request it sends', () => {
   });
 });
 
-describe('remote backend: the rest of the Backend contract', () => {
+describe('remote backend: the rest of the BackendV3 contract', () => {
   const caps = (online: boolean): Capabilities => ({ threads: false, cores: 1, storageManager: false, online });
 
-  it("is a v2 backend with id and location 'remote'; supports() says 'offline' when offline", () => {
+  it("is a v3 backend with kind and location 'remote'; supports() says 'offline' when offline", () => {
     const b = backend();
-    expect([b.specificationVersion, b.id, b.location]).toEqual(['v2', 'remote', 'remote']);
-    expect(b.supports(request(), caps(true))).toEqual({ ok: true });
-    expect(b.supports(request(), caps(false))).toMatchObject({ ok: false, code: 'offline' });
+    expect([b.specificationVersion, b.kind, b.location]).toEqual(['v3', 'remote', 'remote']);
+    expect(b.supports(caps(true))).toEqual({ ok: true });
+    expect(b.supports(caps(false))).toMatchObject({ ok: false, code: 'offline' });
+  });
+
+  it('declares the OpenAI sampling settings, both JSON formats and tools; it is always loaded, on the remote', () => {
+    const b = backend();
+    expect(b.capabilities).toEqual({ sampling: ['temperature', 'topP', 'seed', 'stop'], responseFormats: ['json_schema', 'json_object'], tools: true });
+    expect(b.state).toEqual({ ranOn: 'remote', loaded: true });
   });
 
   it('load() resolves without a request and unload() is a no-op, twice over', async () => {

@@ -1,7 +1,7 @@
 /** The three timeouts, each with its phase; what is retried; and that a slow reader is not an idle server. */
 import { describe, expect, it } from 'vitest';
 import { createRemoteBackend } from '../../../src/backends/remote/index.js';
-import type { RemoteOptions } from '../../../src/types.js';
+import type { RemoteOptions } from '../../../src/config-types.js';
 import { chatPosts, collect, collectError, eventually, recordingSleep, request, useServer } from './helpers.js';
 
 const server = useServer();
