@@ -8,26 +8,18 @@
 import type { Capabilities } from '../../capabilities.js';
 import type { RemoteOptions } from '../../config-types.js';
 import type { ModelInfo } from '../../types.js';
-import type { BackendCapabilities, BackendPart, BackendRequest, BackendState, BackendV3, EmbedOptions, EmbedRequest, EmbedResult, GenerateOptions, Support } from '../backend.js';
+import type { BackendPart, BackendRequest, BackendState, BackendV3, EmbedOptions, EmbedRequest, EmbedResult, GenerateOptions, Support } from '../backend.js';
+import { REMOTE_CAPABILITIES } from './capabilities.js';
 import { chat } from './chat.js';
 import { embedRemote } from './embed.js';
 import { validateRemoteOptions } from './options.js';
 import { Transport, type RemoteDeps } from './transport.js';
 
+export { REMOTE_CAPABILITIES } from './capabilities.js';
 export { validateRemoteOptions } from './options.js';
 export type { RemoteOptionName, RemoteTimeouts } from './options.js';
 export type { TimeoutPhase } from './timeouts.js';
 export type { RemoteDeps } from './transport.js';
-
-/**
- * What the OpenAI chat API takes. topK, repetitionPenalty and includeTokenIds are not
- * among them: the engine turns a request that sets them into warnings from this list.
- */
-export const REMOTE_CAPABILITIES: BackendCapabilities = Object.freeze({
-  sampling: Object.freeze(['temperature', 'topP', 'seed', 'stop'] as const),
-  responseFormats: Object.freeze(['json_schema', 'json_object'] as const),
-  tools: true,
-});
 
 /** Nothing to load, so always loaded; it runs where the endpoint is. */
 const STATE: BackendState = Object.freeze({ ranOn: 'remote', loaded: true });
