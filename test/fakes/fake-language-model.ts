@@ -2,14 +2,22 @@
  * A recording fake of the Prompt API (`LanguageModel` statics and sessions) for Node:
  * scriptable availability, `downloadprogress` events during a create() that downloads,
  * chunk streams (deltas, or the whole answer so far as early Chrome sent), DOMException
- * failures where the script says, aborts through the signal, and a record of every call.
+ * failures where the script says, aborts through the signal, and a record of every call,
+ * prompt options included (`responseConstraint`, `omitResponseConstraintInput`).
  * Shapes follow https://webmachinelearning.github.io/prompt-api/; tokens are counted as
- * one per four characters.
+ * one per four characters. A response constraint is checked as the explainer says (a
+ * `TypeError` for one that is neither a RegExp nor an object, or for
+ * `omitResponseConstraintInput` alone; a `NotSupportedError` for a schema that cannot be
+ * stringified) and, unless omitted, counts into the measured input as its JSON text;
+ * the answer is whatever the script says (`chunks`, or `respond` to compute it).
  */
 import type {
   Availability, CreateMonitorLike, DownloadProgressEventLike, LanguageModelCreateOptions, LanguageModelMessage,
   LanguageModelParams, LanguageModelPromptOptions, LanguageModelSession, LanguageModelStatic,
 } from '../../src/backends/builtin/prompt-api.js';
+
+/** What a prompt was asked with, signal left out. */
+export type FakePromptOptions = Omit<LanguageModelPromptOptions, 'signal'>;
 
 export interface FakeLanguageModelScript {
   /** What availability() answers; a create() that downloads moves it to 'downloading', then 'available'. Default 'available'. */
@@ -26,6 +34,8 @@ export interface FakeLanguageModelScript {
   createError?: unknown;
   /** The answer's chunks, as deltas. Default ['Hello', ', ', 'world', '!']. */
   chunks?: readonly string[];
+  /** Computes the answer's chunks from the prompt instead (wins over `chunks`). */
+  respond?: (input: string, options: FakePromptOptions) => readonly string[];
   /** 'cumulative' sends the whole answer so far in each chunk. Default 'delta'. */
   chunkMode?: 'delta' | 'cumulative';
   /** Delay before each chunk. Default 1 ms. */
@@ -46,8 +56,8 @@ export type FakeCall =
   | { method: 'availability' }
   | { method: 'params' }
   | { method: 'create'; options: LanguageModelCreateOptions }
-  | { method: 'promptStreaming'; input: string; session: number }
-  | { method: 'measure'; input: string; session: number }
+  | { method: 'promptStreaming'; input: string; session: number; options: FakePromptOptions }
+  | { method: 'measure'; input: string; session: number; options: FakePromptOptions }
   | { method: 'destroy'; session: number };
 
 export interface FakeSession extends LanguageModelSession {
@@ -68,6 +78,37 @@ export interface FakeLanguageModel {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A JSON answer cut into `pieces` delta chunks. */
+export function jsonChunks(value: unknown, pieces = 3): string[] {
+  const text = JSON.stringify(value);
+  const size = Math.ceil(text.length / pieces);
+  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+}
+
+function promptOptions(o: LanguageModelPromptOptions | undefined): FakePromptOptions {
+  const out: FakePromptOptions = {};
+  if (o?.responseConstraint !== undefined) out.responseConstraint = o.responseConstraint;
+  if (o?.omitResponseConstraintInput !== undefined) out.omitResponseConstraintInput = o.omitResponseConstraintInput;
+  return out;
+}
+
+/** The explainer's checks of a response constraint; its input cost in tokens (0 when omitted or absent). */
+function constraintTokens(o: FakePromptOptions): number {
+  const c = o.responseConstraint;
+  if (c === undefined) {
+    if (o.omitResponseConstraintInput) throw new TypeError('omitResponseConstraintInput needs a responseConstraint.');
+    return 0;
+  }
+  if (!(c instanceof RegExp) && (typeof c !== 'object' || c === null)) throw new TypeError('responseConstraint must be a RegExp or a JSON schema object.');
+  let text: string;
+  try {
+    text = c instanceof RegExp ? c.source : JSON.stringify(c);
+  } catch {
+    throw new DOMException('Response json schema is invalid - it should be an object that can be stringified into a JSON string.', 'NotSupportedError');
+  }
+  return o.omitResponseConstraintInput ? 0 : tokens(text);
+}
 const tokens = (text: string): number => Math.ceil(text.length / 4);
 const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 
@@ -117,9 +158,10 @@ export function createFakeLanguageModel(initial: FakeLanguageModelScript = {}): 
     let destroyed = false;
     const names = s().usageNames ?? 'context';
     const measure = async (input: string, o?: LanguageModelPromptOptions): Promise<number> => {
-      calls.push({ method: 'measure', input, session: id });
+      const options = promptOptions(o);
+      calls.push({ method: 'measure', input, session: id, options });
       if (o?.signal?.aborted) throw abortReason(o.signal);
-      return tokens(input);
+      return tokens(input) + constraintTokens(options);
     };
     const self: FakeSession = {
       id,
@@ -132,9 +174,17 @@ export function createFakeLanguageModel(initial: FakeLanguageModelScript = {}): 
         destroyed = true;
       },
       promptStreaming(input: string, o: LanguageModelPromptOptions = {}): ReadableStream<string> {
-        calls.push({ method: 'promptStreaming', input, session: id });
+        const options = promptOptions(o);
+        calls.push({ method: 'promptStreaming', input, session: id, options });
         if (destroyed) throw new DOMException('The session was destroyed.', 'InvalidStateError');
         const sc = s();
+        let checked: unknown;
+        let constraint = 0;
+        try {
+          constraint = constraintTokens(options);
+        } catch (e) {
+          checked = e;
+        }
         const signal = sc.ignoreSignals ? undefined : o.signal;
         let cancelled = false;
         return new ReadableStream<string>({
@@ -142,9 +192,10 @@ export function createFakeLanguageModel(initial: FakeLanguageModelScript = {}): 
             const fail = (e: unknown): void => { if (!cancelled) { cancelled = true; controller.error(e); } };
             signal?.addEventListener('abort', () => fail(abortReason(signal)), { once: true });
             if (signal?.aborted) return fail(abortReason(signal));
-            if (used + tokens(input) > quota) return fail(new DOMException('The input is too large.', 'QuotaExceededError'));
+            if (checked !== undefined) return fail(checked);
+            if (used + tokens(input) + constraint > quota) return fail(new DOMException('The input is too large.', 'QuotaExceededError'));
             let sofar = '';
-            const chunks = sc.chunks ?? ['Hello', ', ', 'world', '!'];
+            const chunks = sc.respond?.(input, options) ?? sc.chunks ?? ['Hello', ', ', 'world', '!'];
             for (const [i, chunk] of chunks.entries()) {
               await sleep(sc.stepMs ?? 1);
               if (cancelled || destroyed) return;

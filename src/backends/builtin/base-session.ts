@@ -5,8 +5,8 @@
  * progress goes to every caller that asked, and the latest report is replayed to one that
  * joins late (a background download the app only now waits for).
  */
-import type { Progress } from '../../types.js';
-import type { BackendInfo, BackendLoadOptions } from '../backend.js';
+import type { ModelInfo, Progress } from '../../types.js';
+import type { BackendLoadOptions } from '../backend.js';
 import { abortedLoad, SharedLoad } from '../shared-load.js';
 import { fromPromptApi, modelUnavailable, noPromptApi } from './errors.js';
 import { DownloadProgress } from './progress.js';
@@ -15,22 +15,22 @@ import { contextWindowOf } from './usage.js';
 
 export class BaseSession {
   session: LanguageModelSession | undefined;
-  info: BackendInfo | undefined;
+  info: ModelInfo | undefined;
   /** True while a load runs that has to download the model. */
   downloading = false;
   private listeners = new Set<(p: Progress) => void>();
   private progress: DownloadProgress | undefined;
-  private readonly shared: SharedLoad<BackendInfo>;
+  private readonly shared: SharedLoad<ModelInfo>;
 
   constructor(
     private readonly languageModel: () => LanguageModelStatic | undefined,
     /** Told what the browser said while loading, so the cached availability stays current. */
     private readonly saw: (a: Availability) => void,
   ) {
-    this.shared = new SharedLoad<BackendInfo>((signal) => this.open(signal));
+    this.shared = new SharedLoad<ModelInfo>((signal) => this.open(signal));
   }
 
-  load(o: BackendLoadOptions = {}): Promise<BackendInfo> {
+  load(o: BackendLoadOptions = {}): Promise<ModelInfo> {
     if (o.onProgress && !this.shared.done) {
       this.listeners.add(o.onProgress);
       const last = this.progress?.last;
@@ -54,7 +54,7 @@ export class BaseSession {
     try { l(p); } catch (e) { globalThis.reportError?.(e); }
   }
 
-  private async open(signal: AbortSignal): Promise<BackendInfo> {
+  private async open(signal: AbortSignal): Promise<ModelInfo> {
     const lm = this.languageModel();
     if (!lm) throw noPromptApi();
     const progress = new DownloadProgress((p) => { for (const l of this.listeners) this.tell(l, p); });

@@ -42,11 +42,19 @@ function quotaDetails(e: unknown): Record<string, number> {
   return out;
 }
 
-/** A failure of `create()` (while loading) or of a request, as an EdgewiseError. */
-export function fromPromptApi(e: unknown, during: 'load' | 'generate'): EdgewiseError {
+/**
+ * A failure of `create()` (while loading) or of a request, as an EdgewiseError.
+ * `constrained`: the request had a `responseConstraint`, which the API refuses with a
+ * `TypeError` (neither a RegExp nor a schema object) or a `NotSupportedError` (a schema
+ * it cannot take, e.g. circular; WPT `language-model-response-json-schema`).
+ */
+export function fromPromptApi(e: unknown, during: 'load' | 'generate', constrained = false): EdgewiseError {
   if (isEdgewiseError(e)) return e;
   const name = nameOf(e);
   const message = messageOf(e);
+  if (constrained && (name === 'TypeError' || name === 'NotSupportedError')) {
+    return new EdgewiseError('invalid_response_format', `The browser's built-in model cannot enforce this response format or tool list (${name}: ${message}); simplify the schema or pattern, or send the request to another backend.`, { cause: e, details: { name } });
+  }
   if (name === 'QuotaExceededError') {
     return new EdgewiseError('context_overflow', `The prompt does not fit the built-in model's context window (${message}); shorten the prompt or the conversation.`, { cause: e, details: quotaDetails(e) });
   }

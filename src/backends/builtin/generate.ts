@@ -1,16 +1,21 @@
 /**
  * One request on the built-in model: a session of its own (see `prompt.ts` for why),
- * `promptStreaming()`, text parts as the chunks arrive, then exactly one finish. Every
- * read races the caller's signal, so an abort ends the stream at once even when the
- * browser is slow to error the stream; the session is destroyed however it ends.
+ * `promptStreaming()` (with a `responseConstraint` for a response format, see
+ * `constraint.ts`), text parts as the chunks arrive, then exactly one finish. With tools
+ * (see `tools.ts`) the answer is an envelope: it is read whole, then comes back as one
+ * `tool-call` part or as text. Every read races the caller's signal, so an abort ends
+ * the stream at once even when the browser is slow to error the stream; the session is
+ * destroyed however it ends.
  */
 import { EdgewiseError } from '../../errors.js';
 import { StopMatcher } from '../onnx/text-stream.js';
 import type { BackendPart, BackendRequest } from '../backend.js';
 import { ChunkDeltas } from './chunks.js';
+import { constraintOf } from './constraint.js';
 import { fromPromptApi } from './errors.js';
 import { planPrompt } from './prompt.js';
-import type { LanguageModelCoreOptions, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
+import type { LanguageModelCoreOptions, LanguageModelPromptOptions, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
+import { readEnvelope, toolMode } from './tools.js';
 import { CHARS_PER_TOKEN, contextWindowOf, measurePrompt, Meter } from './usage.js';
 
 export interface BuiltinRun {
@@ -42,7 +47,11 @@ export async function* runBuiltin(request: BackendRequest, run: BuiltinRun): Asy
   const meter = new Meter(request.startedAt, run.now);
   const aborted = (): BackendPart => meter.finish('abort', 'builtin');
   if (signal?.aborted) return yield aborted();
-  const plan = planPrompt(request);
+  const mode = toolMode(request);
+  const plan = planPrompt(request, mode?.system);
+  const constraint: Omit<LanguageModelPromptOptions, 'signal'> = mode
+    ? mode.prompt
+    : request.responseFormat ? { responseConstraint: constraintOf(request.responseFormat) } : {};
   // Our own controller stops the browser's work on an abort, at the length budget, at a
   // stop string, and when the caller leaves the loop early.
   const stop = new AbortController();
@@ -76,15 +85,32 @@ export async function* runBuiltin(request: BackendRequest, run: BuiltinRun): Asy
       return yield aborted();
     }
     session = created;
-    const promptTokens = await orAbort(measurePrompt(session, plan.input, stop.signal));
+    const promptTokens = await orAbort(measurePrompt(session, plan.input, { ...constraint, signal: stop.signal }));
     if (promptTokens === ABORTED) return yield aborted();
     const contextLength = contextWindowOf(session);
     if (promptTokens !== undefined && contextLength !== undefined && promptTokens > contextLength) {
       throw new EdgewiseError('context_overflow', `The prompt is ${promptTokens} tokens but the built-in model's context holds ${contextLength}; shorten the prompt or the conversation.`, { details: { promptTokens, contextLength } });
     }
     meter.promptTokens = promptTokens ?? 0;
-    reader = session.promptStreaming(plan.input, { signal: stop.signal }).getReader();
+    reader = session.promptStreaming(plan.input, { ...constraint, signal: stop.signal }).getReader();
     const deltas = new ChunkDeltas();
+    if (mode) {
+      // The envelope is read whole; its text is the model's output all the same, for the meter.
+      let answer = '';
+      for (;;) {
+        const r = await orAbort(reader.read());
+        if (r === ABORTED) return yield aborted();
+        const delta = r.done ? deltas.end() : deltas.push(r.value);
+        if (delta) meter.text(delta);
+        answer += delta;
+        // Cut short, the envelope cannot be read: a length finish with nothing in it.
+        if (answer.length > budget) return yield meter.finish('length', 'builtin');
+        if (r.done) break;
+      }
+      const read = readEnvelope(answer, mode, request.stop);
+      yield* read.parts;
+      return yield meter.finish(read.reason, 'builtin');
+    }
     const stops = new StopMatcher(request.stop);
     let sent = 0;
     for (;;) {
@@ -103,7 +129,7 @@ export async function* runBuiltin(request: BackendRequest, run: BuiltinRun): Asy
     }
   } catch (e) {
     if (signal?.aborted) return yield aborted();
-    throw fromPromptApi(e, 'generate');
+    throw fromPromptApi(e, 'generate', constraint.responseConstraint !== undefined);
   } finally {
     signal?.removeEventListener('abort', forward);
     stop.abort();

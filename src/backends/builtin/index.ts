@@ -1,15 +1,18 @@
 /**
  * The built-in model backend: the browser's own model through the Prompt API
- * (`LanguageModel`; Gemini Nano in Chrome, Phi-4-mini in Edge). It runs on the page,
- * since the API is not exposed to workers, and downloads nothing of ours: the browser
- * owns the weights. `availability()` is what the router asks; `supports()` answers from
- * its last answer, synchronously.
+ * (`LanguageModel`; Gemini Nano in Chrome, Phi-4-mini in Edge), as a `BackendV3`. It runs
+ * on the page, since the API is not exposed to workers, and downloads nothing of ours: the
+ * browser owns the weights. `refresh()` (or `availability()`) asks the browser; `supports()`
+ * answers from its last answer, synchronously.
  */
-import type { Capabilities } from '../../capabilities.js';
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { BuiltinModelSpec } from '../../config-types.js';
-import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest, Support, UnsupportedCode } from '../backend.js';
+import type { ModelInfo } from '../../types.js';
+import type {
+  BackendLoadOptions, BackendPart, BackendRequest, BackendState, BackendV3, GenerateOptions, Support, UnsupportedCode,
+} from '../backend.js';
 import { BaseSession } from './base-session.js';
+import { BUILTIN_CAPABILITIES } from './capabilities.js';
 import { noPromptApi } from './errors.js';
 import { runBuiltin } from './generate.js';
 import { samplingFor } from './prompt.js';
@@ -19,6 +22,7 @@ import { now as clock } from '../../clock.js';
 export { findLanguageModel } from './prompt-api.js';
 export type { Availability, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
 export { PROGRESS_SCALE } from './progress.js';
+export { BUILTIN_CAPABILITIES } from './capabilities.js';
 
 /** How long a known availability is trusted before `availability()` asks the browser again. */
 export const AVAILABILITY_TTL_MS = 5000;
@@ -36,7 +40,10 @@ export interface BuiltinDeps {
   now?: () => number;
 }
 
-export interface BuiltinBackend extends Backend {
+export interface BuiltinBackend extends BackendV3 {
+  generate(request: BackendRequest, options?: GenerateOptions): AsyncIterable<BackendPart>;
+  /** Asks the browser (as `availability()` does) so that `supports()` answers from a fresh answer. */
+  refresh(): Promise<void>;
   /**
    * Cheap and cached (asks the browser at most every {@link AVAILABILITY_TTL_MS} ms): what
    * the router needs. With `spec.allowDownload`, a `'downloadable'` answer starts the
@@ -50,8 +57,8 @@ export interface BuiltinBackend extends Backend {
 
 /**
  * Creates the built-in model backend. Nothing is asked of the browser until
- * `availability()`, `supports()` or `load()`. `supports()` says no until an answer is
- * known, so the engine awaits `availability()` before routing. `allowDownload` governs
+ * `refresh()`/`availability()`, `supports()` or `load()`. `supports()` says no until an
+ * answer is known, so the engine awaits `refresh()` before routing. `allowDownload` governs
  * only the background download: an explicit `load()` downloads the model when it must.
  *
  * Chrome starts a download from `create()` only with a user activation, so a background
@@ -83,6 +90,7 @@ export function createBuiltinBackend(spec: BuiltinModelSpec, deps: BuiltinDeps =
     checkedAt = now();
   };
   const base = new BaseSession(languageModel, saw);
+  let loadError: EdgewiseError | undefined;
   const downloading = (): boolean => background || base.downloading;
 
   /** The browser's answer, fresh within the TTL; concurrent callers share one question. */
@@ -122,12 +130,19 @@ export function createBuiltinBackend(spec: BuiltinModelSpec, deps: BuiltinDeps =
   }
 
   return {
-    specificationVersion: 'v2',
-    id: 'builtin',
+    specificationVersion: 'v3',
+    kind: 'builtin',
     location: 'local',
+    capabilities: BUILTIN_CAPABILITIES,
     availability,
+    refresh: async () => { await availability(); },
 
-    supports(_request: BackendRequest, _capabilities: Capabilities): Support {
+    get state(): BackendState {
+      const info = base.info;
+      return { ranOn: 'builtin', loaded: base.session !== undefined, loadError, info, contextLength: info?.contextLength };
+    },
+
+    supports(): Support {
       const lm = languageModel();
       if (!lm) return no('not_configured', 'This browser has no Prompt API (`LanguageModel`), so it has no built-in model.');
       if (base.session) return { ok: true };
@@ -140,13 +155,22 @@ export function createBuiltinBackend(spec: BuiltinModelSpec, deps: BuiltinDeps =
         // Not on the device and not on its way: for routing, the device lacks it.
         case 'downloadable': return no('unavailable', `The browser's built-in model is not downloaded${spec.allowDownload ? '' : ' (allowDownload is off)'}${backgroundError ? `; the download failed: ${backgroundError}` : ''}.`);
         case 'unavailable': return no('unavailable', "The browser says its built-in model is 'unavailable' on this device.");
-        case undefined: return no('unavailable', "The built-in model's availability is not known yet: call availability() first.");
+        case undefined: return no('unavailable', "The built-in model's availability is not known yet: call refresh() first.");
       }
     },
 
-    load: (o?: BackendLoadOptions): Promise<BackendInfo> => base.load(o),
+    async load(o?: BackendLoadOptions): Promise<ModelInfo> {
+      try {
+        const info = await base.load(o);
+        loadError = undefined;
+        return info;
+      } catch (e) {
+        if (isEdgewiseError(e) && e.code !== 'aborted') loadError = e;
+        throw e;
+      }
+    },
 
-    generate(request: BackendRequest, o: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
+    generate(request: BackendRequest, o: GenerateOptions = {}): AsyncIterable<BackendPart> {
       const lm = languageModel();
       const loaded = base.session;
       async function* run(): AsyncGenerator<BackendPart, void, undefined> {

@@ -41,8 +41,19 @@ export interface LanguageModelCreateOptions extends LanguageModelCoreOptions {
   initialPrompts?: LanguageModelMessage[];
 }
 
+/**
+ * `responseConstraint`: a JSON Schema object or a `RegExp` the answer must match (Chrome
+ * 137+; "If a value that is neither a `RegExp` object or a valid JSON schema object is
+ * given, the method will error with a `TypeError`", explainer #128). The browser may put
+ * the constraint into the model's input, using context; `omitResponseConstraintInput`
+ * leaves it out (then the prompt itself should describe the expected answer).
+ */
+export type LanguageModelResponseConstraint = { readonly [keyword: string]: unknown } | RegExp;
+
 export interface LanguageModelPromptOptions {
   signal?: AbortSignal;
+  responseConstraint?: LanguageModelResponseConstraint;
+  omitResponseConstraintInput?: boolean;
 }
 
 export interface LanguageModelSession {

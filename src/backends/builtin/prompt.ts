@@ -8,6 +8,7 @@
  * keeps the model resident, so a per-request `create()` does not load it again.
  */
 import { EdgewiseError } from '../../errors.js';
+import type { AssistantMessage, ChatMessage, ToolMessage } from '../../types.js';
 import type { BackendRequest } from '../backend.js';
 import type { LanguageModelCoreOptions, LanguageModelMessage, LanguageModelParams } from './prompt-api.js';
 
@@ -17,23 +18,52 @@ export interface PromptPlan {
   input: string;
 }
 
+/** A call as the model is asked to write one (see `tools.ts`), so the history reads as it would have answered. */
+export const writtenCall = (c: { name: string; arguments: unknown }): string => JSON.stringify({ name: c.name, arguments: c.arguments });
+
+/** The API's roles are system, user and assistant: calls are written into the assistant's text. */
+function assistantText(m: AssistantMessage): string {
+  return [...(m.content ? [m.content] : []), ...(m.toolCalls ?? []).map(writtenCall)].join('\n');
+}
+
+/** A tool's result as a user turn, naming the call it answers. */
+function toolText(m: ToolMessage, history: readonly ChatMessage[]): string {
+  const name = m.name ?? history.flatMap((h) => (h.role === 'assistant' ? h.toolCalls ?? [] : [])).find((c) => c.id === m.toolCallId)?.name;
+  return `Result of the tool call ${m.toolCallId}${name ? ` (${name})` : ''}: ${m.content}`;
+}
+
 /**
- * A prompt is one user input. Messages: every system message, joined, becomes the one
- * system prompt the API allows (first in `initialPrompts`); the turns before the last
- * follow it; the last turn, which must be the user's, is the input.
- * @throws EdgewiseError `invalid_request` when the conversation does not end with a user message.
+ * A prompt is one user input. Messages: every system message, joined (then `extraSystem`),
+ * becomes the one system prompt the API allows (first in `initialPrompts`); the turns
+ * before the last follow it, tool calls and results written as text the model can read;
+ * the last turn, the user's or the results of the last calls, is the input.
+ * @throws EdgewiseError `invalid_request` when the conversation ends with neither.
  */
-export function planPrompt(request: Pick<BackendRequest, 'prompt' | 'messages'>): PromptPlan {
-  if (request.messages === undefined) return { initialPrompts: [], input: request.prompt ?? '' };
-  const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content);
-  const turns = request.messages.filter((m) => m.role !== 'system');
+export function planPrompt(request: Pick<BackendRequest, 'prompt' | 'messages'>, extraSystem?: string): PromptPlan {
+  const extra = extraSystem ? [extraSystem] : [];
+  if (request.messages === undefined) {
+    return { initialPrompts: extra.length > 0 ? [{ role: 'system', content: extra.join('') }] : [], input: request.prompt ?? '' };
+  }
+  const history = request.messages;
+  const system = [...history.filter((m) => m.role === 'system').map((m) => m.content), ...extra];
+  const turns = history.filter((m) => m.role !== 'system');
+  let cut = turns.length;
+  while (cut > 0 && turns[cut - 1]?.role === 'tool') cut--;
   const last = turns.at(-1);
-  if (last?.role !== 'user') {
-    throw new EdgewiseError('invalid_request', "The built-in model answers a user message: the conversation must end with { role: 'user' }.");
+  if (last?.role === 'user') cut = turns.length - 1;
+  else if (last?.role !== 'tool') {
+    throw new EdgewiseError('invalid_request', "The built-in model answers a user message or tool results: the conversation must end with { role: 'user' } or { role: 'tool' }.");
   }
   const initialPrompts: LanguageModelMessage[] = system.length > 0 ? [{ role: 'system', content: system.join('\n\n') }] : [];
-  for (const m of turns.slice(0, -1)) initialPrompts.push({ role: m.role, content: m.content });
-  return { initialPrompts, input: last.content };
+  const text = (m: ChatMessage): LanguageModelMessage => {
+    switch (m.role) {
+      case 'assistant': return { role: 'assistant', content: assistantText(m) };
+      case 'tool': return { role: 'user', content: toolText(m, history) };
+      default: return { role: 'user', content: m.content };
+    }
+  };
+  for (const m of turns.slice(0, cut)) initialPrompts.push(text(m));
+  return { initialPrompts, input: turns.slice(cut).map((m) => text(m).content).join('\n') };
 }
 
 /**

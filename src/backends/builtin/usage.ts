@@ -7,7 +7,7 @@
  */
 import type { FinishReason, RanOn } from '../../types.js';
 import type { BackendFinishPart } from '../backend.js';
-import type { LanguageModelSession } from './prompt-api.js';
+import type { LanguageModelPromptOptions, LanguageModelSession } from './prompt-api.js';
 
 export const CHARS_PER_TOKEN = 4;
 
@@ -20,11 +20,12 @@ export const contextWindowOf = (s: LanguageModelSession): number | undefined => 
 
 /**
  * Prompt tokens: the session's usage after create (its initial prompts) plus the
- * measured input. Undefined when the browser cannot measure (then the finish says 0).
+ * measured input, with the prompt's options (a response constraint the browser puts in
+ * the input counts). Undefined when the browser cannot measure (then the finish says 0).
  */
-export async function measurePrompt(s: LanguageModelSession, input: string, signal: AbortSignal): Promise<number | undefined> {
+export async function measurePrompt(s: LanguageModelSession, input: string, options: LanguageModelPromptOptions): Promise<number | undefined> {
   const used = finite(s.contextUsage ?? s.inputUsage) ?? 0;
-  const measuring = s.measureContextUsage ? s.measureContextUsage(input, { signal }) : s.measureInputUsage?.(input, { signal });
+  const measuring = s.measureContextUsage ? s.measureContextUsage(input, options) : s.measureInputUsage?.(input, options);
   if (!measuring) return undefined;
   // A failed measurement costs only the count, never the request.
   const n = finite(await measuring.catch(() => undefined));

@@ -25,7 +25,7 @@ describe('builtin availability (recording fake of the Prompt API)', () => {
 
   it('no Prompt API: supports() says not_configured and availability() says unavailable', async () => {
     const backend = createBuiltinBackend({ engine: 'builtin' });
-    expect(backend.supports(request(), caps)).toMatchObject({ ok: false, code: 'not_configured' });
+    expect(backend.supports(caps)).toMatchObject({ ok: false, code: 'not_configured' });
     expect(await backend.availability()).toBe('unavailable');
   });
 
@@ -37,13 +37,13 @@ describe('builtin availability (recording fake of the Prompt API)', () => {
   ] as const)("'%s' maps to supports() %o once availability() has answered (downloadable: not on the device nor on its way)", async (answer, support) => {
     const { backend } = setup({ availability: answer });
     expect(await backend.availability()).toBe(answer);
-    expect(backend.supports(request(), caps)).toMatchObject(support);
+    expect(backend.supports(caps)).toMatchObject(support);
   });
 
   it('before any answer supports() says no without waiting, and asks the browser for next time', async () => {
     const { fake, backend } = setup({ availability: 'available' });
-    expect(backend.supports(request(), caps)).toMatchObject({ ok: false, code: 'unavailable' });
-    await eventually(() => backend.supports(request(), caps).ok);
+    expect(backend.supports(caps)).toMatchObject({ ok: false, code: 'unavailable' });
+    await eventually(() => backend.supports(caps).ok);
     expect(fake.callsOf('availability')).toHaveLength(1);
   });
 
@@ -74,17 +74,17 @@ describe('builtin availability (recording fake of the Prompt API)', () => {
     expect(await backend.availability()).toBe('downloadable');
     await new Promise((r) => setTimeout(r, 20));
     expect(fake.callsOf('create')).toHaveLength(0);
-    expect(backend.supports(request(), caps)).toMatchObject({ ok: false, code: 'unavailable', detail: expect.stringContaining('allowDownload is off') });
+    expect(backend.supports(caps)).toMatchObject({ ok: false, code: 'unavailable', detail: expect.stringContaining('allowDownload is off') });
   });
 
   it("'downloadable' with allowDownload starts one background download, reports 'downloading', then 'available'", async () => {
     const { fake, backend } = setup({ availability: 'downloadable', downloadStepMs: 5 }, { allowDownload: true });
     expect(await backend.availability()).toBe('downloading');
-    expect(backend.supports(request(), caps)).toMatchObject({ ok: false, code: 'downloading' });
+    expect(backend.supports(caps)).toMatchObject({ ok: false, code: 'downloading' });
     expect(await backend.availability()).toBe('downloading');
     await eventually(() => fake.live().length === 1);
     expect(await backend.availability()).toBe('available');
-    expect(backend.supports(request(), caps)).toEqual({ ok: true });
+    expect(backend.supports(caps)).toEqual({ ok: true });
     expect(fake.callsOf('create')).toHaveLength(1);
     expect(fake.callsOf('create')[0]?.options.monitor).toBeTypeOf('function');
   });
@@ -95,7 +95,7 @@ describe('builtin availability (recording fake of the Prompt API)', () => {
     let t = 0;
     const backend = createBuiltinBackend({ engine: 'builtin', allowDownload: true }, { languageModel: fake.LanguageModel, now: () => t });
     expect(await backend.availability()).toBe('downloading');
-    await eventually(() => backend.supports(request(), caps).ok === false && /download failed/.test(JSON.stringify(backend.supports(request(), caps))));
+    await eventually(() => backend.supports(caps).ok === false && /download failed/.test(JSON.stringify(backend.supports(caps))));
     t += AVAILABILITY_TTL_MS * 2;
     expect(await backend.availability()).toBe('downloadable');
     expect(fake.callsOf('create')).toHaveLength(1);

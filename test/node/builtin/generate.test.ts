@@ -18,7 +18,7 @@ describe('builtin generate (recording fake of the Prompt API)', () => {
     expect(finish).toMatchObject({ type: 'finish', reason: 'stop', ranOn: 'builtin' });
     const create = fake.callsOf('create')[1];
     expect(create?.options.initialPrompts).toBeUndefined();
-    expect(fake.callsOf('promptStreaming')).toEqual([{ method: 'promptStreaming', input: 'Say hello', session: 1 }]);
+    expect(fake.callsOf('promptStreaming')).toEqual([{ method: 'promptStreaming', input: 'Say hello', session: 1, options: {} }]);
   });
 
   it('system messages become the one leading system prompt; earlier turns follow; the last user turn is the input', async () => {

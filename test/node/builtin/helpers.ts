@@ -1,7 +1,7 @@
 /** Requests and collection for the built-in backend's tests (against the recording fake of the Prompt API). */
 import type { BackendFinishPart, BackendPart, BackendRequest } from '../../../src/backends/backend.js';
 import { createBuiltinBackend, type BuiltinBackend } from '../../../src/backends/builtin/index.js';
-import type { BuiltinModelSpec } from '../../../src/types.js';
+import type { BuiltinModelSpec } from '../../../src/config-types.js';
 import { createFakeLanguageModel, type FakeLanguageModel, type FakeLanguageModelScript } from '../../fakes/fake-language-model.js';
 
 export const now = (): number => performance.timeOrigin + performance.now();
