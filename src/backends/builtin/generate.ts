@@ -13,15 +13,15 @@ import type { BackendPart, BackendRequest } from '../backend.js';
 import { ChunkDeltas } from './chunks.js';
 import { constraintOf } from './constraint.js';
 import { fromPromptApi } from './errors.js';
-import { planPrompt } from './prompt.js';
+import { planPrompt, unappliedSampling } from './prompt.js';
 import type { LanguageModelCoreOptions, LanguageModelPromptOptions, LanguageModelSession, LanguageModelStatic } from './prompt-api.js';
 import { readEnvelope, toolMode } from './tools.js';
 import { CHARS_PER_TOKEN, contextWindowOf, measurePrompt, Meter } from './usage.js';
 
 export interface BuiltinRun {
   languageModel: LanguageModelStatic;
-  /** The sampling options for this request (empty where the browser takes none). */
-  sampling: (request: BackendRequest) => Promise<LanguageModelCoreOptions>;
+  /** The sampling options for this request; null where the browser takes none (a page). */
+  sampling: (request: BackendRequest) => Promise<LanguageModelCoreOptions | null>;
   now: () => number;
   signal: AbortSignal | undefined;
 }
@@ -73,8 +73,9 @@ export async function* runBuiltin(request: BackendRequest, run: BuiltinRun): Asy
     };
     const sampling = await orAbort(run.sampling(request));
     if (sampling === ABORTED) return yield aborted();
+    if (sampling === null) for (const warning of unappliedSampling(request)) yield { type: 'warning', warning };
     const creating = run.languageModel.create({
-      ...sampling,
+      ...(sampling ?? {}),
       ...(plan.initialPrompts.length > 0 ? { initialPrompts: plan.initialPrompts } : {}),
       signal: stop.signal,
     });

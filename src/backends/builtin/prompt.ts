@@ -8,7 +8,7 @@
  * keeps the model resident, so a per-request `create()` does not load it again.
  */
 import { EdgewiseError } from '../../errors.js';
-import type { AssistantMessage, ChatMessage, ToolMessage } from '../../types.js';
+import type { AssistantMessage, ChatMessage, ToolMessage, Warning } from '../../types.js';
 import type { BackendRequest } from '../backend.js';
 import type { LanguageModelCoreOptions, LanguageModelMessage, LanguageModelParams } from './prompt-api.js';
 
@@ -67,14 +67,26 @@ export function planPrompt(request: Pick<BackendRequest, 'prompt' | 'messages'>,
 }
 
 /**
- * The request's sampling, clamped to what the browser allows, or nothing at all where
+ * The request's sampling, clamped to what the browser allows, or null (nothing sent) where
  * `params()` is missing: since Chrome 138 pages get the browser's defaults, and the API
  * wants `temperature` and `topK` both or neither. Temperature 0 (our greedy default) is
  * top-1; topK 0 (disabled) is the widest the browser allows.
  */
-export function samplingFor(request: Pick<BackendRequest, 'temperature' | 'topK'>, params: LanguageModelParams | null): LanguageModelCoreOptions {
-  if (!params) return {};
+export function samplingFor(request: Pick<BackendRequest, 'temperature' | 'topK'>, params: LanguageModelParams | null): LanguageModelCoreOptions | null {
+  if (!params) return null;
   const temperature = Math.min(request.temperature, params.maxTemperature);
   const topK = request.temperature === 0 ? 1 : request.topK > 0 ? Math.min(request.topK, params.maxTopK) : params.maxTopK;
   return { temperature, topK };
+}
+
+/**
+ * Warnings for a page, where the browser takes no sampling options: a temperature or topK
+ * the request set away from its defaults (0, 0) is not applied. The defaults themselves
+ * are not warned about, or every request on a page would carry two warnings.
+ */
+export function unappliedSampling(request: Pick<BackendRequest, 'temperature' | 'topK'>): Warning[] {
+  const why = "the browser gives web pages its own sampling (LanguageModel.params() and create()'s temperature/topK are for extensions since Chrome 138)";
+  return (['temperature', 'topK'] as const)
+    .filter((k) => request[k] !== 0)
+    .map((setting) => ({ code: 'unsupported_setting', setting, message: `${setting} was not applied: ${why}.` }));
 }

@@ -78,6 +78,20 @@ describe('builtin capabilities, state and refresh()', () => {
     expect(backend.capabilities).toEqual({ sampling: ['temperature', 'topK', 'stop'], responseFormats: ['json_schema', 'json_object', 'regex'], tools: true });
   });
 
+  it('on a page (no params()), a temperature or topK set away from the defaults comes back as unsupported_setting warnings, first; in an extension, none', async () => {
+    const page = setup();
+    await page.backend.load();
+    const { parts } = await collect(page.backend.generate(request({ temperature: 0.7, topK: 5 })));
+    expect(parts.slice(0, 2)).toEqual([
+      { type: 'warning', warning: { code: 'unsupported_setting', setting: 'temperature', message: expect.stringContaining('Chrome 138') } },
+      { type: 'warning', warning: { code: 'unsupported_setting', setting: 'topK', message: expect.stringContaining('not applied') } },
+    ]);
+    expect((await collect(page.backend.generate(request()))).parts.some((p) => p.type === 'warning')).toBe(false);
+    const ext = setup({ params: { defaultTopK: 3, maxTopK: 8, defaultTemperature: 1, maxTemperature: 2 } });
+    await ext.backend.load();
+    expect((await collect(ext.backend.generate(request({ temperature: 0.7, topK: 5 })))).parts.some((p) => p.type === 'warning')).toBe(false);
+  });
+
   it('refresh() asks the browser, resolves to nothing, and supports() answers from it', async () => {
     const { fake, backend } = setup({ availability: 'available' });
     expect(backend.supports(caps).ok).toBe(false);
