@@ -42,6 +42,7 @@ export async function* chat(ctx: ChatContext, request: BackendRequest, options: 
     yield* warnings.splice(0);
     yield part;
   }
+  const toolNames = request.tools?.map((t) => t.name) ?? [];
   let sent = 0;
   for (let retries = 0; ;) {
     if (signal?.aborted) return yield* said(finish('abort'));
@@ -51,7 +52,7 @@ export async function* chat(ctx: ChatContext, request: BackendRequest, options: 
     let failure: RemoteFailure;
     try {
       const headers = await attempt.headers();
-      const items = exchange({ url, headers, body, stream, fetch: transport.fetch, signal: attempt.signal, watch: attempt.watch, now: transport.now, toolCallId: ctx.toolCallId });
+      const items = exchange({ url, headers, body, stream, fetch: transport.fetch, signal: attempt.signal, watch: attempt.watch, now: transport.now, toolCallId: ctx.toolCallId, toolNames });
       for await (const item of items) {
         // Nothing after an abort, even output that already arrived.
         if (signal?.aborted) break;

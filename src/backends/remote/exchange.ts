@@ -16,6 +16,8 @@ export interface ExchangeInit extends PostInit {
   stream: boolean;
   /** Names a tool call the server sent without an id. */
   toolCallId: () => string;
+  /** The request's tools, to tell a name resent whole from one cut in pieces. */
+  toolNames: readonly string[];
 }
 
 /** How the server ended a complete answer. */
@@ -70,7 +72,7 @@ async function* events(body: ReadableStream<Uint8Array>, status: number, x: Exch
   let finish: WireFinish | undefined;
   let usage: WireUsage | undefined;
   let madeCalls = false;
-  const calls = new ToolCallAssembler(x.url, x.toolCallId);
+  const calls = new ToolCallAssembler(x.url, x.toolCallId, x.toolNames);
   const ending = (): Ending => ({ reason: finishReason(finish, madeCalls), usage });
   function* release(): Generator<BackendToolCallPart, void, undefined> {
     const parts = calls.take();

@@ -6,6 +6,11 @@
  * finishes. Not streamed, `message.tool_calls` holds whole calls.
  *
  * Lenient where servers differ, strict where a difference would lose a call:
+ * - OpenAI sends a name whole in a call's first fragment, and both the official SDK and the
+ *   AI SDK keep it so; MiniMax through NVIDIA NIM and some GPT-5 deltas resend it whole in
+ *   later fragments (NousResearch/hermes-agent#12230, open-webui/open-webui#22235), where
+ *   joining would make `read_fileread_file`. Fragments are joined, unless they are all the
+ *   same name resent: the request's tool names decide, else a repeat longer than one letter.
  * - Older Ollama releases sent streamed calls without `index` (ollama/ollama#7881), each
  *   whole and with an id: a fragment without `index` continues the call its `id` names,
  *   or starts a new one, or (no id) continues the last call.
@@ -25,7 +30,8 @@ import { isObject } from './json.js';
 interface Slot {
   index: number;
   id: string | undefined;
-  name: string;
+  /** The non-empty name fragments, as received. */
+  names: string[];
   /** Undefined until some arguments arrive. */
   arguments: string | undefined;
 }
@@ -69,14 +75,25 @@ function readFragment(entry: unknown, url: string, sample: string): Fragment {
   };
 }
 
-function toPart(slot: Slot, url: string, newId: () => string): BackendToolCallPart {
-  if (slot.name === '') throw protocolFailure(url, `ended tool call ${slot.index} without a function name`);
-  return { type: 'tool-call', id: slot.id ?? newId(), name: slot.name, arguments: slot.arguments === undefined || slot.arguments === '' ? '{}' : slot.arguments };
+/** Joined fragments, or the one name they all repeat (see the file comment). */
+function nameOf(fragments: readonly string[], known: ReadonlySet<string>): string {
+  const joined = fragments.join('');
+  const first = fragments[0] ?? '';
+  const repeated = fragments.length > 1 && fragments.every((f) => f === first);
+  if (!repeated || known.has(joined)) return joined;
+  if (known.has(first)) return first;
+  return known.size === 0 && first.length > 1 ? first : joined;
+}
+
+function toPart(slot: Slot, url: string, newId: () => string, known: ReadonlySet<string>): BackendToolCallPart {
+  if (slot.names.length === 0) throw protocolFailure(url, `ended tool call ${slot.index} without a function name`);
+  const args = slot.arguments === undefined || slot.arguments === '' ? '{}' : slot.arguments;
+  return { type: 'tool-call', id: slot.id ?? newId(), name: nameOf(slot.names, known), arguments: args };
 }
 
 function apply(slot: Slot, f: Fragment): void {
   if (f.id !== undefined && slot.id === undefined) slot.id = f.id;
-  if (f.name !== undefined) slot.name += f.name;
+  if (f.name !== undefined && f.name !== '') slot.names.push(f.name);
   if (f.arguments !== undefined) slot.arguments = f.arguments.whole ? f.arguments.text : (slot.arguments ?? '') + f.arguments.text;
 }
 
@@ -85,12 +102,14 @@ export class ToolCallAssembler {
   readonly #slots = new Map<number, Slot>();
   readonly #url: string;
   readonly #newId: () => string;
+  readonly #known: ReadonlySet<string>;
   #last: Slot | undefined;
 
-  /** `newId` names a call the server sent without an id. */
-  constructor(url: string, newId: () => string) {
+  /** `newId` names a call the server sent without an id; `toolNames` are the request's tools. */
+  constructor(url: string, newId: () => string, toolNames: readonly string[] = []) {
     this.#url = url;
     this.#newId = newId;
+    this.#known = new Set(toolNames);
   }
 
   /** True while fragments wait for the choice to finish. */
@@ -115,7 +134,7 @@ export class ToolCallAssembler {
     const slots = [...this.#slots.values()].sort((a, b) => a.index - b.index);
     this.#slots.clear();
     this.#last = undefined;
-    return slots.map((s) => toPart(s, this.#url, this.#newId));
+    return slots.map((s) => toPart(s, this.#url, this.#newId, this.#known));
   }
 
   #slotFor(f: Fragment): Slot {
@@ -128,7 +147,7 @@ export class ToolCallAssembler {
   }
 
   #open(index: number): Slot {
-    const slot: Slot = { index, id: undefined, name: '', arguments: undefined };
+    const slot: Slot = { index, id: undefined, names: [], arguments: undefined };
     this.#slots.set(index, slot);
     return slot;
   }
@@ -140,9 +159,9 @@ export function readToolCalls(value: unknown, url: string, sample: string, newId
   if (!Array.isArray(value)) throw protocolFailure(url, 'sent `tool_calls` that is not an array', sample);
   const slots = value.map((entry, position) => {
     const f = readFragment(entry, url, sample);
-    const slot: Slot = { index: f.index ?? position, id: undefined, name: '', arguments: undefined };
+    const slot: Slot = { index: f.index ?? position, id: undefined, names: [], arguments: undefined };
     apply(slot, f);
     return slot;
   });
-  return slots.sort((a, b) => a.index - b.index).map((s) => toPart(s, url, newId));
+  return slots.sort((a, b) => a.index - b.index).map((s) => toPart(s, url, newId, new Set()));
 }
