@@ -1,11 +1,32 @@
 // Fault rules for the OpenAI-compatible test server: checked when set, and combined per
 // request, so a one-off `{ status: 500, times: 1 }` and an always-on `{ style: 'ollama' }` mix.
+// Beside faults, rules script answers: `toolCalls` (see openai-structured.mjs) answers
+// with tool calls, `toolCallNames` says how their names travel, `randomChunks: <seed>`
+// cuts their fragments at seeded random sizes, and
+// `refuseJsonSchema` answers 400 to a request whose response_format is json_schema.
 
 export const STYLES = ['openai', 'vllm', 'vllm-null', 'ollama', 'llamacpp'];
 
-const NUMBERS = ['times', 'status', 'dropAfterChunks', 'endAfterChunks', 'firstByteDelayMs', 'headersDelayMs', 'stallAfterChunks', 'stallMs', 'chunkDelayMs', 'afterChunks', 'chunkSize'];
-const BOOLEANS = ['malformed', 'comments', 'noUsage', 'shuffle', 'base64'];
-const KNOWN = new Set(['match', 'method', 'body', 'headers', 'errorEvent', 'style', ...NUMBERS, ...BOOLEANS]);
+const NUMBERS = ['times', 'status', 'dropAfterChunks', 'endAfterChunks', 'firstByteDelayMs', 'headersDelayMs', 'stallAfterChunks', 'stallMs', 'chunkDelayMs', 'afterChunks', 'chunkSize', 'randomChunks'];
+const BOOLEANS = ['malformed', 'comments', 'noUsage', 'shuffle', 'base64', 'refuseJsonSchema'];
+const KNOWN = new Set(['match', 'method', 'body', 'headers', 'errorEvent', 'style', 'toolCalls', 'toolCallNames', ...NUMBERS, ...BOOLEANS]);
+const TOOL_CALL_NAMES = ['whole', 'split', 'repeat'];
+const CALL_KEYS = new Set(['name', 'arguments', 'id']);
+
+/** `true`, or a non-empty array of `{ name?, arguments?, id? }`; throws a readable Error otherwise. */
+function checkToolCalls(value, at) {
+  if (value === true) return;
+  if (!Array.isArray(value) || value.length === 0) throw new Error(`${at}.toolCalls: true, or a non-empty array of { name?, arguments?, id? }`);
+  value.forEach((call, i) => {
+    const where = `${at}.toolCalls[${i}]`;
+    if (typeof call !== 'object' || call === null) throw new Error(`${where}: an object`);
+    const unknown = Object.keys(call).filter((k) => !CALL_KEYS.has(k));
+    if (unknown.length > 0) throw new Error(`${where}: unknown option(s) ${unknown.join(', ')}`);
+    if (call.name !== undefined && (typeof call.name !== 'string' || call.name === '')) throw new Error(`${where}.name: a non-empty string`);
+    if (call.arguments !== undefined && typeof call.arguments !== 'string' && (typeof call.arguments !== 'object' || call.arguments === null)) throw new Error(`${where}.arguments: JSON text (sent verbatim) or an object`);
+    if (call.id !== undefined && call.id !== null && typeof call.id !== 'string') throw new Error(`${where}.id: a string, or null to send none`);
+  });
+}
 
 /** Checks a JSON array of rules (`POST /__ctl/faults`); throws a readable Error when malformed. */
 export function parseFaults(value) {
@@ -23,6 +44,8 @@ export function parseFaults(value) {
     }
     if (rule.style !== undefined && !STYLES.includes(rule.style)) throw new Error(`${at}.style: one of ${STYLES.join(', ')}`);
     if (rule.chunkSize === 0) throw new Error(`${at}.chunkSize: at least 1`);
+    if (rule.toolCalls !== undefined) checkToolCalls(rule.toolCalls, at);
+    if (rule.toolCallNames !== undefined && !TOOL_CALL_NAMES.includes(rule.toolCallNames)) throw new Error(`${at}.toolCallNames: one of ${TOOL_CALL_NAMES.join(', ')}`);
     if (rule.headers !== undefined && (typeof rule.headers !== 'object' || rule.headers === null)) throw new Error(`${at}.headers: an object of header values`);
     if (rule.errorEvent !== undefined && rule.errorEvent !== true && (typeof rule.errorEvent !== 'object' || rule.errorEvent === null)) {
       throw new Error(`${at}.errorEvent: true, or the error object to send`);

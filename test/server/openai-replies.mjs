@@ -1,7 +1,9 @@
 // The answers of the OpenAI-compatible test server: deterministic text ("Echo: " + the
-// last user message), written as a stream in each server's dialect or as one JSON body,
-// with the body-level faults applied as it goes.
+// last user message), JSON for a request with response_format, or scripted tool calls
+// (see openai-structured.mjs), written as a stream in each server's dialect or as one
+// JSON body, with the body-level faults applied as it goes.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { callDeltas, cut, joinDeltas, jsonReply, planCalls } from './openai-structured.mjs';
 
 const DEFAULT_CHUNK = 4;
 /** Lets the client read what was sent before a cut, as a real dropped link would. */
@@ -18,15 +20,21 @@ export function replyText(messages) {
   return `Echo: ${String(last?.content ?? '')}`;
 }
 
-/** The chunks sent and why the answer ends: `max_tokens` cuts it at that many chunks. */
+/**
+ * The deltas sent, one per chunk, and why the answer ends: `max_tokens` cuts it at that
+ * many chunks. Text (or JSON) in `chunkSize` pieces; tool calls in pieces of `chunkSize`
+ * or, with `randomChunks: <seed>`, of seeded sizes 1..8.
+ */
 export function planReply(body, fault) {
   const size = fault?.chunkSize ?? DEFAULT_CHUNK;
-  const text = replyText(body.messages);
-  const chunks = [];
-  for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+  const calls = fault?.toolCalls ? planCalls(body, fault.toolCalls) : undefined;
+  const all = calls
+    ? callDeltas(calls, size, fault.randomChunks, fault.toolCallNames)
+    : cut(jsonReply(body) ?? replyText(body.messages), size).map((content) => ({ content }));
   const max = Number.isInteger(body.max_tokens) && body.max_tokens > 0 ? body.max_tokens : Infinity;
-  const cut = chunks.length > max;
-  return { chunks: cut ? chunks.slice(0, max) : chunks, finishReason: cut ? 'length' : 'stop', promptTokens: countPromptTokens(body.messages) };
+  const cutShort = all.length > max;
+  const finishReason = cutShort ? 'length' : calls ? 'tool_calls' : 'stop';
+  return { deltas: cutShort ? all.slice(0, max) : all, finishReason, promptTokens: countPromptTokens(body.messages) };
 }
 
 function usageOf(plan, sent) {
@@ -56,11 +64,11 @@ export function completionBody(body, fault, meta) {
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: plan.chunks.join('') }, logprobs: null, finish_reason: plan.finishReason }],
-    usage: usageOf(plan, plan.chunks.length),
+    choices: [{ index: 0, message: joinDeltas(plan.deltas), logprobs: null, finish_reason: plan.finishReason }],
+    usage: usageOf(plan, plan.deltas.length),
   };
   if (fault?.noUsage) delete out.usage;
-  if (fault?.style === 'llamacpp') out.timings = timings(plan, plan.chunks.length);
+  if (fault?.style === 'llamacpp') out.timings = timings(plan, plan.deltas.length);
   return JSON.stringify(out);
 }
 
@@ -80,7 +88,7 @@ export async function writeStream(res, body, fault, meta, entry, live) {
 
   await pause(fault?.firstByteDelayMs ?? 0);
   if (style !== 'ollama') event(chunk(style, m, { role: 'assistant', content: style === 'llamacpp' ? null : '' }, null));
-  for (let i = 0; i <= plan.chunks.length; i++) {
+  for (let i = 0; i <= plan.deltas.length; i++) {
     if (!live()) return;
     if (fault?.dropAfterChunks === i) return drop(res, entry);
     // A clean end of body with no finish_reason: a proxy that cut the answer short.
@@ -92,15 +100,15 @@ export async function writeStream(res, body, fault, meta, entry, live) {
       send('data: [DONE]\n\n');
       return res.end();
     }
-    if (i === plan.chunks.length) break;
+    if (i === plan.deltas.length) break;
     if (i > 0) await pause(fault?.chunkDelayMs ?? 0);
     if (fault?.comments) send(': keep-alive\n\n\n');
-    event(chunk(style, m, { content: plan.chunks[i] }, null));
+    event(chunk(style, m, plan.deltas[i], null));
     entry.chunks = i + 1;
   }
-  const usage = usageOf(plan, plan.chunks.length);
+  const usage = usageOf(plan, plan.deltas.length);
   const last = chunk(style, m, style === 'ollama' ? { content: '' } : {}, plan.finishReason);
-  if (style === 'llamacpp' && !fault?.noUsage) Object.assign(last, { usage, timings: timings(plan, plan.chunks.length) });
+  if (style === 'llamacpp' && !fault?.noUsage) Object.assign(last, { usage, timings: timings(plan, plan.deltas.length) });
   if (style === 'ollama' && includeUsage) last.usage = usage;
   event(last);
   if (includeUsage && style !== 'llamacpp' && style !== 'ollama') {

@@ -1,11 +1,12 @@
 // A real OpenAI-compatible HTTP server for tests: chat completions (SSE and JSON) in the
-// dialects of OpenAI, vLLM, llama.cpp and Ollama, embeddings and the model list, with
-// every request logged and faults scripted over HTTP (`/__ctl/*`) so browser tests on
-// another origin can drive it too.
+// dialects of OpenAI, vLLM, llama.cpp and Ollama, JSON answers to response_format and
+// scripted tool calls, embeddings and the model list, with every request logged and
+// faults scripted over HTTP (`/__ctl/*`) so browser tests on another origin can drive it too.
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFaults, parseFaults, takeFaults } from './openai-faults.mjs';
 import { completionBody, drop, embeddingsBody, writeStream } from './openai-replies.mjs';
+import { JSON_SCHEMA_REFUSAL } from './openai-structured.mjs';
 
 const MODELS = ['echo-1', 'echo-embed-1'];
 
@@ -78,6 +79,7 @@ export async function startOpenAIServer({ port = 0, host = '127.0.0.1' } = {}) {
   async function chat(req, res, entry, fault, { closed, live }) {
     const body = entry.body;
     if (!Array.isArray(body?.messages) || body.messages.length === 0) return reply(req, res, 400, errorBody(400, '`messages` must be a non-empty array.'), entry);
+    if (fault?.refuseJsonSchema && body.response_format?.type === 'json_schema') return reply(req, res, 400, JSON_SCHEMA_REFUSAL, entry);
     const meta = { id: `chatcmpl-${++state.seq}`, created: Math.floor(Date.now() / 1000), model: body.model ?? MODELS[0], closed };
     if (body.stream !== true) return json(req, res, entry, fault, completionBody(body, fault, meta), { closed, live });
     entry.status = 200;

@@ -18,7 +18,7 @@ export interface LogEntry {
 
 export interface ChatBody {
   model: string;
-  messages: { role: string; content: string }[];
+  messages: { role: string; content: string | null; [other: string]: unknown }[];
   stream: boolean;
   stream_options?: { include_usage: boolean };
   max_tokens?: number;
@@ -56,6 +56,14 @@ export interface Fault {
   shuffle?: boolean;
   /** Embeddings: answer base64 whatever `encoding_format` asked. */
   base64?: boolean;
+  /** Chat: answer with tool calls (`true`: one call of the request's first or chosen tool). */
+  toolCalls?: true | { name?: string; arguments?: string | Record<string, unknown>; id?: string | null }[];
+  /** Chat: tool-call names sent once (`whole`, the default), cut in pieces, or resent with every piece. */
+  toolCallNames?: 'whole' | 'split' | 'repeat';
+  /** Chat: cut tool-call fragments at seeded random sizes 1..8. */
+  randomChunks?: number;
+  /** Chat: answer 400 to response_format json_schema, as llama-server did before it knew it. */
+  refuseJsonSchema?: boolean;
 }
 
 export interface OpenAIServer {

@@ -61,6 +61,21 @@ describe('openai test server, through the official client', () => {
     expect(floats.usage).toEqual({ prompt_tokens: 1, total_tokens: 1 });
   });
 
+  it('streams scripted tool calls in pieces that the official stream helper assembles, and answers them whole', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
+    server().setFaults([{ match: 'chat', toolCalls: [{ name: 'lookup', arguments: '{"q":"Ada"}' }, { name: 'lookup', id: 'call_x' }], chunkSize: 2 }]);
+    const stream = client().chat.completions.stream({ model: 'echo-1', messages, tools, max_tokens: 500 });
+    const final = await stream.finalChatCompletion();
+    const want = [
+      { id: 'call_echo_0', type: 'function', function: { name: 'lookup', arguments: '{"q":"Ada"}' } },
+      { id: 'call_x', type: 'function', function: { name: 'lookup', arguments: '{"q":"Say hi to Ada"}' } },
+    ];
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(final.choices[0]?.message.tool_calls).toEqual(want);
+    const whole = await client().chat.completions.create({ model: 'echo-1', messages, tools, max_tokens: 500 });
+    expect(whole.choices[0]?.message).toMatchObject({ content: null, tool_calls: want });
+  });
+
   it('lists models', async () => {
     const ids: string[] = [];
     for await (const model of client().models.list()) ids.push(model.id);

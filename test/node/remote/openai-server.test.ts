@@ -57,6 +57,10 @@ describe('openai test server: control routes', () => {
       [[{ match: 'x', sttaus: 500 }], 'unknown option(s) sttaus'],
       [[{ match: 'x', style: 'anthropic' }], 'style'],
       [[{ match: 'x', times: -1 }], 'times'],
+      [[{ match: 'x', toolCalls: [] }], 'toolCalls'],
+      [[{ match: 'x', toolCalls: [{ name: 'f', args: '{}' }] }], 'unknown option(s) args'],
+      [[{ match: 'x', toolCalls: [{ arguments: 5 }] }], 'toolCalls[0].arguments'],
+      [[{ match: 'x', refuseJsonSchema: 'yes' }], 'refuseJsonSchema'],
     ] as const) {
       const r = await ctl('faults', rules);
       expect(r.status).toBe(400);
@@ -105,5 +109,32 @@ describe('openai test server: fault rules', () => {
     controller.abort();
     await new Promise((ok) => setTimeout(ok, 150));
     expect(chatPosts(server()).map((e) => [e.dropped, e.closedEarly])).toEqual([[true, true], [false, true]]);
+  });
+});
+
+describe('openai test server: structured answers', () => {
+  const schema = { type: 'object', properties: { word: { type: 'string', maxLength: 4 }, n: { type: 'integer', exclusiveMinimum: 2 }, ok: { type: 'boolean' }, tags: { type: 'array', items: { enum: ['x', 'y'] }, minItems: 2 } } };
+  const content = async (r: Response): Promise<unknown> => JSON.parse(((await r.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content ?? '');
+
+  it('answers a json_schema request with a sample of the schema, deterministically', async () => {
+    const format = { type: 'json_schema', json_schema: { name: 'x', schema, strict: true } };
+    const want = { word: 'abcd', n: 3, ok: true, tags: ['x', 'x'] };
+    expect(await content(await chat('abcdef', { response_format: format }))).toEqual(want);
+    expect(await content(await chat('abcdef', { response_format: format }))).toEqual(want);
+  });
+
+  it('answers json_object with a schema stated in the last system message, else with an echo object', async () => {
+    expect(await content(await chat('hi there', { response_format: { type: 'json_object' } }))).toEqual({ echo: 'hi there' });
+    const messages = [{ role: 'system', content: `Match this JSON Schema: ${JSON.stringify(schema)}` }, { role: 'user', content: 'abcdef' }];
+    expect(await content(await chat('', { messages, response_format: { type: 'json_object' } }))).toEqual({ word: 'abcd', n: 3, ok: true, tags: ['x', 'x'] });
+  });
+
+  it('refuses json_schema with 400 under refuseJsonSchema, and answers json_object as usual', async () => {
+    server().setFaults([{ match: 'chat', refuseJsonSchema: true }]);
+    const refused = await chat('x', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('response_format');
+    expect((await chat('x', { response_format: { type: 'json_object' } })).status).toBe(200);
+    expect(chatPosts(server()).map((e) => e.status)).toEqual([400, 200]);
   });
 });
