@@ -14,7 +14,7 @@
  * - Older Ollama releases sent streamed calls without `index` (ollama/ollama#7881), each
  *   whole and with an id: a fragment without `index` continues the call its `id` names,
  *   or starts a new one, or (no id) continues the last call.
- * - Some servers give a call no `id` (Ollama with gpt-oss, continuedev/continue#13225):
+ * - Some servers give a call no `id` (Ollama with gpt-oss, continuedev/continue#13235):
  *   it gets one from `newId`, so `tool` messages can answer it.
  * - Arguments as an object rather than JSON text (LiteLLM's Ollama path, BerriAI/litellm#37792)
  *   are serialized; no arguments at all is `{}` (a function without parameters).
