@@ -1,0 +1,97 @@
+/**
+ * A checked schema as XGrammar needs to read it to enforce what JSON Schema means.
+ * Never mutates its input.
+ *
+ * - `pattern`s in XGrammar's regex dialect over the JSON text (to-xgrammar.ts says why).
+ * - Strings with `minLength`/`maxLength` as a pattern: XGrammar writes them as
+ *   `"[^"\\\r\n]{0,n}"`, which lets raw control characters through (invalid JSON:
+ *   a random model writes U+0005 within a few tokens) and no escapes at all.
+ * - Bounded numbers and integers as a placeholder `const` string, each to be replaced in
+ *   the EBNF by number-range.ts's rule (XGrammar's own range grammars leak).
+ */
+import { EdgewiseError } from '../../../errors.js';
+import { parseRegex } from '../../../structured/regex/parse.js';
+import { toXGrammarRegex } from '../../../structured/regex/to-xgrammar.js';
+import { walkSchema, type SchemaNode } from '../../../structured/schema-walk.js';
+import type { JSONSchema } from '../../../types.js';
+import { numberRangeEbnf } from './number-range.js';
+
+type Mutable = Record<string, unknown>;
+
+export interface XGrammarSchema {
+  schema: JSONSchema;
+  /**
+   * Placeholder string → EBNF expression. In XGrammar's EBNF of `schema`, each
+   * placeholder appears as the JSON string literal `"\"<placeholder>\""`.
+   */
+  ranges: Map<string, string>;
+}
+
+/**
+ * @example
+ * schemaForXGrammar({ type: 'integer', minimum: 1, maximum: 12 });
+ * // { schema: { const: 'edgewise_range_0' }, ranges: Map { 'edgewise_range_0' => '(([1-9] | "1" ([0-2]))' } }
+ */
+export function schemaForXGrammar(schema: JSONSchema): XGrammarSchema {
+  const text = JSON.stringify(schema);
+  let prefix = 'edgewise_range_';
+  while (text.includes(prefix)) prefix += '_';
+  const copy = JSON.parse(text) as SchemaNode;
+  const ranges = new Map<string, string>();
+  for (const { schema: node, path } of walkSchema(copy)) {
+    if (typeof node !== 'object') continue;
+    const s = node as Mutable;
+    if (typeof s['pattern'] === 'string') s['pattern'] = xgrammarPattern(s['pattern'], path);
+    else if ((s['minLength'] !== undefined || s['maxLength'] !== undefined) && s['format'] === undefined) boundedString(s);
+    const range = numericRange(s);
+    if (range !== undefined) {
+      const placeholder = `${prefix}${ranges.size}`;
+      ranges.set(placeholder, numberRangeEbnf(range.lo, range.hi, range.type));
+      for (const k of Object.keys(s)) delete s[k];
+      s['const'] = placeholder;
+    }
+  }
+  return { schema: copy, ranges };
+}
+
+function xgrammarPattern(pattern: string, path: string): string {
+  const parsed = parseRegex(pattern);
+  const emitted = parsed.ok ? toXGrammarRegex(parsed.ast, 'json_string') : undefined;
+  // schema-check.ts refuses these first; reaching here means a caller skipped it.
+  if (emitted === undefined || !emitted.ok) throw new EdgewiseError('invalid_response_format', `The pattern at ${path || '/'} cannot be enforced; run checkResponseFormat first.`, { details: { feature: 'pattern', path } });
+  return emitted.pattern;
+}
+
+/**
+ * One JSON string character per repetition: a character JSON needs no escape for (any
+ * code point; XGrammar's negated classes match whole UTF-8 characters), or an escape.
+ * Escapes of U+D800-U+DFFF are left out: a surrogate pair is two escapes but one
+ * character to JSON Schema's length. In a class, every `\x` escape is followed by
+ * a backslash or `]`, never by a hex digit (to-xgrammar.ts says why).
+ */
+const JSON_CHAR = '([^\\x00-\\x1f\\x22\\x5c]|\\x5c([bfnrt\\x22\\x5c\\x2f]|u([0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2})))';
+
+function boundedString(s: Mutable): void {
+  const min = typeof s['minLength'] === 'number' ? s['minLength'] : 0;
+  const max = typeof s['maxLength'] === 'number' ? String(s['maxLength']) : '';
+  delete s['minLength'];
+  delete s['maxLength'];
+  s['pattern'] = `^${JSON_CHAR}{${min},${max}}$`;
+}
+
+const NUMERIC_BOUNDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'];
+
+/**
+ * The inclusive bounds of a bounded `integer` or `number` subschema (schema-check.ts
+ * has made sure `type` is that one word and the bounds are whole for `number`);
+ * undefined for anything else.
+ */
+function numericRange(s: Mutable): { lo: number; hi: number; type: 'integer' | 'number' } | undefined {
+  const type = s['type'];
+  if ((type !== 'integer' && type !== 'number') || !NUMERIC_BOUNDS.some((k) => typeof s[k] === 'number')) return undefined;
+  const bound = (k: string, f: (x: number) => number, none: number): number => (typeof s[k] === 'number' ? f(s[k]) : none);
+  // For integers, JSON Schema's "minimum 1.5" is "2 or more", and "exclusiveMinimum 3" is "4 or more".
+  const lo = Math.max(bound('minimum', Math.ceil, -Infinity), bound('exclusiveMinimum', (x) => Math.floor(x) + 1, -Infinity));
+  const hi = Math.min(bound('maximum', Math.floor, Infinity), bound('exclusiveMaximum', (x) => Math.ceil(x) - 1, Infinity));
+  return { lo, hi, type };
+}
