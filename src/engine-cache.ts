@@ -1,10 +1,11 @@
 /**
- * `engine.cache`: the weight store the worker owns (ONNX models, both kinds), plus
- * web-llm's own cache for the engine's web-llm models. Every method rejects (never
- * throws) on a bad spec, and forgets a loaded model whose weights it deletes.
+ * `engine.cache`: the weight store the worker owns, plus the stores of kinds that keep
+ * their own (web-llm), for the engine's models or any spec an app names. Every method
+ * rejects (never throws) on a bad spec, and forgets a loaded model whose weights it deletes.
  */
 import { EdgewiseError } from './errors.js';
-import { cacheKey, resolveModel, resolveWebLLM, type ResolvedWorkerModel } from './model/spec.js';
+import type { ResolvedWorkerModel } from './model/spec.js';
+import { resolveStored } from './registry.js';
 import type { CacheUsage, CachedModelInfo } from './types.js';
 import type { LocalModelSpec } from './config-types.js';
 import { disposedError, type WorkerHandle } from './worker/handle.js';
@@ -16,7 +17,7 @@ export interface EngineCache {
   usage(): Promise<CacheUsage>;
   /** Whether a model (default: this engine's first) is fully cached, so it loads offline. */
   has(model?: LocalModelSpec): Promise<boolean>;
-  /** Removes a model (default: this engine's first) from the cache. */
+  /** Removes a model (default: this engine's first) from the cache, derived weight forms included. */
   delete(model?: LocalModelSpec): Promise<boolean>;
   /** Removes every cached model edgewise stored (web-llm's own cache is left alone). */
   clear(): Promise<void>;
@@ -27,8 +28,6 @@ export interface CacheDeps {
   disposed: () => boolean;
   /** The engine's worker models, the first being the default. */
   models: readonly ResolvedWorkerModel[];
-  /** Forgets a loaded model by key (undefined: all of them). */
-  forget: (key?: string) => void;
 }
 
 function resolve(spec: LocalModelSpec | undefined, models: readonly ResolvedWorkerModel[]): ResolvedWorkerModel {
@@ -37,10 +36,9 @@ function resolve(spec: LocalModelSpec | undefined, models: readonly ResolvedWork
     if (!first) throw new EdgewiseError('invalid_model_spec', 'This engine has no local model of its own: pass the model to ask about, e.g. cache.has({ id, url }).');
     return first;
   }
-  if (spec.engine === 'builtin') throw new EdgewiseError('invalid_model_spec', "The browser's built-in model is stored by the browser, not by edgewise; it has no cache entry here.");
-  if (spec.engine === 'webllm') return resolveWebLLM(spec);
-  const m = resolveModel(spec);
-  return { ...m, key: cacheKey(m.id, m.dtype) };
+  const m = resolveStored(spec, 'generate');
+  if (!m) throw new EdgewiseError('invalid_model_spec', 'This model is stored by the browser (the built-in model) or by your own backend, not by edgewise; it has no cache entry here.');
+  return m;
 }
 
 export function createEngineCache(d: CacheDeps): EngineCache {
@@ -50,28 +48,21 @@ export function createEngineCache(d: CacheDeps): EngineCache {
     return op(d.handle);
   };
   return {
-    list: () => worker(async (h) => {
-      const stored = await h.call((api) => api.cacheList());
-      for (const m of d.models) {
-        if (m.engine !== 'webllm' || !(await h.call((api) => api.webllmCache(m, 'has')).catch(() => false))) continue;
-        stored.push({ key: m.key, url: m.spec.record?.model ?? `web-llm prebuilt model ${m.id}`, bytes: m.bytes ?? 0, files: 0, lastUsed: 0, complete: true });
-      }
-      return stored;
-    }),
+    list: () => worker((h) => h.call((api) => api.cacheList(d.models))),
     usage: () => worker((h) => h.call((api) => api.cacheUsage())),
     has: async (spec) => {
       const m = resolve(spec, d.models);
-      return worker((h) => h.call((api) => (m.engine === 'webllm' ? api.webllmCache(m, 'has') : api.cacheHas(m.key))));
+      return worker((h) => h.call((api) => api.cacheHas(m)));
     },
     delete: async (spec) => {
       const m = resolve(spec, d.models);
       return worker(async (h) => {
-        d.forget(m.key);
-        return h.call((api) => (m.engine === 'webllm' ? api.webllmCache(m, 'delete') : api.cacheDelete(m.key)));
+        h.forget(m.key);
+        return h.call((api) => api.cacheDelete(m));
       });
     },
     clear: () => worker(async (h) => {
-      d.forget();
+      h.forget();
       return h.call((api) => api.cacheClear());
     }),
   };

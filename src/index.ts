@@ -4,7 +4,7 @@
  * serve. This file is the whole public API.
  */
 export { createEngine } from './engine.js';
-export type { Engine, EngineInfo } from './engine.js';
+export type { Engine, EngineInfo } from './engine-api.js';
 export type { EngineCache } from './engine-cache.js';
 export { EdgewiseError, isEdgewiseError } from './errors.js';
 export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
@@ -15,9 +15,11 @@ export { POLICIES, RAN_ON, REDACTION_TYPES, ROUTE_REASONS } from './route/vocab.
 export type { Capabilities } from './capabilities.js';
 export type { ResolvedModel, ResolvedWebLLM, ResolvedWorkerModel } from './model/spec.js';
 export type { EngineStats, RouteStats } from './stats/stats.js';
-export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras } from './openai.js';
+export type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, EdgewiseExtras, OpenAIMessage, OpenAIToolCall } from './openai.js';
 export type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
 export { BACKEND_SPECIFICATION } from './backends/backend.js';
+export { wrap } from './backends/middleware.js';
+export type { BackendMiddleware } from './backends/middleware.js';
 export type {
   BackendCapabilities, BackendFinishPart, BackendLoadOptions, BackendPart, BackendRequest, BackendState, BackendTextPart, BackendToolCallPart,
   BackendV3, EmbedOptions, EmbedRequest, EmbedResult, GenerateOptions, Support, UnsupportedCode,

@@ -223,8 +223,10 @@ export interface ModelInfo {
   engine?: EngineKind | 'remote';
   /** Why it runs on this device (e.g. "WASM: the only WebGPU adapter is a software fallback"). */
   detail?: string;
-  /** Tokens the context holds (local models). */
+  /** Tokens the context holds (local models; for an embedding model, the longest text it reads). */
   contextLength?: number;
+  /** Length of the vectors (embedding models). */
+  dims?: number;
   vocabSize?: number;
   hasChatTemplate?: boolean;
   /** WASM threads the runtime uses (ONNX models). */

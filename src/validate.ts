@@ -5,8 +5,9 @@
 import type { BackendRequest } from './backends/backend.js';
 import { EdgewiseError } from './errors.js';
 import { checkLatencyBudget, checkPolicy, checkSignal } from './options.js';
+import { checkMessages } from './messages.js';
 import type { Policy } from './route/vocab.js';
-import type { ChatMessage, GenerateRequest } from './types.js';
+import type { GenerateRequest, SamplingSetting } from './types.js';
 
 /** A checked request: what backends see, plus what stays with the engine. */
 export interface CheckedRequest {
@@ -14,23 +15,8 @@ export interface CheckedRequest {
   signal: AbortSignal | undefined;
   policy: Policy | undefined;
   maxLocalLatencyMs: number | undefined;
-}
-
-const ROLES = new Set(['system', 'user', 'assistant']);
-
-function checkMessages(messages: unknown): readonly ChatMessage[] {
-  if (!Array.isArray(messages)) throw new EdgewiseError('invalid_message', '`messages` must be an array of { role, content } objects.');
-  if (messages.length === 0) throw new EdgewiseError('empty_messages', '`messages` is empty: pass at least one { role: "user", content: "…" } message.');
-  messages.forEach((m: unknown, i) => {
-    const msg = m as Partial<ChatMessage> | null;
-    if (typeof msg !== 'object' || msg === null || typeof msg.content !== 'string') {
-      throw new EdgewiseError('invalid_message', `messages[${i}] has no string \`content\`: each message needs { role, content: string }.`);
-    }
-    if (typeof msg.role !== 'string' || !ROLES.has(msg.role)) {
-      throw new EdgewiseError('invalid_message', `messages[${i}].role is ${JSON.stringify(msg.role)}: use 'system', 'user' or 'assistant'.`);
-    }
-  });
-  return messages as readonly ChatMessage[];
+  /** Settings the caller set away from their defaults: the ones a backend that ignores them must warn about. */
+  explicit: SamplingSetting[];
 }
 
 function finite(name: string, v: number, ok: (x: number) => boolean, rule: string): number {
@@ -72,6 +58,33 @@ export function checkRequest(req: GenerateRequest, startedAt: number): CheckedRe
     includeTokenIds: req.includeTokenIds === true,
   };
   if (hasPrompt) out.prompt = req.prompt;
-  else out.messages = checkMessages(req.messages).map((m) => ({ role: m.role, content: m.content }));
-  return { request: out, signal, policy, maxLocalLatencyMs };
+  else out.messages = checkMessages(req.messages);
+  // The shapes are checked here, at once; the schemas themselves in the runner's lazy chunk
+  // (`run/structure.ts`), still before any backend sees the request.
+  if (req.responseFormat !== undefined) {
+    if (typeof req.responseFormat !== 'object' || req.responseFormat === null) throw new EdgewiseError('invalid_response_format', "responseFormat must be an object: { type: 'json_schema', schema }, { type: 'json_object' } or { type: 'regex', pattern }.", { details: { feature: 'type', reason: 'malformed' } });
+    out.responseFormat = req.responseFormat;
+  }
+  if (req.tools !== undefined || req.toolChoice !== undefined) {
+    if (!Array.isArray(req.tools)) throw new EdgewiseError('invalid_tools', 'tools must be a non-empty array of { name, description?, parameters } (toolChoice needs them).', { details: { option: 'tools' } });
+    // 'none' keeps the tools out of the request entirely: no backend need take tools for it.
+    if (req.toolChoice !== 'none') {
+      out.tools = req.tools;
+      out.toolChoice = req.toolChoice ?? 'auto';
+    }
+  }
+  return { request: out, signal, policy, maxLocalLatencyMs, explicit: explicitSettings(out, req) };
+}
+
+/** The settings that change what a backend does, when the caller set them away from the default. */
+function explicitSettings(r: BackendRequest, req: GenerateRequest): SamplingSetting[] {
+  const out: SamplingSetting[] = [];
+  if (req.temperature !== undefined) out.push('temperature');
+  if (r.topK > 0) out.push('topK');
+  if (r.topP < 1) out.push('topP');
+  if (r.repetitionPenalty !== 1) out.push('repetitionPenalty');
+  if (req.seed !== undefined) out.push('seed');
+  if (r.stop.length > 0) out.push('stop');
+  if (r.includeTokenIds) out.push('includeTokenIds');
+  return out;
 }

@@ -6,7 +6,7 @@ import type { Dtype, ModelSpec, WebLLMModelSpec } from '../config-types.js';
 
 /** A model spec after catalog lookup and defaults, as the worker receives it. */
 export interface ResolvedModel {
-  engine?: 'onnx';
+  engine: 'onnx';
   id: string;
   url: string;
   dtype: Dtype;
@@ -98,7 +98,7 @@ export function resolveModel(spec: ModelSpec | undefined, defaultDtype: Dtype = 
   }
   const u = checkHttpUrl(base, 'model.url', 'invalid_model_spec');
   const url = u.href.endsWith('/') ? u.href : `${u.href}/`;
-  const out: ResolvedModel = { id: spec.id, url, dtype, key: cacheKey(spec.id, dtype), sha256: checkSha256(spec.sha256) };
+  const out: ResolvedModel = { engine: 'onnx', id: spec.id, url, dtype, key: cacheKey(spec.id, dtype), sha256: checkSha256(spec.sha256) };
   if (spec.externalData !== undefined) {
     if (!Array.isArray(spec.externalData) || spec.externalData.some((f) => typeof f !== 'string' || f === '')) {
       throw new EdgewiseError('invalid_model_spec', 'model.externalData must be an array of file paths relative to model.url, e.g. [\'onnx/model.onnx_data\'].');

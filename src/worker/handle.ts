@@ -18,6 +18,7 @@ export class WorkerHandle {
   private ids = 1;
   private readonly active = new Set<number>();
   private readonly deathListeners = new Set<() => void>();
+  private readonly forgetListeners = new Set<(key: string | undefined) => void>();
 
   constructor(private readonly assetsUrl: string) {}
 
@@ -37,6 +38,16 @@ export class WorkerHandle {
 
   onDeath(listener: () => void): void {
     this.deathListeners.add(listener);
+  }
+
+  /** `listener(key)` runs when the page forgets a model (its cache entry was deleted; undefined: every model). */
+  onForget(listener: (key: string | undefined) => void): void {
+    this.forgetListeners.add(listener);
+  }
+
+  /** Tells every model on the page that the worker no longer holds `key` (undefined: any model). */
+  forget(key?: string): void {
+    for (const l of this.forgetListeners) l(key);
   }
 
   /**

@@ -7,47 +7,40 @@ import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../../errors.js';
 import { onnxFileFor, type ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, type FileRequest } from '../../store/index.js';
-import type { RanOn, WasmWeights } from '../../types.js';
+import type { ModelInfo, RanOn } from '../../types.js';
 import { capabilities } from '../../capabilities.js';
 import { loadWeights } from './weights.js';
-import type { Backend, BackendInfo, BackendLoadOptions, BackendPart, BackendRequest } from '../backend.js';
+import type { BackendLoadOptions, BackendPart, BackendRequest, BackendV3, GenerateOptions } from '../backend.js';
+import type { WorkerConfig } from '../kind.js';
+import { ONNX_GENERATE } from './capabilities.js';
+import { largestTensorBytes } from './tensor-size.js';
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
 import { Decoder, deviceLostError, presentNames } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
 import { parseJson } from './json.js';
 import { createSession, loadOrt, loadedRuntimes, type OrtModule } from './runtime.js';
-import { chooseDevice, probeWebGPU, type DevicePreference } from '../../gpu.js';
+import { chooseDevice, probeWebGPU } from '../../gpu.js';
 import { ModelTokenizer } from './tokenizer.js';
 import { yieldToEventLoop } from './yield.js';
 
 type Json = Record<string, unknown>;
-
-/** How the worker stores and runs the model; fixed per engine. */
-export interface OnnxConfig {
-  cache: boolean;
-  eviction: 'none' | 'lru';
-  numThreads: number;
-  /** URL of the folder holding the runtime's `.wasm`/`.mjs` files. */
-  assetsUrl: string;
-  /** Where the generation model runs; the embedding model always runs on WASM. Default 'auto'. */
-  device?: DevicePreference;
-  /** What a weight-only quantized decoder becomes on WASM; default 'auto'. */
-  wasmWeights?: WasmWeights;
-}
 
 interface Loaded {
   session: Ort.InferenceSession;
   decoder: Decoder;
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
-  info: BackendInfo;
+  info: ModelInfo;
 }
 
-export interface OnnxBackend extends Backend {
-  /** GPU-resident KV-cache tensors held now (0 on WASM); constant across requests, or the cache leaks. */
-  liveGpuTensors(): number;
-  /** The exact prompt length with the model's tokenizer; undefined before load. */
-  countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): number | undefined;
+/** Decoders open in this worker, for the GPU tensor count `engine.info()` reports. */
+const openDecoders = new Set<Decoder>();
+
+/** GPU-resident KV-cache tensors held now (0 on WASM); constant across requests, or the cache leaks. */
+export function liveGpuTensors(): number {
+  let n = 0;
+  for (const d of openDecoders) n += d.liveGpuTensors;
+  return n;
 }
 
 // The config decides whether the model is supported and which weight files exist, so it
@@ -97,7 +90,7 @@ function threadsNote(threads: number): string {
   return '1 WASM thread: the page is not cross-origin isolated (serve it with COOP/COEP headers for threads)';
 }
 
-export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBackend {
+export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): BackendV3 {
   let loaded: Loaded | undefined;
   let ranOn: RanOn = 'wasm';
 
@@ -117,7 +110,8 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     const extra = model.externalData ?? externalDataFiles(config, onnxFile);
     // Fetch and compile the runtime while the weights stream in: on a warm load from
     // IndexedDB the two take similar time, so overlapping them nearly halves the wait.
-    const choice = gpu ? chooseDevice(o.device ?? 'auto', await gpu, { fp16, largestTensorBytes: 0 }) : { device: 'wasm' as const, reason: "device 'wasm' was asked for" };
+    // The largest weight must fit one GPU buffer: judged from config.json, before any download.
+    const choice = gpu ? chooseDevice(o.device ?? 'auto', await gpu, { fp16, largestTensorBytes: largestTensorBytes(config, model.dtype) }) : { device: 'wasm' as const, reason: "device 'wasm' was asked for" };
     if (choice.device === 'webgpu' && gpuLost) throw deviceLostError(gpuLost);
     const ortReady = loadOrt({ assetsUrl: o.assetsUrl, numThreads: o.numThreads, device: choice.device });
     ortReady.catch(() => undefined);
@@ -148,7 +142,7 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     if (choice.device === 'webgpu') await watchDevice(ort, decoder);
     ranOn = choice.device;
     const threads = choice.device === 'wasm' ? ort.env.wasm.numThreads ?? 1 : undefined;
-    const info: BackendInfo = {
+    const info: ModelInfo = {
       ranOn, engine: 'onnx', detail: `${choice.reason}${threads === undefined ? '' : `; ${threadsNote(threads)}`}`,
       contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate,
       weights: loaded.weights, ...(threads === undefined ? {} : { threads }),
@@ -157,23 +151,26 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
   }
 
   return {
-    specificationVersion: 'v2',
-    id: 'onnx',
+    specificationVersion: 'v3',
+    kind: 'onnx',
     location: 'local',
+    capabilities: ONNX_GENERATE,
+    get state() {
+      return { ranOn, loaded: loaded !== undefined, info: loaded?.info, contextLength: loaded?.config.contextLength, weightBytes: model.bytes };
+    },
     // The context check needs the tokenizer, which the engine asks for through countTokens().
     supports: () => ({ ok: true }),
 
-    async load(lo: BackendLoadOptions = {}): Promise<BackendInfo> {
+    async load(lo: BackendLoadOptions = {}): Promise<ModelInfo> {
       if (loaded) return loaded.info;
       loaded = await open(lo);
+      openDecoders.add(loaded.decoder);
       return loaded.info;
     },
 
-    liveGpuTensors: () => loaded?.decoder.liveGpuTensors ?? 0,
+    countTokens: async (request) => (loaded ? encodeRequest(request, loaded.tokenizer).length : undefined),
 
-    countTokens: (request) => (loaded ? encodeRequest(request, loaded.tokenizer).length : undefined),
-
-    generate(request: BackendRequest, go: { signal?: AbortSignal } = {}): AsyncIterable<BackendPart> {
+    generate(request: BackendRequest, go: GenerateOptions = {}): AsyncIterable<BackendPart> {
       if (!loaded) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
       return runGeneration(request, { ...loaded, ranOn, signal: go.signal, yieldToEventLoop, ...(loaded.info.weights ? { weights: loaded.info.weights.form } : {}) });
     },
@@ -181,6 +178,7 @@ export function createOnnxBackend(model: ResolvedModel, o: OnnxConfig): OnnxBack
     async unload(): Promise<void> {
       const l = loaded;
       loaded = undefined;
+      if (l) openDecoders.delete(l.decoder);
       // Releasing a session on a lost device never settles: let it go with the worker.
       if (l && ranOn === 'webgpu' && gpuLost) void l.session.release().catch(() => undefined);
       else await l?.session.release();

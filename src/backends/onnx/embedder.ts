@@ -7,35 +7,32 @@
 import { EdgewiseError } from '../../errors.js';
 import { onnxFileFor, type ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, type FileRequest } from '../../store/index.js';
-import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
-import type { OnnxConfig } from './backend.js';
+import type { ModelInfo } from '../../types.js';
+import type { BackendV3, EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
+import type { WorkerConfig } from '../kind.js';
+import { EMBED_ONLY } from './capabilities.js';
 import { externalDataFiles } from './config.js';
 import { openEncoder, readEncoderConfig, type Encoder } from './encoder/index.js';
 import { parseJson } from './json.js';
 import { createSession, loadOrt } from './runtime.js';
 
-/** What the page learns when the embedding model is open. */
-export interface EmbedderInfo {
-  ranOn: 'wasm' | 'webllm';
-  dims: number;
-  maxLength: number;
-  hasPooledOutput: boolean;
-}
-
-export interface OnnxEmbedder {
-  load(o: { signal?: AbortSignal; onProgress?: Parameters<typeof loadModelFiles>[0]['onProgress'] }): Promise<EmbedderInfo>;
-  embed(request: EmbedRequest, options?: EmbedOptions): Promise<EmbedResult>;
-  unload(): Promise<void>;
-}
 
 const TOKENIZER_FILES: readonly FileRequest[] = [{ path: 'tokenizer.json' }, { path: 'tokenizer_config.json' }];
 
-export function createOnnxEmbedder(model: ResolvedModel, o: OnnxConfig): OnnxEmbedder {
+/** An embed-only backend: the encoder runs on WASM (small models; the GPU path is for decoders). */
+export function createOnnxEmbedder(model: ResolvedModel, o: WorkerConfig): BackendV3 {
   let encoder: Encoder | undefined;
-  let info: EmbedderInfo | undefined;
+  let info: ModelInfo | undefined;
 
   return {
-    async load(lo) {
+    specificationVersion: 'v3',
+    kind: 'onnx',
+    location: 'local',
+    capabilities: EMBED_ONLY,
+    get state() { return { ranOn: 'wasm' as const, loaded: info !== undefined, info, contextLength: info?.contextLength, weightBytes: model.bytes }; },
+    supports: () => ({ ok: true }),
+
+    async load(lo = {}) {
       if (encoder && info) return info;
       const common = { key: model.key, baseUrl: model.url, cache: o.cache, eviction: o.eviction, ...(lo.signal ? { signal: lo.signal } : {}) };
       const withHash = (f: FileRequest): FileRequest => (model.sha256[f.path] ? { ...f, sha256: model.sha256[f.path] as string } : f);
@@ -59,7 +56,7 @@ export function createOnnxEmbedder(model: ResolvedModel, o: OnnxConfig): OnnxEmb
         model: files.get(onnxFile) as Uint8Array,
         externalData: extra.map((path) => ({ path, data: files.get(path) as Uint8Array })),
       }, createSession);
-      info = { ranOn: 'wasm', dims: encoder.dims, maxLength: encoder.maxLength, hasPooledOutput: encoder.hasPooledOutput };
+      info = { ranOn: 'wasm', engine: 'onnx', contextLength: encoder.maxLength, dims: encoder.dims };
       return info;
     },
 

@@ -71,7 +71,7 @@ export async function* runGeneration(req: BackendRequest, ctx: GenerateContext):
     type: 'finish',
     reason,
     ranOn: ctx.ranOn,
-    ...(ctx.weights ? { weights: ctx.weights } : {}),
+    ...(ctx.weights ? { metadata: { onnx: { weights: ctx.weights } } } : {}),
     ...(req.includeTokenIds ? { tokenIds: generated } : {}),
     usage: {
       promptTokens: promptIds.length,

@@ -4,7 +4,7 @@
  * the request in the worker.
  */
 import { proxy } from 'comlink';
-import type { BackendPart as Part } from './backends/backend.js';
+import type { BackendPart as Part } from '../backends/backend.js';
 
 export interface PartSource {
   /** Starts the request; parts arrive through `onParts`, the promise settles when the worker is done. */

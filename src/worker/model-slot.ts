@@ -4,12 +4,12 @@
  * the worker dies or the model's cache entry is deleted.
  */
 import { proxy } from 'comlink';
+import type { BackendLoadOptions } from '../backends/backend.js';
+import { SharedLoad } from '../backends/shared-load.js';
 import { EdgewiseError } from '../errors.js';
 import type { Progress } from '../types.js';
-import type { WorkerClient } from '../worker/client.js';
-import { disposedError, type WorkerHandle } from '../worker/handle.js';
-import type { BackendLoadOptions } from './backend.js';
-import { SharedLoad } from './shared-load.js';
+import type { WorkerClient } from './client.js';
+import { disposedError, type WorkerHandle } from './handle.js';
 
 export type LoadCall<I> = (c: WorkerClient, requestId: number, onProgress: (p: Progress) => void) => Promise<I>;
 
@@ -42,6 +42,7 @@ export class ModelSlot<I> {
       }
     });
     handle.onDeath(() => this.reset());
+    handle.onForget((forgotten) => { if (forgotten === undefined || forgotten === key) this.reset(); });
   }
 
   get loaded(): boolean {

@@ -1,0 +1,80 @@
+/**
+ * Composes an engine from its options: the candidates for generation (the app's local
+ * models in order, then the remote behind the redaction middleware) and for embeddings,
+ * the worker they share, and the context every run reads. No behaviour of its own.
+ */
+import type { BackendV3 } from './backends/backend.js';
+import type { ModelRole, WorkerConfig } from './backends/kind.js';
+import { wrap } from './backends/middleware.js';
+import { validateRemoteOptions } from './backends/remote/options.js';
+import { remoteCandidate } from './backends/remote/page-kind.js';
+import { capabilities as probeSync, probeCapabilities } from './capabilities.js';
+import type { EngineOptions, RemoteOptions } from './config-types.js';
+import { EdgewiseError } from './errors.js';
+import type { ResolvedWorkerModel } from './model/spec.js';
+import { checkEngineOptions } from './options.js';
+import { redaction } from './privacy/middleware.js';
+import { validateRedactOptions } from './privacy/options.js';
+import { createCandidate, type Candidate } from './registry.js';
+import type { RunContext } from './run/context.js';
+import { StatsRecorder } from './stats/stats.js';
+import { defaultAssetsUrl } from './worker/client.js';
+import { WorkerHandle } from './worker/handle.js';
+
+export interface EngineParts {
+  ctx: RunContext;
+  /** The app's local generation models in its order, then the remote. */
+  generation: BackendV3[];
+  /** The embedding model, then the remote. */
+  embedding: BackendV3[];
+  /** Local models the worker runs (the cache API's defaults; `engine.model` is the first generation one). */
+  stored: { model: ResolvedWorkerModel; role: ModelRole }[];
+  handle: WorkerHandle | undefined;
+  remote: RemoteOptions | undefined;
+  caching: boolean;
+}
+
+function specsOf(model: EngineOptions['model']): unknown[] {
+  if (model === undefined) return [];
+  const list = Array.isArray(model) ? [...(model as unknown[])] : [model];
+  if (list.length === 0) throw new EdgewiseError('invalid_model_spec', '`model` is an empty list: pass a model spec, or a list of them in order of preference.');
+  return list;
+}
+
+export function assemble(options: EngineOptions): EngineParts {
+  const o = checkEngineOptions(options);
+  const remote = o.remote === undefined ? undefined : validateRemoteOptions(o.remote);
+  const redact = validateRedactOptions(o.redact);
+  if (o.model === undefined && o.embeddingModel === undefined && remote === undefined) {
+    throw new EdgewiseError('invalid_model_spec', 'createEngine needs a local `model`, an `embeddingModel`, a `remote` endpoint, or a mix: pass at least one.');
+  }
+  const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
+  const caching = o.cache ?? true;
+  const config: WorkerConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto' };
+  // One worker for every local model of the engine, started on first use; none for page-only engines.
+  let handle: WorkerHandle | undefined;
+  const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl)), config };
+  const stored: EngineParts['stored'] = [];
+  const local = (spec: unknown, role: ModelRole): BackendV3 => {
+    const c: Candidate = createCandidate(spec, role, env);
+    if (c.model) stored.push({ model: c.model, role });
+    return c.backend;
+  };
+  const generation = specsOf(o.model).map((spec) => local(spec, 'generate'));
+  const embedding = o.embeddingModel === undefined ? [] : [local(o.embeddingModel, 'embed')];
+  if (remote) {
+    // Redaction wraps the remote as middleware: the remote backend itself knows nothing of it.
+    const cloud = redact === false ? remoteCandidate(remote) : wrap(remoteCandidate(remote), redaction(redact));
+    generation.push(cloud);
+    embedding.push(cloud);
+  }
+  const hasLocal = generation.length + embedding.length > (remote ? 2 : 0);
+  const ctx: RunContext = {
+    policy: o.policy ?? (!hasLocal ? 'remote-only' : remote ? 'prefer-local' : 'local-only'),
+    maxLocalLatencyMs: o.maxLocalLatencyMs,
+    route: o.route,
+    capabilities: async () => ({ ...(await probeCapabilities()), ...o.capabilities }),
+    stats: new StatsRecorder(),
+  };
+  return { ctx, generation, embedding, stored, handle, remote, caching };
+}
