@@ -52,7 +52,10 @@ describe('builtin load (recording fake of the Prompt API)', () => {
     setTimeout(() => controller.abort(), 15);
     const t0 = performance.now();
     expect(await codeOf(loading)).toBe('aborted');
-    expect(performance.now() - t0).toBeLessThan(200);
+    // A hang guard: the fake's whole download is 5 steps of 10 ms, so no bound here can
+    // tell "stopped at once" from "finished the download" (the fake checks the signal
+    // each step); 200 ms was only tighter, not more telling, on a shared 2-core runner.
+    expect(performance.now() - t0).toBeLessThan(1000);
     await new Promise((r) => setTimeout(r, 30));
     expect(fake.live()).toHaveLength(0);
     expect(fake.script.availability).toBe('downloadable');

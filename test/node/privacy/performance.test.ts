@@ -18,13 +18,28 @@ function prompt(): string {
   return text.slice(0, 2048);
 }
 
+/**
+ * Milliseconds of CPU this process spent in `run`, not wall-clock time: on a loaded
+ * 2-core runner other processes stretch the wall clock of a 1 ms call many times over
+ * (measured: a 2 KB redaction's median went from 0.6 to 1 ms, and a 20 KB blob from 30 to
+ * 180 ms, with two busy loops beside the test), but they do not spend this process's CPU.
+ * The bounds below are the ones this file always had; only the clock changed.
+ * Absolute speed belongs in the benchmarks (test/bench).
+ */
+function cpuMs(run: () => void): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 describe('performance', () => {
-  it('redacts a 2 KB prompt with every detector on in well under 2 ms (20 ms bound for CI)', () => {
+  it('redacts a 2 KB prompt with every detector on in well under 2 ms of CPU (20 ms bound)', () => {
     const text = prompt();
     const options = { terms: ['Project Falcon', 'Jane Roe'], patterns: [/EMP-\d{6}/] };
     const run = (): string => createRedactionSession(options).redactMessages([{ role: 'user', content: text }])[0]?.content ?? '';
@@ -34,13 +49,9 @@ describe('performance', () => {
     for (let i = 0; i < 50; i++) run();
 
     const times: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const start = performance.now();
-      run();
-      times.push(performance.now() - start);
-    }
+    for (let i = 0; i < 300; i++) times.push(cpuMs(run));
     const ms = median(times);
-    console.log(`redaction of a ${text.length}-byte prompt: median ${ms.toFixed(3)} ms over ${times.length} runs`);
+    console.log(`redaction of a ${text.length}-byte prompt: median ${ms.toFixed(3)} ms of CPU over ${times.length} runs`);
     expect(ms).toBeLessThan(20);
   });
 
@@ -54,9 +65,7 @@ describe('performance', () => {
       'https://'.repeat(2_500),
     ];
     for (const blob of blobs) {
-      const start = performance.now();
-      createRedactionSession().redactText(blob);
-      const ms = performance.now() - start;
+      const ms = cpuMs(() => createRedactionSession().redactText(blob));
       expect(ms, blob.slice(0, 12)).toBeLessThan(200);
     }
   });

@@ -10,7 +10,9 @@ import type { Progress } from '../../../src/types.js';
 import { progressReports } from '../../fakes/fake-mlc-engine.js';
 import { collect, overFake, rejection, request } from './harness.js';
 
-const slowLoad = { progress: progressReports(false, 40), progressStepMs: 5 };
+// 40 reports 25 ms apart: a 1 s load, so an abort that waited for web-llm's reload to end
+// would take most of a second (was 5 ms apart with a 50 ms bound, too tight under load).
+const slowLoad = { progress: progressReports(false, 40), progressStepMs: 25 };
 
 describe('webllm abort during load, over the recording fake MLCEngine', () => {
   for (const abortedReload of ['resolve', 'reject'] as const) {
@@ -23,7 +25,7 @@ describe('webllm abort during load, over the recording fake MLCEngine', () => {
       const at = performance.now();
       controller.abort();
       const e = await rejection(load);
-      expect(performance.now() - at).toBeLessThan(50);
+      expect(performance.now() - at).toBeLessThan(500);
       expect(isEdgewiseError(e) && e.code).toBe('aborted');
       expect(mod.calls).toContainEqual({ method: 'unload', duringReload: true });
       const reported = progress.length;
@@ -75,14 +77,16 @@ describe('webllm abort mid-stream, over the recording fake MLCEngine', () => {
   });
 
   it('an abort while web-llm computes the next token ends the stream within one step', async () => {
-    const { backend, mod } = overFake({ chunks, stepMs: 200 });
+    // Steps of 1 s, the abort 100 ms into the second one: waiting for the step would take
+    // 900 ms, so half a step still tells (was 200 ms steps and a 150 ms bound).
+    const { backend, mod } = overFake({ chunks, stepMs: 1000 });
     await backend.load();
     const controller = new AbortController();
     const parts: BackendPart[] = [];
     let at = 0;
-    setTimeout(() => { at = performance.now(); controller.abort(); }, 300);
+    setTimeout(() => { at = performance.now(); controller.abort(); }, 1100);
     for await (const p of backend.generate(request(), { signal: controller.signal })) parts.push(p);
-    expect(performance.now() - at).toBeLessThan(150);
+    expect(performance.now() - at).toBeLessThan(500);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', reason: 'abort' });
     expect(mod.calls.some((c) => c.method === 'interruptGenerate')).toBe(true);
   });

@@ -47,7 +47,9 @@ describe('webllm requests, over the recording fake MLCEngine', () => {
     const { backend } = overFake({ chunks: ['a', 'b', 'c', 'd'], stepMs: 10, promptTokens: 13 });
     await backend.load();
     const startedAt = performance.timeOrigin + performance.now() - 50;
+    const called = performance.now();
     const parts = await collect(backend.generate(request({ startedAt })));
+    const wallMs = performance.now() - called;
     expect(parts.filter((p) => p.type === 'text').map((p) => p.type === 'text' && p.text)).toEqual(['a', 'b', 'c', 'd']);
     const f = parts.at(-1);
     if (f?.type !== 'finish') throw new Error('no finish');
@@ -55,8 +57,11 @@ describe('webllm requests, over the recording fake MLCEngine', () => {
     expect(f).not.toHaveProperty('tokenIds');
     expect(f.usage.timeToFirstTokenMs).toBeGreaterThanOrEqual(55);
     expect(f.usage.totalMs).toBeGreaterThanOrEqual(f.usage.timeToFirstTokenMs + 25);
-    // Three tokens after the first, ~10 ms apart: on the order of 100 tokens/s.
-    expect(f.usage.tokensPerSecond).toBeGreaterThan(20);
+    // Three tokens after the first, ~10 ms apart: on the order of 100 tokens/s. The decode
+    // lies inside the call, so at least 3 tokens over the call's own wall time: a bound
+    // that stretches with a loaded machine (was a fixed > 20, i.e. 3 steps under 150 ms),
+    // and still fails a rate over the whole request (prefill and the 50 ms before it).
+    expect(f.usage.tokensPerSecond).toBeGreaterThanOrEqual((3 * 1000) / wallMs);
     expect(f.usage.tokensPerSecond).toBeLessThan(150);
   });
 
