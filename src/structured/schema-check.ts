@@ -51,7 +51,7 @@ export function checkRegex(pattern: unknown): string {
     throw formatError(`responseFormat.pattern ${JSON.stringify(pattern)} at ${r.index}: ${r.message}.`, { feature: r.feature, reason: r.feature === 'regex_syntax' ? 'malformed' : 'unsupported', index: r.index });
   }
   const emitted = toXGrammarRegex(parsed.ast, 'raw');
-  if (!emitted.ok) throw formatError(`responseFormat.pattern ${JSON.stringify(pattern)}: ${emitted.message}.`, { feature: 'non_ascii_range', reason: 'unsupported' });
+  if (!emitted.ok) throw formatError(`responseFormat.pattern ${JSON.stringify(pattern)}: ${emitted.message}.`, { feature: 'non_ascii_class', reason: 'unsupported' });
   return pattern;
 }
 

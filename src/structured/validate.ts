@@ -39,9 +39,13 @@ function invalid(reason: InvalidOutputReason, message: string, output: string, e
   return new EdgewiseError('invalid_output', message, { details: { reason, output: clip(output, MAX_OUTPUT_CHARS), ...extra } });
 }
 
-/** The first few errors, leaves first (the validator reports the enclosing keyword after its causes). */
+/**
+ * The first few errors, deepest first: the validator reports "Property "name" does not
+ * match schema" at `#` before the cause at `#/name`, which is the one worth reading.
+ */
 function summarize(errors: readonly OutputUnit[]): string[] {
-  return errors.slice(0, MAX_ERRORS).map((e) => clip(`${e.instanceLocation}: ${e.error}`, MAX_ERROR_CHARS));
+  const depth = (e: OutputUnit): number => e.instanceLocation.split('/').length;
+  return [...errors].sort((a, b) => depth(b) - depth(a)).slice(0, MAX_ERRORS).map((e) => clip(`${e.instanceLocation}: ${e.error}`, MAX_ERROR_CHARS));
 }
 
 function parse(text: string, extra: Record<string, unknown> = {}): unknown {

@@ -13,7 +13,12 @@ export type RegexNode =
   | { readonly kind: 'seq'; readonly items: readonly RegexNode[] }
   | { readonly kind: 'repeat'; readonly body: RegexNode; readonly min: number; readonly max: number }
   | { readonly kind: 'char'; readonly cp: number }
-  | { readonly kind: 'set'; readonly set: CharSet };
+  /**
+   * `set`: what JavaScript matches. `listed`: the characters and ranges written out in
+   * the class (not those from `\\s`, `.` or negation), for the grammar's non-ASCII rule
+   * (to-xgrammar.ts).
+   */
+  | { readonly kind: 'set'; readonly set: CharSet; readonly listed: CharSet };
 
 /** Why a pattern is refused; the name goes to `details.feature`. */
 export type RegexFeature =
@@ -51,6 +56,8 @@ const refuse = (feature: RegexFeature, index: number, message: string): never =>
  * parseRegex('(?=a)a')         // { ok: false, refusal: { feature: 'lookaround', … } }
  */
 export function parseRegex(pattern: string): ParsedRegex {
+  const modifier = inlineModifier(pattern);
+  if (modifier >= 0) return { ok: false, refusal: { feature: 'inline_flags', index: modifier, message: 'inline modifiers such as (?i:…) are not supported' } };
   try {
     // RegExp is CSP-safe (no code generation); it gives the exact syntax errors for free.
     new RegExp(pattern, 'u');
@@ -66,6 +73,22 @@ export function parseRegex(pattern: string): ParsedRegex {
     if (e instanceof Refused) return { ok: false, refusal: e.refusal };
     throw e;
   }
+}
+
+/**
+ * Where a `(?i:` style modifier group starts, or -1. Looked for before the syntax check,
+ * which depends on the engine: Chrome 125+ knows these groups, Node 20 does not.
+ */
+function inlineModifier(src: string): number {
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(' && src[i + 1] === '?' && /[a-zA-Z-]/.test(src[i + 2] ?? '')) return i;
+  }
+  return -1;
 }
 
 class Parser {
@@ -150,12 +173,15 @@ class Parser {
       this.pos++; // ')', guaranteed by the RegExp syntax check
       return body;
     }
-    if (c === '[') return { kind: 'set', set: this.charClass() };
+    if (c === '[') return this.charClass();
     if (c === '.') {
       this.pos++;
-      return { kind: 'set', set: DOT };
+      return { kind: 'set', set: DOT, listed: [] };
     }
-    if (c === '\\') return this.escape(false) as RegexNode;
+    if (c === '\\') {
+      const e = this.escape(false);
+      return e.kind === 'char' ? e : { kind: 'set', set: e.set, listed: [] };
+    }
     const cp = this.src.codePointAt(this.pos)!;
     this.pos += cp > 0xffff ? 2 : 1;
     return { kind: 'char', cp };
@@ -220,23 +246,29 @@ class Parser {
     return hi;
   }
 
-  private charClass(): CharSet {
+  private charClass(): RegexNode {
     this.pos++; // '['
     const negated = this.peek() === '^';
     if (negated) this.pos++;
     const parts: CharSet[] = [];
+    const listed: CharSet[] = [];
     while (this.peek() !== ']') {
       const lo = this.classAtom();
       if (this.peek() === '-' && this.peek(1) !== ']' && lo.kind === 'char') {
         this.pos++;
         const hi = this.classAtom();
         // u-mode rejects class escapes as range ends, so `hi` is a character here.
-        parts.push(charSet([[lo.cp, hi.kind === 'char' ? hi.cp : lo.cp]]));
-      } else parts.push(lo.kind === 'char' ? single(lo.cp) : lo.set);
+        const range = charSet([[lo.cp, hi.kind === 'char' ? hi.cp : lo.cp]]);
+        parts.push(range);
+        listed.push(range);
+      } else if (lo.kind === 'char') {
+        parts.push(single(lo.cp));
+        listed.push(single(lo.cp));
+      } else parts.push(lo.set);
     }
     this.pos++; // ']'
     const set = union(...parts);
-    return negated ? complement(set) : set;
+    return { kind: 'set', set: negated ? complement(set) : set, listed: union(...listed) };
   }
 
   private classAtom(): { kind: 'char'; cp: number } | { kind: 'set'; set: CharSet } {

@@ -6,9 +6,11 @@
  * - its `.` matches any single byte, newline included, so `.`, `\S`, `\W`, `\D` and
  *   negated classes are always written as explicit classes;
  * - its classes work for ASCII only: `[^é]` accepts "é" and `[\u0080-\U0010FFFF]`
- *   accepts nothing, so non-ASCII members are written as literal alternatives (up to
- *   {@link MAX_LISTED_NON_ASCII}) and larger non-ASCII ranges are left out: the grammar
- *   is then stricter than the pattern, never looser;
+ *   accepts nothing; and three or more alternatives of multi-byte characters mix up
+ *   their bytes (`a(\u3000|\u2000|\u2001)x` lets "a、x", U+3001, through). So `.`,
+ *   class escapes and negated classes match ASCII only here (stricter than the pattern,
+ *   never looser), and a class may list one non-ASCII character, written as a literal;
+ *   more is refused;
  * - its `\x` takes every hex digit that follows (`\x2fbf` is U+2FBF), so an escape is
  *   always followed by `-`, `\` or `]`;
  * - inside a JSON Schema `pattern` it does not escape: `"`, `\` and control characters
@@ -21,7 +23,8 @@ import type { RegexNode } from './parse.js';
 /** `raw`: the whole output; `json_string`: the inside of a JSON string (a schema's `pattern`). */
 export type RegexContext = 'raw' | 'json_string';
 
-export const MAX_LISTED_NON_ASCII = 256;
+/** Non-ASCII characters one class may list (see the header). */
+export const MAX_LISTED_NON_ASCII = 1;
 
 /** What JSON must escape inside a string (RFC 8259 §7). */
 const JSON_ESCAPED: CharSet = charSet([[0x00, 0x1f], [0x22, 0x22], [0x5c, 0x5c]]);
@@ -63,7 +66,7 @@ function emit(node: RegexNode, ctx: RegexContext): string {
       return min === max ? `${body}{${min}}` : `${body}{${min},${max}}`;
     }
     case 'char': return literal(node.cp, ctx);
-    case 'set': return charClass(node.set, ctx);
+    case 'set': return charClass(node.set, node.listed, ctx);
     default: {
       const never: never = node;
       return never;
@@ -96,7 +99,7 @@ function jsonEscape(cp: number): string {
   return `\\x5cu00${hex2(cp)}`;
 }
 
-function charClass(input: CharSet, ctx: RegexContext): string {
+function charClass(input: CharSet, listed: CharSet, ctx: RegexContext): string {
   const set = subtract(input, SURROGATES);
   const pieces: string[] = [];
   let ascii = intersect(set, ASCII);
@@ -106,12 +109,13 @@ function charClass(input: CharSet, ctx: RegexContext): string {
     if (escaped.length > 0) pieces.push(...escapedAlternatives(escaped));
   }
   if (ascii.length > 0) pieces.unshift(`[${ascii.map(([lo, hi]) => (lo === hi ? byteEscape(lo) : `${byteEscape(lo)}-${byteEscape(hi)}`)).join('')}]`);
-  const nonAscii = subtract(set, ASCII);
-  if (size(nonAscii) <= MAX_LISTED_NON_ASCII) {
-    for (const [lo, hi] of nonAscii) for (let cp = lo; cp <= hi; cp++) pieces.push(String.fromCodePoint(cp));
+  const nonAscii = subtract(intersect(set, listed), ASCII);
+  if (size(nonAscii) > MAX_LISTED_NON_ASCII) {
+    throw new Unsatisfiable('a character class lists several non-ASCII characters, which the grammar engine (XGrammar 0.1.27) mixes up; list at most one per class, or write the words out');
   }
+  for (const [lo] of nonAscii) pieces.push(String.fromCodePoint(lo));
   if (pieces.length === 0) {
-    throw new Unsatisfiable('a character class matches only non-ASCII ranges too large to list; the grammar engine cannot match those (list the characters instead)');
+    throw new Unsatisfiable('a character class matches only non-ASCII characters the grammar engine cannot list (from \\s, . or a negated class); write the character itself');
   }
   return pieces.length === 1 ? pieces[0]! : `(${pieces.join('|')})`;
 }

@@ -32,7 +32,7 @@ export const GPT2_DIR = join(MODELS, 'tiny-random-gpt2-onnx', 'gpt2-full-tokeniz
 export const HAS_STORIES = existsSync(join(STORIES_DIR, 'tokenizer.json'));
 export const HAS_LLAMA = existsSync(join(LLAMA_DIR, 'tokenizer.json'));
 export const HAS_GPT2 = existsSync(join(GPT2_DIR, 'tokenizer.json'));
-export const MODELS_SKIP = `skipped: ${MODELS} is absent (the shared real tokenizers)`;
+export const MODELS_SKIP = 'skipped when ../shared/models is absent';
 
 const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
 
@@ -57,7 +57,8 @@ export function llamaTokenizer(): TokenizerSource {
 }
 
 export function gpt2Tokenizer(): TokenizerSource {
-  return { name: 'GPT-2 (byte_level, 50257)', tokenizer: readJson(join(GPT2_DIR, 'tokenizer.json')), config: readJson(join(GPT2_DIR, 'tokenizer_config.json')), eosIds: [50256], vocabSize: 50257 };
+  // onnxruntime-genai's copy adds 38 tokens past GPT-2's 50,257.
+  return { name: 'GPT-2 (byte_level, 50295)', tokenizer: readJson(join(GPT2_DIR, 'tokenizer.json')), config: readJson(join(GPT2_DIR, 'tokenizer_config.json')), eosIds: [50256], vocabSize: 50295 };
 }
 
 export function vocabOf(src: TokenizerSource): GrammarVocab {

@@ -2,7 +2,8 @@
  * A checked schema as XGrammar needs to read it to enforce what JSON Schema means.
  * Never mutates its input.
  *
- * - `pattern`s in XGrammar's regex dialect over the JSON text (to-xgrammar.ts says why).
+ * - `pattern`s in XGrammar's regex dialect over the JSON text (to-xgrammar.ts says why);
+ *   `format: 'date' | 'time' | 'date-time'` as patterns (schema-features.ts says why).
  * - Strings with `minLength`/`maxLength` as a pattern: XGrammar writes them as
  *   `"[^"\\\r\n]{0,n}"`, which lets raw control characters through (invalid JSON:
  *   a random model writes U+0005 within a few tokens) and no escapes at all.
@@ -12,6 +13,7 @@
 import { EdgewiseError } from '../../../errors.js';
 import { parseRegex } from '../../../structured/regex/parse.js';
 import { toXGrammarRegex } from '../../../structured/regex/to-xgrammar.js';
+import { FORMAT_PATTERNS } from '../../../structured/schema-features.js';
 import { walkSchema, type SchemaNode } from '../../../structured/schema-walk.js';
 import type { JSONSchema } from '../../../types.js';
 import { numberRangeEbnf } from './number-range.js';
@@ -41,6 +43,11 @@ export function schemaForXGrammar(schema: JSONSchema): XGrammarSchema {
   for (const { schema: node, path } of walkSchema(copy)) {
     if (typeof node !== 'object') continue;
     const s = node as Mutable;
+    const formatPattern = typeof s['format'] === 'string' ? FORMAT_PATTERNS[s['format']] : undefined;
+    if (formatPattern !== undefined) {
+      delete s['format'];
+      s['pattern'] = formatPattern;
+    }
     if (typeof s['pattern'] === 'string') s['pattern'] = xgrammarPattern(s['pattern'], path);
     else if ((s['minLength'] !== undefined || s['maxLength'] !== undefined) && s['format'] === undefined) boundedString(s);
     const range = numericRange(s);
