@@ -13,8 +13,11 @@ const ROUTE_INPUT: RouteInput = {
   policy: 'prefer-local',
   maxTokens: 256,
   maxLocalLatencyMs: 4000,
-  local: { configured: true, ranOn: 'wasm', loaded: true, contextLength: 8192, promptTokens: 700, promptChars: 2048, weightBytes: 2e8, cached: true, speed: { prefillTokensPerSecond: 300, decodeTokensPerSecond: 20, samples: 5 } },
-  remote: { configured: true },
+  promptChars: 2048,
+  candidates: [
+    { side: 'local', ranOn: 'wasm', loaded: true, contextLength: 8192, promptTokens: 700, weightBytes: 2e8, cached: true, speed: { prefillTokensPerSecond: 300, decodeTokensPerSecond: 20, samples: 5 } },
+    { side: 'remote', ranOn: 'remote', loaded: true },
+  ],
   capabilities: { threads: true, cores: 8, storageManager: true, deviceMemoryGiB: 8, storage: { quota: 1e10, usage: 1e9 }, online: true },
 };
 

@@ -27,7 +27,7 @@ export async function edgewiseRun(engine: Engine, cfg: BenchConfig): Promise<Gen
     if (part.type === 'text') {
       tFirst ??= now();
       text += part.text;
-    } else {
+    } else if (part.type === 'finish') {
       finish = part;
     }
   }

@@ -15,7 +15,7 @@ async function run(engine: Engine): Promise<{ ids: number[]; weights: string | u
   for await (const p of engine.generate({ prompt: PROMPT, maxTokens: 16, temperature: 0, includeTokenIds: true })) {
     if (p.type === 'finish') {
       ids = p.tokenIds ?? [];
-      weights = p.weights;
+      weights = p.metadata?.onnx?.weights;
     }
   }
   return { ids, weights };

@@ -18,7 +18,7 @@ async function run(engine: Engine, prompt: string, maxTokens: number): Promise<{
   let finish: FinishPart | undefined;
   for await (const part of engine.generate({ prompt, maxTokens, temperature: 0 })) {
     if (part.type === 'text') text += part.text;
-    else finish = part;
+    else if (part.type === 'finish') finish = part;
   }
   assert(finish, 'the stream ends with a finish part');
   return { text, finish };

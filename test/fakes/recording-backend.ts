@@ -1,11 +1,12 @@
 /**
- * A recording fake Backend (no model, no worker): it streams scripted text, honours
+ * A recording fake BackendV3 (no model, no worker): it streams scripted text, honours
  * aborts between steps, fails where the script says, and records every call. Used to
- * pin down the contract, the dispatcher's failover and the engine's routing in Node.
+ * pin down the contract, the runner's failover and the engine's routing in Node, and as
+ * the custom backend of the engine tests in Chromium.
  */
-import type { Backend, BackendInfo, BackendPart, BackendRequest, Support } from '../../src/backends/backend.js';
+import type { BackendCapabilities, BackendPart, BackendRequest, BackendV3, EmbedRequest, EmbedResult, Support } from '../../src/backends/backend.js';
 import { EdgewiseError, type EdgewiseErrorCode } from '../../src/errors.js';
-import type { RanOn } from '../../src/types.js';
+import type { ModelInfo, RanOn, Warning } from '../../src/types.js';
 
 export interface FakeScript {
   id?: string;
@@ -27,39 +28,50 @@ export interface FakeScript {
   supports?: Support;
   /** Answer `Echo: <last user message or prompt>` in 3-character parts (like the OpenAI test server). */
   echo?: boolean;
+  /** What it declares; default: every setting, no formats, no tools. */
+  capabilities?: BackendCapabilities;
+  /** Calls to make (as tool-call parts, arguments as JSON text) instead of text when the request has tools. */
+  toolCalls?: readonly { name: string; arguments: string }[];
+  /** Warnings to send before the text. */
+  warnings?: readonly Warning[];
+  weightBytes?: number;
+  /** Embeds each text as [length, number of spaces]. */
+  embeds?: boolean;
 }
 
 export interface FakeCall {
-  method: 'load' | 'generate' | 'unload';
+  method: 'load' | 'generate' | 'embed' | 'unload';
   request?: BackendRequest;
+  embed?: EmbedRequest;
   at: number;
 }
 
-export interface RecordingBackend extends Backend {
+export interface RecordingBackend extends BackendV3 {
   readonly calls: FakeCall[];
   script: FakeScript;
-  readonly loaded: boolean;
-  readonly loadError: EdgewiseError | undefined;
-  readonly info: BackendInfo | undefined;
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages'>): Promise<number | undefined>;
 }
+
+const ALL: BackendCapabilities = { sampling: ['temperature', 'topK', 'topP', 'repetitionPenalty', 'seed', 'stop', 'includeTokenIds'], responseFormats: [], tools: false };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const now = (): number => performance.timeOrigin + performance.now();
 
 export function createRecordingBackend(initial: FakeScript = {}): RecordingBackend {
   const calls: FakeCall[] = [];
-  let info: BackendInfo | undefined;
+  let info: ModelInfo | undefined;
   let loadError: EdgewiseError | undefined;
   const self: RecordingBackend = {
-    specificationVersion: 'v2',
-    get id() { return self.script.id ?? 'fake'; },
+    specificationVersion: 'v3',
+    get kind() { return self.script.id ?? 'fake'; },
     get location() { return self.script.location ?? 'local'; },
+    get capabilities() { return self.script.capabilities ?? ALL; },
+    get state() {
+      const s = self.script;
+      return { ranOn: s.ranOn ?? 'wasm', loaded: info !== undefined, loadError, info, contextLength: s.contextLength, weightBytes: s.weightBytes };
+    },
     calls,
     script: initial,
-    get loaded() { return info !== undefined; },
-    get loadError() { return loadError; },
-    get info() { return info; },
     supports: () => self.script.supports ?? { ok: true },
 
     async load() {
@@ -80,12 +92,19 @@ export function createRecordingBackend(initial: FakeScript = {}): RecordingBacke
       const s = self.script;
       const ranOn = s.ranOn ?? 'wasm';
       async function* run(): AsyncGenerator<BackendPart> {
-        const finish = (reason: 'stop' | 'abort', completionTokens: number): BackendPart => ({
+        const finish = (reason: 'stop' | 'abort' | 'tool-calls', completionTokens: number): BackendPart => ({
           type: 'finish', reason, ranOn,
           usage: { promptTokens: 3, completionTokens, timeToFirstTokenMs: 1, tokensPerSecond: 100, totalMs: now() - request.startedAt },
         });
         if (request.prompt !== undefined && request.prompt === s.rejectPrompt) throw new EdgewiseError('invalid_request', 'the fake refuses this prompt');
         if (s.failBeforeFirst) throw new EdgewiseError(s.failBeforeFirst, `fake failure before the first token (${s.failBeforeFirst})`);
+        for (const warning of s.warnings ?? []) yield { type: 'warning', warning };
+        if (s.toolCalls && request.tools?.length) {
+          await sleep(s.stepMs ?? 1);
+          if (o.signal?.aborted) return yield finish('abort', 0);
+          for (const [i, c] of s.toolCalls.entries()) yield { type: 'tool-call', id: `call_${i + 1}`, name: c.name, arguments: c.arguments };
+          return yield finish('tool-calls', s.toolCalls.length);
+        }
         const said = request.prompt ?? request.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? '';
         const chunks = s.echo ? (`Echo: ${said}`.match(/[\s\S]{1,3}/g) ?? []) : (s.chunks ?? ['Hello', ', ', 'world', '!']);
         let sent = 0;
@@ -109,5 +128,15 @@ export function createRecordingBackend(initial: FakeScript = {}): RecordingBacke
       info = undefined;
     },
   };
+  if (initial.embeds) {
+    self.embed = async (request: EmbedRequest, o = {}): Promise<EmbedResult> => {
+      calls.push({ method: 'embed', embed: request, at: now() });
+      await sleep(self.script.stepMs ?? 1);
+      if (o.signal?.aborted) throw new EdgewiseError('aborted', 'the fake embedding was aborted');
+      if (self.script.failBeforeFirst) throw new EdgewiseError(self.script.failBeforeFirst, `fake embedding failure (${self.script.failBeforeFirst})`);
+      const vectors = request.texts.map((t) => Float32Array.from([t.length, t.split(' ').length - 1]));
+      return { vectors, truncated: [], promptTokens: request.texts.length, ranOn: self.script.ranOn ?? 'wasm' };
+    };
+  }
   return self;
 }

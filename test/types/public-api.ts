@@ -24,8 +24,8 @@ export async function publicApi(): Promise<void> {
   for await (const part of engine.generate({ prompt: 'a' })) {
     expectType<Equal<typeof part, Part>>(true);
     if (part.type === 'finish') {
-      expectType<Equal<typeof part.reason, 'stop' | 'length' | 'abort'>>(true);
-      expectType<Equal<typeof part.ranOn, 'wasm' | 'webgpu' | 'webllm' | 'builtin' | 'remote'>>(true);
+      expectType<Equal<typeof part.reason, 'stop' | 'length' | 'abort' | 'tool-calls'>>(true);
+      expectType<Equal<typeof part.ranOn, 'wasm' | 'webgpu' | 'webllm' | 'builtin' | 'remote' | 'custom'>>(true);
       expectType<Equal<typeof part.route.policy, 'local-only' | 'prefer-local' | 'prefer-remote' | 'remote-only'>>(true);
       expectType<Equal<typeof part.route.reason, RouteReason>>(true);
       expectType<Equal<typeof part.redactions, Partial<Record<RedactionType, number>> | undefined>>(true);

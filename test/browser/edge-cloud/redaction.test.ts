@@ -13,7 +13,7 @@ async function ask(engine: ReturnType<typeof createEngine>, messages: { role: 's
   let finish: FinishPart | undefined;
   for await (const p of engine.generate({ messages, maxTokens: 4000 })) {
     if (p.type === 'text') text += p.text;
-    else finish = p;
+    else if (p.type === 'finish') finish = p;
   }
   return { text, finish: finish as FinishPart };
 }

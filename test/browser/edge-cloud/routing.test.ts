@@ -18,7 +18,7 @@ async function run(options: EngineOptions, req: GenerateRequest): Promise<{ text
   try {
     for await (const p of engine.generate(req)) {
       if (p.type === 'text') text += p.text;
-      else return { text, finish: p };
+      else if (p.type === 'finish') return { text, finish: p };
     }
     return { text };
   } catch (e) {

@@ -23,7 +23,7 @@ async function finishOf(model: LocalModelSpec | LocalModelSpec[], extra: Record<
   try {
     for await (const p of engine.generate({ prompt: 'Hi', maxTokens: 4 })) {
       if (p.type === 'text') text += p.text;
-      else return { finish: p, text };
+      else if (p.type === 'finish') return { finish: p, text };
     }
     return { text };
   } catch (e) {
