@@ -23,7 +23,7 @@ describe('TokenizerGrammars', () => {
   it('compiles a schema once: the second compile is a cache hit with the first compile time', async () => {
     const grammars = await TokenizerGrammars.create(vocabOf(fixtureTokenizer()));
     const first = await grammars.compile({ type: 'json_schema', schema });
-    const second = await grammars.compile({ type: 'json_schema', schema: JSON.parse(JSON.stringify(schema)) as object, name: 'other_name' });
+    const second = await grammars.compile({ type: 'json_schema', schema: JSON.parse(JSON.stringify(schema)) as Record<string, unknown>, name: 'other_name' });
     expect([first.cacheHit, second.cacheHit]).toEqual([false, true]);
     expect(second.key).toBe(first.key);
     expect(second.grammar).toBe(first.grammar);
