@@ -14,6 +14,8 @@ import type { BackendLoadOptions, BackendPart, BackendRequest, BackendV3, Genera
 import type { WorkerConfig } from '../kind.js';
 import { ONNX_GENERATE } from './capabilities.js';
 import { largestTensorBytes } from './tensor-size.js';
+import { grammarsFor, type TokenizerGrammars } from './grammar/compile.js';
+import { grammarVocab } from './grammar/vocab.js';
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
 import { Decoder, deviceLostError, presentNames } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
@@ -31,6 +33,8 @@ interface Loaded {
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
   info: ModelInfo;
+  /** Made on the first constrained request: XGrammar is a lazy 1 MB chunk. */
+  grammars?: Promise<TokenizerGrammars>;
 }
 
 /** Decoders open in this worker, for the GPU tensor count `engine.info()` reports. */
@@ -172,7 +176,9 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
 
     generate(request: BackendRequest, go: GenerateOptions = {}): AsyncIterable<BackendPart> {
       if (!loaded) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
-      return runGeneration(request, { ...loaded, ranOn, signal: go.signal, yieldToEventLoop, ...(loaded.info.weights ? { weights: loaded.info.weights.form } : {}) });
+      const l = loaded;
+      const grammars = (): Promise<TokenizerGrammars> => (l.grammars ??= grammarsFor(grammarVocab(l.tokenizer.tokenizerJson, l.tokenizer.config, { eosIds: [...l.config.eosIds], vocabSize: l.config.vocabSize })));
+      return runGeneration(request, { ...l, ranOn, signal: go.signal, yieldToEventLoop, grammars, ...(l.info.weights ? { weights: l.info.weights.form } : {}) });
     },
 
     async unload(): Promise<void> {

@@ -8,7 +8,10 @@ import type { FinishReason, RanOn, WeightForm } from '../../types.js';
 import type { BackendPart, BackendRequest } from '../backend.js';
 import type { DecoderConfig } from './config.js';
 import type { Decoder } from './decoder.js';
+import type { TokenizerGrammars } from './grammar/compile.js';
+import { GrammarConstraint } from './grammar/constraint.js';
 import { Sampler } from './sampling.js';
+import { answerParts, constrainedOf } from './structured.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
 import type { ModelTokenizer } from './tokenizer.js';
 import { now } from '../../clock.js';
@@ -23,22 +26,39 @@ export interface GenerateContext {
   signal: AbortSignal | undefined;
   /** Lets queued messages (an abort) run between steps; see `worker/yield.ts`. */
   yieldToEventLoop: () => Promise<void>;
+  /** The grammars of this model's tokenizer (created on the first constrained request). */
+  grammars: () => Promise<TokenizerGrammars>;
 }
 
-
-export function encodeRequest(req: Pick<BackendRequest, 'prompt' | 'messages'>, tokenizer: ModelTokenizer): number[] {
-  return req.messages !== undefined ? tokenizer.encodeChat(req.messages) : tokenizer.encodePrompt(req.prompt ?? '');
+export function encodeRequest(req: Pick<BackendRequest, 'prompt' | 'messages' | 'tools'>, tokenizer: ModelTokenizer): number[] {
+  if (req.messages !== undefined) return tokenizer.encodeChat(req.messages, req.tools);
+  // A raw prompt has no template: the tools are described before it.
+  const tools = req.tools?.length ? tokenizer.encodeChat([{ role: 'user', content: req.prompt ?? '' }], req.tools) : undefined;
+  return tools ?? tokenizer.encodePrompt(req.prompt ?? '');
 }
 
 export async function* runGeneration(req: BackendRequest, ctx: GenerateContext): AsyncGenerator<BackendPart, void, undefined> {
-  const { decoder, tokenizer, config, signal } = ctx;
+  const { tokenizer, config } = ctx;
   const promptIds = encodeRequest(req, tokenizer);
   if (promptIds.length >= config.contextLength) {
     throw new EdgewiseError('context_overflow', `The prompt is ${promptIds.length} tokens but the model's context holds ${config.contextLength} (with room for at least one new token); shorten the prompt or the conversation.`, { details: { promptTokens: promptIds.length, contextLength: config.contextLength } });
   }
+  const constrained = constrainedOf(req);
+  // Compiled once per format and tokenizer (cached); a bad format fails here, before any token.
+  const constraint = constrained && await GrammarConstraint.create(await (await ctx.grammars()).compile(constrained.format), { eosIds: [...config.eosIds] });
+  try {
+    yield* decode(req, ctx, promptIds, constraint);
+  } finally {
+    constraint?.dispose();
+  }
+}
+
+async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: number[], constraint: GrammarConstraint | undefined): AsyncGenerator<BackendPart, void, undefined> {
+  const { decoder, tokenizer, config, signal } = ctx;
+  const mode = constraint ? constrainedOf(req)?.mode ?? 'text' : 'text';
   const sampler = new Sampler(req);
   const text = new IncrementalDecoder((ids) => tokenizer.decode(ids), promptIds);
-  const stops = new StopMatcher(req.stop);
+  const stops = new StopMatcher(mode === 'text' ? req.stop : []);
   const seen = new Set(promptIds);
   const generated: number[] = [];
   // The model may stop at the context limit before maxTokens: that is a 'length' finish.
@@ -52,18 +72,28 @@ export async function* runGeneration(req: BackendRequest, ctx: GenerateContext):
     await ctx.yieldToEventLoop();
     if (signal?.aborted) { reason = 'abort'; break; }
     const logits = await decoder.step(input);
+    if (constraint) await constraint.mask(logits);
     const id = sampler.next(logits, seen);
+    constraint?.accept(id);
     if (firstTokenAt === 0) firstTokenAt = now();
-    if (config.eosIds.has(id)) { reason = 'stop'; break; }
+    if (config.eosIds.has(id) || constraint?.done) { reason = 'stop'; break; }
     seen.add(id);
     generated.push(id);
-    const { emit: safe, stopped } = stops.push(text.push(id));
+    // A call or an envelope is read whole at the end; constrained text streams.
+    const { emit: safe, stopped } = mode === 'text' ? stops.push(text.push(id)) : { emit: '', stopped: false };
     if (safe) yield { type: 'text', text: safe };
     if (stopped) { reason = 'stop'; break; }
     input = [id];
   }
   const tail = reason === 'stop' ? '' : stops.flush();
   if (tail) yield { type: 'text', text: tail };
+  if (mode !== 'text' && reason === 'stop') {
+    const answer = answerParts(tokenizer.decode(generated), mode);
+    yield* answer.parts;
+    if (answer.toolCalls) reason = 'tool-calls';
+  } else if (mode !== 'text' && reason === 'length') {
+    throw new EdgewiseError('invalid_output', `The tool call was cut at maxTokens (${req.maxTokens}) before it was complete; raise maxTokens.`, { details: { reason: 'length' } });
+  }
   const end = now();
   const completion = generated.length;
   const decodeMs = firstTokenAt ? end - firstTokenAt : 0;

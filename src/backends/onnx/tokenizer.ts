@@ -6,7 +6,9 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
 import { EdgewiseError } from '../../errors.js';
+import type { ChatMessage, ToolDefinition } from '../../types.js';
 import { FALLBACK_CHAT_TEMPLATE } from './fallback-template.js';
+import { templateInput } from './tools-prompt.js';
 
 type Json = Record<string, unknown>;
 
@@ -30,9 +32,11 @@ export class ModelTokenizer {
   private readonly tok: Tokenizer;
   private readonly template: Template;
   readonly hasChatTemplate: boolean;
+  /** The template reads `tools` (Hugging Face's tool-use convention): tools go to it as they are. */
+  readonly templateKnowsTools: boolean;
   private readonly specials: Record<string, string>;
 
-  constructor(tokenizerJson: Json, config: Json, private readonly bosId: number | undefined) {
+  constructor(readonly tokenizerJson: Json, readonly config: Json, private readonly bosId: number | undefined) {
     try {
       this.tok = new Tokenizer(tokenizerJson, config);
     } catch (cause) {
@@ -40,6 +44,7 @@ export class ModelTokenizer {
     }
     const src = pickTemplate(config['chat_template']);
     this.hasChatTemplate = src !== undefined;
+    this.templateKnowsTools = src !== undefined && /\btools\b/.test(src);
     try {
       this.template = new Template(src ?? FALLBACK_CHAT_TEMPLATE);
     } catch (cause) {
@@ -61,11 +66,12 @@ export class ModelTokenizer {
     return this.tok.encode(prompt).ids;
   }
 
-  /** Renders the chat template (with the generation prompt) and encodes it as-is. */
-  encodeChat(messages: readonly { role: string; content: string }[]): number[] {
+  /** Renders the chat template (with the generation prompt, and the tools if any) and encodes it as-is. */
+  encodeChat(messages: readonly ChatMessage[], tools?: readonly ToolDefinition[]): number[] {
     let text: string;
     try {
-      text = this.template.render({ messages, add_generation_prompt: true, ...this.specials });
+      const input = templateInput(messages, tools, this.templateKnowsTools);
+      text = this.template.render({ ...input, add_generation_prompt: true, ...this.specials });
     } catch (cause) {
       throw new EdgewiseError('invalid_message', `The chat template rejected these messages: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     }

@@ -3,18 +3,11 @@
  * One compiler per tokenizer, created once; each format compiled once per tokenizer and
  * kept (least recently used out past `maxCached`), so a schema used on every request
  * costs its compile once.
- *
- * JSON is compact (`anyWhitespace: false`, separators "," and ":"): with free whitespace
- * a tiny or random-weight model loops on spaces and newlines until `maxTokens`, and even
- * a trained one spends tokens on indentation.
  */
 import { EdgewiseError } from '../../../errors.js';
-import { checkResponseFormat, checkTools } from '../../../structured/schema-check.js';
-import { toolCallSchema } from '../../../structured/tool-call-schema.js';
-import { parseRegex } from '../../../structured/regex/parse.js';
-import { toXGrammarRegex } from '../../../structured/regex/to-xgrammar.js';
-import type { JSONSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../../../types.js';
-import { schemaForXGrammar } from './schema-rewrite.js';
+import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../../types.js';
+import { GrammarConstraint, type GrammarConstraintOptions } from './constraint.js';
+import { plan } from './plan.js';
 import { utf8Table, type Utf8Table } from './utf8.js';
 import type { GrammarVocab } from './vocab.js';
 import { loadXGrammar, type XCompiledGrammar, type XGrammar, type XGrammarCompiler, type XGrammarImporter } from './xgrammar.js';
@@ -30,7 +23,10 @@ export interface ToolCallFormat {
 /** Anything a grammar can be compiled from. */
 export type GrammarFormat = ResponseFormat | ToolCallFormat;
 
-/** A grammar ready for {@link GrammarConstraint.create}; owned by the {@link TokenizerGrammars} that made it. */
+/**
+ * A compiled grammar, owned by the {@link TokenizerGrammars} that made it (which disposes
+ * it when evicted or disposed itself).
+ */
 export interface CompiledFormat {
   /** Identifies the format's grammar for this tokenizer (the cache key). */
   readonly key: string;
@@ -63,18 +59,18 @@ export interface TokenizerGrammarsOptions {
 
 interface Entry {
   promise: Promise<{ grammar: XCompiledGrammar; compileMs: number }>;
+  settled: boolean;
+  /** Callers between getting the grammar and making their matcher: never evicted meanwhile. */
+  pins: number;
 }
-
-/** Compact JSON; see the header. */
-const JSON_ARGS = [false, -1, [',', ':'] as [string, string], true] as const;
 
 /**
  * The compiler and compiled grammars of one tokenizer.
  *
  * @example
- * const grammars = await TokenizerGrammars.create(grammarVocab(tokenizerJson, config, { eosIds: [2] }));
- * const compiled = await grammars.compile({ type: 'json_schema', schema });
- * const constraint = await GrammarConstraint.create(compiled);
+ * const grammars = await grammarsFor(grammarVocab(tokenizerJson, config, { eosIds: [2] }));
+ * const constraint = await grammars.constraint({ type: 'json_schema', schema });
+ * try { … the decode loop … } finally { constraint.dispose(); }
  */
 export class TokenizerGrammars {
   private readonly entries = new Map<string, Entry>();
@@ -111,11 +107,32 @@ export class TokenizerGrammars {
   }
 
   /**
-   * Checks the format (schema-check.ts), then compiles it or finds it compiled. Throws
-   * `invalid_response_format` / `invalid_tools` for a format it cannot enforce.
+   * The constraint for one request: checks the format (schema-check.ts), compiles it or
+   * finds it compiled, and makes its matcher. Throws `invalid_response_format` /
+   * `invalid_tools` for a format it cannot enforce.
+   */
+  async constraint(format: GrammarFormat, options: GrammarConstraintOptions = {}): Promise<GrammarConstraint> {
+    const { compiled, release } = await this.acquire(format);
+    try {
+      return await GrammarConstraint.create(compiled, options);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Compiles a format, or finds it compiled (to warm the cache, or to read `compileMs`).
+   * The grammar may be evicted by later compiles: make constraints with
+   * {@link constraint}, or pass this to {@link GrammarConstraint.create} at once.
    */
   async compile(format: GrammarFormat): Promise<CompiledFormat> {
-    if (this.disposed) throw new EdgewiseError('disposed', 'This tokenizer\'s grammars were disposed; load the model again.');
+    const { compiled, release } = await this.acquire(format);
+    release();
+    return compiled;
+  }
+
+  private async acquire(format: GrammarFormat): Promise<{ compiled: CompiledFormat; release: () => void }> {
+    if (this.disposed) throw disposedError();
     const { key, run } = plan(format, this.xg);
     let entry = this.entries.get(key);
     const cacheHit = entry !== undefined;
@@ -123,13 +140,31 @@ export class TokenizerGrammars {
       this.counters.hits++;
       this.entries.delete(key); // re-inserted below: most recently used last
     } else {
-      entry = { promise: this.run(run, format.type === 'tool_call' ? 'invalid_tools' : 'invalid_response_format') };
-      entry.promise.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+      const created: Entry = { promise: this.run(run, format.type === 'tool_call' ? 'invalid_tools' : 'invalid_response_format'), settled: false, pins: 0 };
+      created.promise.then(
+        () => void (created.settled = true),
+        () => this.entries.get(key) === created && this.entries.delete(key),
+      );
+      entry = created;
     }
     this.entries.set(key, entry);
-    this.evict();
-    const { grammar, compileMs } = await entry.promise;
-    return { key, compileMs, cacheHit, vocab: this.vocab, utf8: this.utf8, grammar, xgrammar: this.xg };
+    entry.pins++;
+    const pinned = entry;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      pinned.pins--;
+      this.evict();
+    };
+    try {
+      const { grammar, compileMs } = await entry.promise;
+      if (this.disposed) throw disposedError();
+      return { compiled: { key, compileMs, cacheHit, vocab: this.vocab, utf8: this.utf8, grammar, xgrammar: this.xg }, release };
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   private async run(run: (c: XGrammarCompiler) => Promise<XCompiledGrammar>, code: 'invalid_response_format' | 'invalid_tools'): Promise<{ grammar: XCompiledGrammar; compileMs: number }> {
@@ -146,12 +181,14 @@ export class TokenizerGrammars {
     return { grammar, compileMs };
   }
 
+  /** Least recently used first; an entry still compiling or pinned stays (the cache may run over meanwhile). */
   private evict(): void {
-    while (this.entries.size > this.maxCached) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, Entry];
-      this.entries.delete(oldest);
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.maxCached) return;
+      if (!entry.settled || entry.pins > 0) continue;
+      this.entries.delete(key);
       // A matcher made from it keeps its own reference inside XGrammar; only this handle goes.
-      void entry.promise.then((r) => r.grammar.dispose(), () => undefined);
+      void entry.promise.then((r) => r.grammar.dispose());
     }
   }
 
@@ -162,70 +199,15 @@ export class TokenizerGrammars {
     for (const entry of this.entries.values()) void entry.promise.then((r) => r.grammar.dispose(), () => undefined);
     this.entries.clear();
     this.compiler.dispose();
-    shared.delete(this.vocab.key);
+    if (shared.get(this.vocab.key) === owners.get(this)) shared.delete(this.vocab.key);
   }
 }
 
-/**
- * The cache key and the compile call of a format, after checking it. A schema with
- * bounded numbers goes through XGrammar's EBNF, with number-range.ts's rules spliced in
- * for the placeholders schema-rewrite.ts left (`Testings._jsonSchemaToEBNF` is the same
- * converter `compileJSONSchema` runs, exposed as text).
- */
-function plan(format: GrammarFormat, xg: XGrammar): { key: string; run: (c: XGrammarCompiler) => Promise<XCompiledGrammar> } {
-  const jsonSchema = (input: JSONSchema, prefix: string): ReturnType<typeof plan> => {
-    const { schema, ranges } = schemaForXGrammar(input);
-    const text = JSON.stringify(schema);
-    if (ranges.size === 0) return { key: `${prefix}:${text}`, run: (c) => c.compileJSONSchema(text, ...JSON_ARGS) };
-    return {
-      key: `${prefix}:${text}:${JSON.stringify([...ranges])}`,
-      run: async (c) => c.compileGrammar(splice(await xg.Testings._jsonSchemaToEBNF(text, ...JSON_ARGS), ranges)),
-    };
-  };
-  if (format.type === 'tool_call') {
-    const { tools, toolChoice } = checkTools(format.tools, format.toolChoice ?? 'required');
-    if (toolChoice === 'none') throw new EdgewiseError('invalid_tools', "toolChoice 'none' needs no grammar: generate text instead.", { details: { option: 'toolChoice' } });
-    return jsonSchema(toolCallSchema(tools, toolChoice), 'tool_call');
-  }
-  const checked = checkResponseFormat(format);
-  switch (checked.type) {
-    case 'json_schema':
-      return jsonSchema(checked.schema, 'json_schema');
-    case 'json_object':
-      // A compact object of anything; the builtin JSON grammar would allow free whitespace and any value.
-      return jsonSchema({ type: 'object' }, 'json_object');
-    case 'regex': {
-      const parsed = parseRegex(checked.pattern);
-      const emitted = parsed.ok ? toXGrammarRegex(parsed.ast, 'raw') : undefined;
-      if (emitted === undefined || !emitted.ok) throw new EdgewiseError('invalid_response_format', 'unreachable: checkRegex accepted a pattern the emitter refuses', { details: { feature: 'pattern' } });
-      const pattern = emitted.pattern;
-      return { key: `regex:${pattern}`, run: (c) => c.compileStructuralTag({ type: 'structural_tag', format: { type: 'regex', pattern } }) };
-    }
-    default: {
-      const never: never = checked;
-      return never;
-    }
-  }
-}
-
-/**
- * Replaces each placeholder's string literal in the EBNF by its rule. One can be absent
- * (a `$defs` entry nothing refers to); none found means XGrammar writes constants
- * differently now, and the grammar would be wrong.
- */
-function splice(ebnf: string, ranges: ReadonlyMap<string, string>): string {
-  let out = ebnf;
-  let found = 0;
-  for (const [placeholder, rule] of ranges) {
-    const literal = `"\\"${placeholder}\\""`;
-    if (out.includes(literal)) found++;
-    out = out.replaceAll(literal, rule);
-  }
-  if (found === 0) throw new Error('no number-range placeholder found in XGrammar\'s EBNF');
-  return out;
-}
+const disposedError = (): EdgewiseError => new EdgewiseError('disposed', "This tokenizer's grammars were disposed; load the model again.");
 
 const shared = new Map<string, Promise<TokenizerGrammars>>();
+/** The shared promise each instance came from, so disposing another instance leaves the shared one alone. */
+const owners = new WeakMap<TokenizerGrammars, Promise<TokenizerGrammars>>();
 
 /**
  * The {@link TokenizerGrammars} of a tokenizer, created on first use and shared by every
@@ -235,9 +217,13 @@ const shared = new Map<string, Promise<TokenizerGrammars>>();
 export function grammarsFor(vocab: GrammarVocab, options: TokenizerGrammarsOptions = {}): Promise<TokenizerGrammars> {
   let p = shared.get(vocab.key);
   if (p === undefined) {
-    p = TokenizerGrammars.create(vocab, options);
-    shared.set(vocab.key, p);
-    p.catch(() => shared.get(vocab.key) === p && shared.delete(vocab.key));
+    const created = TokenizerGrammars.create(vocab, options);
+    shared.set(vocab.key, created);
+    created.then(
+      (g) => owners.set(g, created),
+      () => shared.get(vocab.key) === created && shared.delete(vocab.key),
+    );
+    p = created;
   }
   return p;
 }

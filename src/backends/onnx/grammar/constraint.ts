@@ -10,7 +10,13 @@ import { EdgewiseError } from '../../../errors.js';
 import type { CompiledFormat } from './compile.js';
 import { applyTokenBitmask } from './mask.js';
 import { utf8Next } from './utf8.js';
-import type { XGrammarMatcher } from './xgrammar.js';
+import type { XCompiledGrammar, XGrammarMatcher } from './xgrammar.js';
+
+/** XGrammar's classes wrap an Embind handle, which knows whether it was deleted. */
+function isDeleted(grammar: XCompiledGrammar): boolean {
+  const handle = (grammar as { handle?: { isDeleted?: () => boolean } }).handle;
+  return handle?.isDeleted?.() === true;
+}
 
 export interface GrammarConstraintOptions {
   /** Stop tokens instead of the vocabulary's (e.g. a chat model's end-of-turn token). */
@@ -19,7 +25,7 @@ export interface GrammarConstraintOptions {
 
 /**
  * @example
- * const constraint = await GrammarConstraint.create(compiled);
+ * const constraint = await grammars.constraint({ type: 'json_schema', schema });
  * try {
  *   while (!constraint.done && out.length < maxTokens) {
  *     const logits = await step(lastId);
@@ -42,7 +48,9 @@ export class GrammarConstraint {
     this.matcher = matcher;
   }
 
+  /** Prefer {@link TokenizerGrammars.constraint}, which keeps the grammar from being evicted meanwhile. */
   static async create(compiled: CompiledFormat, options: GrammarConstraintOptions = {}): Promise<GrammarConstraint> {
+    if (isDeleted(compiled.grammar)) throw new EdgewiseError('disposed', 'This compiled grammar was evicted or disposed; compile the format again (TokenizerGrammars.constraint does both).');
     const stop = options.eosIds === undefined ? undefined : [...options.eosIds];
     const matcher = await compiled.xgrammar.GrammarMatcher.createGrammarMatcher(compiled.grammar, stop, false);
     return new GrammarConstraint(matcher, compiled);

@@ -13,6 +13,7 @@
 import { EdgewiseError } from '../../../errors.js';
 import { parseRegex } from '../../../structured/regex/parse.js';
 import { toXGrammarRegex } from '../../../structured/regex/to-xgrammar.js';
+import { inclusiveBounds } from '../../../structured/bounds.js';
 import { FORMAT_PATTERNS } from '../../../structured/schema-features.js';
 import { walkSchema, type SchemaNode } from '../../../structured/schema-walk.js';
 import type { JSONSchema } from '../../../types.js';
@@ -92,15 +93,12 @@ const NUMERIC_BOUNDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaxi
 
 /**
  * The inclusive bounds of a bounded `integer` or `number` subschema (schema-check.ts
- * has made sure `type` is that one word and the bounds are whole for `number`);
- * undefined for anything else.
+ * has made sure `type` is that one word and a number's bounds are whole); undefined for
+ * anything else.
  */
 function numericRange(s: Mutable): { lo: number; hi: number; type: 'integer' | 'number' } | undefined {
   const type = s['type'];
   if ((type !== 'integer' && type !== 'number') || !NUMERIC_BOUNDS.some((k) => typeof s[k] === 'number')) return undefined;
-  const bound = (k: string, f: (x: number) => number, none: number): number => (typeof s[k] === 'number' ? f(s[k]) : none);
-  // For integers, JSON Schema's "minimum 1.5" is "2 or more", and "exclusiveMinimum 3" is "4 or more".
-  const lo = Math.max(bound('minimum', Math.ceil, -Infinity), bound('exclusiveMinimum', (x) => Math.floor(x) + 1, -Infinity));
-  const hi = Math.min(bound('maximum', Math.floor, Infinity), bound('exclusiveMaximum', (x) => Math.ceil(x) - 1, Infinity));
+  const [lo, hi] = inclusiveBounds(s, type);
   return { lo, hi, type };
 }
