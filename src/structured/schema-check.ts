@@ -3,7 +3,7 @@
  * schema or regex that constrained decoding cannot enforce exactly fails here, with the
  * feature's name, instead of coming back later as output that does not validate.
  */
-import { EdgewiseError, type EdgewiseErrorCode } from '../errors.js';
+import { EdgewiseError } from '../errors.js';
 import type { JSONSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { parseRegex } from './regex/parse.js';
 import { toXGrammarRegex } from './regex/to-xgrammar.js';
@@ -35,7 +35,7 @@ export function checkSchema(schema: unknown, code: 'invalid_response_format' | '
   if (p === undefined) return;
   const at = p.path === '' ? where : `${where} at ${p.path}`;
   const extra = p.regexFeature === undefined ? {} : { regexFeature: p.regexFeature };
-  throw new EdgewiseError(code satisfies EdgewiseErrorCode, `${at}: ${p.message}.`, { details: { ...details, feature: p.feature, reason: p.reason, path: p.path, ...extra } });
+  throw new EdgewiseError(code, `${at}: ${p.message}.`, { details: { ...details, feature: p.feature, reason: p.reason, path: p.path, ...extra } });
 }
 
 /**

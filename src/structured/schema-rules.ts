@@ -3,6 +3,7 @@
  * exactly, or that is malformed. Pure: schema-check.ts turns the answer into a typed
  * error. The rules and why each exists are in schema-features.ts.
  */
+import { inclusiveBounds } from './bounds.js';
 import { oneOfIsDisjoint } from './one-of.js';
 import { parseRegex, type RegexFeature } from './regex/parse.js';
 import { toXGrammarRegex } from './regex/to-xgrammar.js';
@@ -152,12 +153,8 @@ function checkNumbers(s: Obj, path: string): SchemaProblem | undefined {
         : `bounds of a number must be whole numbers (e.g. minimum: 0, maximum: 1); the grammar writes the decimals between them`);
     }
   }
-  const lo = Math.max(num(s['minimum'], -Infinity), num(s['exclusiveMinimum'], -Infinity));
-  const hi = Math.min(num(s['maximum'], Infinity), num(s['exclusiveMaximum'], Infinity));
-  const empty = type === 'integer'
-    ? Math.max(Math.ceil(num(s['minimum'], -Infinity)), Math.floor(num(s['exclusiveMinimum'], -Infinity)) + 1) > Math.min(Math.floor(num(s['maximum'], Infinity)), Math.ceil(num(s['exclusiveMaximum'], Infinity)) - 1)
-    : lo > hi;
-  return empty ? malformed('minimum', path, 'no number lies within these bounds') : undefined;
+  const [lo, hi] = inclusiveBounds(s, type);
+  return lo > hi ? malformed('minimum', path, 'no number lies within these bounds') : undefined;
 }
 
 /** Keywords that only constrain one type: without that type declared, XGrammar allows any JSON value. */
@@ -174,7 +171,6 @@ function checkTyped(s: Obj, path: string): SchemaProblem | undefined {
   return undefined;
 }
 
-const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
 
 function checkContainers(s: Obj, path: string): SchemaProblem | undefined {
   for (const [lo, hi] of [['minLength', 'maxLength'], ['minItems', 'maxItems'], ['minProperties', 'maxProperties']] as const) {

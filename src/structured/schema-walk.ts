@@ -58,7 +58,12 @@ export function resolvePointer(root: SchemaNode, ref: string): SchemaNode | unde
   if (!ref.startsWith('#/')) return undefined;
   let at: unknown = root;
   for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    } catch {
+      return undefined; // a malformed %-escape
+    }
     if (typeof at !== 'object' || at === null) return undefined;
     at = (at as Record<string, unknown>)[key];
   }

@@ -45,14 +45,25 @@ describe('TokenizerGrammars', () => {
 
   it('evicts the least recently used grammar past maxCached, and disposes it', async () => {
     const grammars = await TokenizerGrammars.create(vocabOf(fixtureTokenizer()), { maxCached: 2 });
-    const one = await grammars.compile({ type: 'regex', pattern: 'one' });
-    await grammars.compile({ type: 'regex', pattern: 'two' });
+    await grammars.compile({ type: 'regex', pattern: 'one' });
+    const two = await grammars.compile({ type: 'regex', pattern: 'two' });
     await grammars.compile({ type: 'regex', pattern: 'one' }); // one is now the most recent
     await grammars.compile({ type: 'regex', pattern: 'three' }); // evicts two
+    await Promise.resolve(); // eviction disposes on the settled promise's next turn
     expect(grammars.stats.cached).toBe(2);
+    const stale = await rejects(GrammarConstraint.create(two));
+    expect(isEdgewiseError(stale) && stale.code).toBe('disposed');
     expect((await grammars.compile({ type: 'regex', pattern: 'one' })).cacheHit).toBe(true);
     expect((await grammars.compile({ type: 'regex', pattern: 'two' })).cacheHit).toBe(false);
-    expect(one.grammar).toBeDefined();
+    grammars.dispose();
+  });
+
+  it('constraint() keeps its grammar from eviction until the matcher exists', async () => {
+    const grammars = await TokenizerGrammars.create(vocabOf(fixtureTokenizer()), { maxCached: 1 });
+    const made = await Promise.all(['a', 'b', 'c', 'd'].map((pattern) => grammars.constraint({ type: 'regex', pattern })));
+    expect(made).toHaveLength(4);
+    expect(grammars.stats.cached).toBe(1);
+    for (const c of made) c.dispose();
     grammars.dispose();
   });
 
