@@ -4,6 +4,7 @@
  * named "pattern" is not a keyword.
  */
 
+/** A JSON Schema or subschema: an object of keywords, or `true`/`false`. */
 export type SchemaNode = { readonly [keyword: string]: unknown } | boolean;
 
 /** Keywords whose value is one subschema. */
@@ -22,6 +23,7 @@ export interface SchemaVisit {
 }
 
 const isSchema = (v: unknown): v is SchemaNode => typeof v === 'boolean' || (typeof v === 'object' && v !== null && !Array.isArray(v));
+/** A property name as one JSON Pointer segment (RFC 6901 §3: `~` → `~0`, `/` → `~1`). */
 export const escapePointer = (s: string): string => s.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**

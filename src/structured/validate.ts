@@ -13,6 +13,7 @@ const MAX_ERROR_CHARS = 200;
 /** How much of the offending output goes to `details.output`. */
 const MAX_OUTPUT_CHARS = 500;
 
+/** `details.reason` of an `invalid_output` error raised here. */
 export type InvalidOutputReason = 'not_json' | 'schema' | 'regex' | 'tool_arguments' | 'unknown_tool';
 
 // Keyed by the schema object: a request's schema is validated once per output, and

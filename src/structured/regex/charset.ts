@@ -7,6 +7,7 @@
 /** Sorted, disjoint, non-adjacent `[lo, hi]` ranges (inclusive). */
 export type CharSet = readonly (readonly [number, number])[];
 
+/** The last Unicode code point. */
 export const MAX_CODE_POINT = 0x10ffff;
 
 /** Normalises any list of ranges: sorted, overlapping and adjacent ones merged. */
@@ -21,10 +22,12 @@ export function charSet(ranges: readonly (readonly [number, number])[]): CharSet
   return out;
 }
 
+/** Every character in any of the sets. */
 export function union(...sets: CharSet[]): CharSet {
   return charSet(sets.flat());
 }
 
+/** Every code point (U+0000-U+10FFFF) not in the set. */
 export function complement(set: CharSet): CharSet {
   const out: [number, number][] = [];
   let next = 0;
@@ -36,6 +39,7 @@ export function complement(set: CharSet): CharSet {
   return out;
 }
 
+/** Characters in both sets. */
 export function intersect(a: CharSet, b: CharSet): CharSet {
   const out: [number, number][] = [];
   for (const [alo, ahi] of a) {
@@ -48,17 +52,22 @@ export function intersect(a: CharSet, b: CharSet): CharSet {
   return charSet(out);
 }
 
+/** Characters of `a` not in `b`. */
 export function subtract(a: CharSet, b: CharSet): CharSet {
   return intersect(a, complement(b));
 }
 
+/** How many characters the set holds. */
 export function size(set: CharSet): number {
   return set.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
 }
 
+/** The set of one character. */
 export const single = (cp: number): CharSet => [[cp, cp]];
 
+/** `\d`. */
 export const DIGIT: CharSet = [[0x30, 0x39]];
+/** `\w` (ASCII letters, digits and `_`, as without the `i` flag). */
 export const WORD: CharSet = charSet([[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]]);
 /** ECMAScript WhiteSpace + LineTerminator (ECMA-262 §22.2.2.9, CharacterClassEscape `s`). */
 export const SPACE: CharSet = charSet([
@@ -69,4 +78,5 @@ export const SPACE: CharSet = charSet([
 export const DOT: CharSet = complement(charSet([[0x0a, 0x0a], [0x0d, 0x0d], [0x2028, 0x2029]]));
 /** UTF-16 surrogates are not characters: UTF-8 cannot carry them, so no grammar produces them. */
 export const SURROGATES: CharSet = [[0xd800, 0xdfff]];
+/** U+0000-U+007F. */
 export const ASCII: CharSet = [[0, 0x7f]];

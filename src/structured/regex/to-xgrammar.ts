@@ -29,6 +29,7 @@ export const MAX_LISTED_NON_ASCII = 1;
 /** What JSON must escape inside a string (RFC 8259 §7). */
 const JSON_ESCAPED: CharSet = charSet([[0x00, 0x1f], [0x22, 0x22], [0x5c, 0x5c]]);
 
+/** The translated pattern, or why the grammar engine cannot match it. */
 export type EmitResult = { ok: true; pattern: string } | { ok: false; message: string };
 
 /**

@@ -43,6 +43,7 @@ export interface CompiledFormat {
   readonly xgrammar: XGrammar;
 }
 
+/** Counters of one {@link TokenizerGrammars}, for logs and the timing tests. */
 export interface GrammarCacheStats {
   compiles: number;
   hits: number;
@@ -51,6 +52,7 @@ export interface GrammarCacheStats {
   cached: number;
 }
 
+/** Options of {@link TokenizerGrammars.create} and {@link grammarsFor}. */
 export interface TokenizerGrammarsOptions {
   /** Compiled grammars kept per tokenizer; default 64. */
   maxCached?: number;

@@ -18,6 +18,7 @@ function isDeleted(grammar: XCompiledGrammar): boolean {
   return handle?.isDeleted?.() === true;
 }
 
+/** Per-request options of a {@link GrammarConstraint}. */
 export interface GrammarConstraintOptions {
   /** Stop tokens instead of the vocabulary's (e.g. a chat model's end-of-turn token). */
   eosIds?: readonly number[];

@@ -19,6 +19,7 @@ import type { XCompiledGrammar, XGrammar, XGrammarCompiler } from './xgrammar.js
 /** Compact JSON; see the header. */
 const JSON_ARGS = [false, -1, [',', ':'] as [string, string], true] as const;
 
+/** A format's cache key, and how to compile it once the key misses. */
 export interface CompilePlan {
   key: string;
   run: (compiler: XGrammarCompiler) => Promise<XCompiledGrammar>;

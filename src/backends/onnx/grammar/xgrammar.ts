@@ -13,6 +13,7 @@ import { EdgewiseError } from '../../../errors.js';
 
 /** The classes this project uses, typed by the package's own declarations. */
 export type XGrammar = Pick<typeof import('@mlc-ai/web-xgrammar'), 'TokenizerInfo' | 'GrammarCompiler' | 'GrammarMatcher' | 'Grammar' | 'Testings'>;
+/** XGrammar's own classes, re-exported as types for the files of this folder. */
 export type XCompiledGrammar = import('@mlc-ai/web-xgrammar').CompiledGrammar;
 export type XGrammarCompiler = import('@mlc-ai/web-xgrammar').GrammarCompiler;
 export type XGrammarMatcher = import('@mlc-ai/web-xgrammar').GrammarMatcher;
