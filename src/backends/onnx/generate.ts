@@ -11,7 +11,7 @@ import type { Decoder } from './decoder.js';
 import type { TokenizerGrammars } from './grammar/compile.js';
 import { GrammarConstraint } from './grammar/constraint.js';
 import { Sampler } from './sampling.js';
-import { answerParts, constrainedOf } from './structured.js';
+import { answerParts, constrainedOf, cutText } from './structured.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
 import type { ModelTokenizer } from './tokenizer.js';
 import { now } from '../../clock.js';
@@ -92,7 +92,9 @@ async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: num
     yield* answer.parts;
     if (answer.toolCalls) reason = 'tool-calls';
   } else if (mode !== 'text' && reason === 'length') {
-    throw new EdgewiseError('invalid_output', `The tool call was cut at maxTokens (${req.maxTokens}) before it was complete; raise maxTokens.`, { details: { reason: 'length' } });
+    const cut = mode === 'envelope' ? cutText(tokenizer.decode(generated)) : undefined;
+    if (cut === undefined) throw new EdgewiseError('invalid_output', `The tool call was cut at maxTokens (${req.maxTokens}) before it was complete; raise maxTokens.`, { details: { reason: 'length' } });
+    if (cut) yield { type: 'text', text: cut };
   }
   const end = now();
   const completion = generated.length;

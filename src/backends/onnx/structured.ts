@@ -23,13 +23,32 @@ export function constrainedOf(r: BackendRequest): Constrained | undefined {
   const { tools, toolChoice } = r;
   if (tools && tools.length > 0 && toolChoice !== undefined && toolChoice !== 'none') {
     if (toolChoice !== 'auto') return { format: { type: 'tool_call', tools, toolChoice }, mode: 'call' };
+    // The tools' parameters sit under the call schema's root `$defs`: they move up with it.
+    const { $defs, ...call } = toolCallSchema(tools, 'required') as Record<string, unknown>;
     const text = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false };
-    return { format: { type: 'json_schema', schema: { anyOf: [toolCallSchema(tools, 'required'), text] } }, mode: 'envelope' };
+    return { format: { type: 'json_schema', schema: { anyOf: [call, text], $defs } }, mode: 'envelope' };
   }
   return r.responseFormat ? { format: r.responseFormat, mode: 'text' } : undefined;
 }
 
 let calls = 0;
+
+const TEXT_OPEN = '{"text":"';
+
+/**
+ * The text of an `auto` answer cut at maxTokens (`{"text":"Once upon a ti`): what the
+ * model wrote so far, its JSON escapes undone, with reason 'length' as a free answer has.
+ */
+export function cutText(text: string): string | undefined {
+  if (!text.startsWith(TEXT_OPEN)) return undefined;
+  // Drop an escape cut in half (`\`, `\u00`) rather than misread it.
+  const body = text.slice(TEXT_OPEN.length).replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The parts of a whole constrained answer (`call` or `envelope` mode). */
 export function answerParts(text: string, mode: Exclude<OutputMode, 'text'>): { parts: BackendPart[]; toolCalls: boolean } {

@@ -18,9 +18,18 @@ export interface TemplateInput {
 
 const call = (c: { name: string; arguments: Record<string, unknown> }): string => JSON.stringify({ name: c.name, arguments: c.arguments });
 
+/**
+ * One line per tool, as a signature (`add(a, b?): Adds two integers`): small models have
+ * small contexts, and the grammar, not the prompt, holds the call to the exact schema.
+ */
 export function describeTools(tools: readonly ToolDefinition[]): string {
-  const lines = tools.map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}\n  arguments (JSON Schema): ${JSON.stringify(t.parameters)}`);
-  return `You can call these tools:\n${lines.join('\n')}\nTo call one, answer with only {"name": <tool name>, "arguments": {…}}.`;
+  const lines = tools.map((t) => {
+    const p = typeof t.parameters === 'object' ? t.parameters : {};
+    const required = new Set(Array.isArray(p['required']) ? (p['required'] as string[]) : []);
+    const args = Object.keys((p['properties'] ?? {}) as object).map((k) => (required.has(k) ? k : `${k}?`));
+    return `- ${t.name}(${args.join(', ')})${t.description ? `: ${t.description}` : ''}`;
+  });
+  return `Tools:\n${lines.join('\n')}\nTo call one, answer {"name": …, "arguments": {…}}.`;
 }
 
 /** What the template renders for `messages` with `tools` (absent or empty: the messages as they are). */
