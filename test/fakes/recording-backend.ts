@@ -98,6 +98,7 @@ export function createRecordingBackend(initial: FakeScript = {}): RecordingBacke
         });
         if (request.prompt !== undefined && request.prompt === s.rejectPrompt) throw new EdgewiseError('invalid_request', 'the fake refuses this prompt');
         if (s.failBeforeFirst) throw new EdgewiseError(s.failBeforeFirst, `fake failure before the first token (${s.failBeforeFirst})`);
+        if (o.signal?.aborted) return yield finish('abort', 0);
         for (const warning of s.warnings ?? []) yield { type: 'warning', warning };
         if (s.toolCalls && request.tools?.length) {
           await sleep(s.stepMs ?? 1);

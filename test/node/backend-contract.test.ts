@@ -15,3 +15,20 @@ backendContract('recording fake', {
   longRequest,
   badRequest: { request: { ...longRequest, prompt: 'refuse me' }, code: 'invalid_request' },
 });
+
+const weather = { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+
+// The recording fake stands for an app's own backend here (`{ engine: 'custom', backend }`): this is the suite an app runs on its own.
+backendContract('recording fake as a custom backend: tools, embeddings, warnings', {
+  describe,
+  it: (name, body) => it(name, body),
+  make: () => createRecordingBackend({
+    chunks: ['a', 'b', 'c', 'd'], embeds: true,
+    capabilities: { sampling: ['temperature'], responseFormats: [], tools: true },
+    toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    warnings: [{ code: 'degraded', setting: 'stop', message: 'the fake reads stop strings loosely' }],
+  }),
+  longRequest,
+  toolRequest: { ...longRequest, tools: [weather], toolChoice: 'required' },
+  embedRequest: { texts: ['the cat', 'a dog sat'], batchSize: 2, normalize: false },
+});
