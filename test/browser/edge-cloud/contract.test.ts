@@ -37,12 +37,21 @@ const cleanup = async (b: BackendV3): Promise<void> => {
   handles.delete(b);
 };
 
+const schema = { type: 'object', properties: { city: { type: 'string', maxLength: 20 }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city', 'days'], additionalProperties: false };
+const weather = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 20 } }, required: ['city'] } };
+
 backendContract('ONNX in the worker (page-side proxy), generated fixture', {
   describe,
   it: mochaIt,
   make: () => workerBackend({ id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, 'generate'),
   longRequest,
   badRequest: { request: { ...longRequest, prompt: 'lorem ipsum dolor sit amet '.repeat(200) }, code: 'context_overflow' },
+  // Random weights: only the grammar makes these valid.
+  structured: [
+    { ...longRequest, maxTokens: 120, responseFormat: { type: 'json_schema', schema, name: 'trip' } },
+    { ...longRequest, maxTokens: 120, responseFormat: { type: 'regex', pattern: '[a-z]{3,8}-[0-9]{2}' } },
+  ],
+  toolRequest: { ...longRequest, maxTokens: 120, prompt: 'Weather in Oslo?', tools: [weather], toolChoice: 'required' },
   cleanup,
 });
 
@@ -53,9 +62,6 @@ backendContract('ONNX embedder in the worker (page-side proxy), generated tiny B
   embedRequest: { texts: ['the cat sat on the mat', 'a kitten lay on the rug', 'stock prices fell'], batchSize: 2, normalize: true },
   cleanup,
 });
-
-const schema = { type: 'object', properties: { city: { type: 'string', maxLength: 20 }, days: { type: 'integer', minimum: 1, maximum: 7 } }, required: ['city', 'days'], additionalProperties: false };
-const weather = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 backendContract('remote (OpenAI-compatible test server)', {
   describe,
