@@ -69,6 +69,8 @@ const rows = [
   { input: 'src/index.ts', preserveEntrySignatures: 'allow-extension', output: { dir: 'dist', format: 'es', entryFileNames: 'edgewise.js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true } },
   // A <script> tag cannot load chunks: everything page-side is inlined.
   { input: 'src/index.ts', output: { file: 'dist/edgewise.iife.js', format: 'iife', name: 'Edgewise', sourcemap: true, inlineDynamicImports: true } },
+  // The conformance suite for backends (`edgewise/conformance`), for apps that write their own.
+  { input: { 'edgewise.conformance': 'src/conformance.ts' }, output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true } },
   {
     input: { 'edgewise.worker': 'workers/inference.worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
@@ -85,8 +87,12 @@ export default [
     onwarn(w, warn) {
       // ORT's glue references `import.meta.url` and `eval`-free dynamic imports on purpose.
       if (w.code === 'EVAL' || w.code === 'CIRCULAR_DEPENDENCY') return;
+      // @mlc-ai/web-xgrammar is a UMD bundle: its top-level `this` is undefined in ESM, and it
+      // then puts its exports on globalThis.xgrammar, where grammar/xgrammar.ts looks for them.
+      if (w.code === 'THIS_IS_UNDEFINED' && /web-xgrammar/.test(w.id ?? '')) return;
       warn(w);
     },
   })),
   { input: 'src/index.ts', output: { file: 'dist/edgewise.d.ts', format: 'es' }, plugins: [dts()] },
+  { input: 'src/conformance.ts', output: { file: 'dist/edgewise.conformance.d.ts', format: 'es' }, plugins: [dts()] },
 ];

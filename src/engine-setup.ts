@@ -55,20 +55,22 @@ export function assemble(options: EngineOptions): EngineParts {
   let handle: WorkerHandle | undefined;
   const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl)), config };
   const stored: EngineParts['stored'] = [];
+  // Whatever leaves the page is redacted first: the configured remote, and an app's own backend that says it is remote.
+  const guard = (b: BackendV3): BackendV3 => (b.location === 'remote' && redact !== false ? wrap(b, redaction(redact)) : b);
   const local = (spec: unknown, role: ModelRole): BackendV3 => {
     const c: Candidate = createCandidate(spec, role, env);
     if (c.model) stored.push({ model: c.model, role });
-    return c.backend;
+    return guard(c.backend);
   };
   const generation = specsOf(o.model).map((spec) => local(spec, 'generate'));
   const embedding = o.embeddingModel === undefined ? [] : [local(o.embeddingModel, 'embed')];
   if (remote) {
     // Redaction wraps the remote as middleware: the remote backend itself knows nothing of it.
-    const cloud = redact === false ? remoteCandidate(remote) : wrap(remoteCandidate(remote), redaction(redact));
+    const cloud = guard(remoteCandidate(remote));
     generation.push(cloud);
     embedding.push(cloud);
   }
-  const hasLocal = generation.length + embedding.length > (remote ? 2 : 0);
+  const hasLocal = [...generation, ...embedding].some((b) => b.location === 'local');
   const ctx: RunContext = {
     policy: o.policy ?? (!hasLocal ? 'remote-only' : remote ? 'prefer-local' : 'local-only'),
     maxLocalLatencyMs: o.maxLocalLatencyMs,

@@ -193,7 +193,8 @@ export interface WarningPart {
  * the weight form an ONNX model ran in, the format a remote endpoint accepted.
  */
 export interface BackendMetadata {
-  onnx?: { weights?: WeightForm };
+  /** `weights`: the form the weights ran in; `gpuFallback`: the WebGPU failure this request left behind for WASM. */
+  onnx?: { weights?: WeightForm; gpuFallback?: { code: EdgewiseErrorCode; message: string } };
   remote?: { responseFormat?: 'json_schema' | 'json_object' };
   [kind: string]: { readonly [key: string]: unknown } | undefined;
 }

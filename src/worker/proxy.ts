@@ -92,7 +92,13 @@ export function createWorkerBackend(handle: WorkerHandle, w: WorkerModel): Backe
       leaveGpu(e);
       await load(o.signal ? { signal: o.signal } : {});
       for await (const p of stream(request, o.signal)) {
-        yield p.type === 'finish' ? { ...p, fallback: { from: 'webgpu', code: e.code, message: e.message } } : p;
+        if (p.type !== 'finish') {
+          yield p;
+          continue;
+        }
+        // The route reports the failover; the kind's metadata keeps the detail of the device it left.
+        const own = p.metadata?.[model.engine];
+        yield { ...p, fallback: { from: 'webgpu', code: e.code, message: e.message }, metadata: { ...p.metadata, [model.engine]: { ...own, gpuFallback: { code: e.code, message: e.message } } } };
       }
     }
   }

@@ -9,7 +9,7 @@ import type { BackendPart, BackendRequest } from '../backend.js';
 import type { DecoderConfig } from './config.js';
 import type { Decoder } from './decoder.js';
 import type { TokenizerGrammars } from './grammar/compile.js';
-import { GrammarConstraint } from './grammar/constraint.js';
+import type { GrammarConstraint } from './grammar/constraint.js';
 import { Sampler } from './sampling.js';
 import { answerParts, constrainedOf, cutText } from './structured.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
@@ -45,7 +45,7 @@ export async function* runGeneration(req: BackendRequest, ctx: GenerateContext):
   }
   const constrained = constrainedOf(req);
   // Compiled once per format and tokenizer (cached); a bad format fails here, before any token.
-  const constraint = constrained && await GrammarConstraint.create(await (await ctx.grammars()).compile(constrained.format), { eosIds: [...config.eosIds] });
+  const constraint = constrained && await (await ctx.grammars()).constraint(constrained.format, { eosIds: [...config.eosIds] });
   try {
     yield* decode(req, ctx, promptIds, constraint);
   } finally {
