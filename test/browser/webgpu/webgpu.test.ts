@@ -35,6 +35,25 @@ describe('webgpu: ONNX on the WebGPU execution provider', function () {
     }
   });
 
+  it('structured output on WebGPU: the grammar masks the logits the GPU computed; the output validates, and a tool call is made', async () => {
+    const engine = createEngine({ model: fixture, device: 'webgpu', cache: false });
+    try {
+      const schema = { type: 'object', properties: { ok: { type: 'boolean' }, n: { type: 'integer', minimum: 0, maximum: 9 } }, required: ['ok', 'n'], additionalProperties: false };
+      const value = await engine.object<{ ok: boolean; n: number }>({ prompt: 'Answer:', schema, maxTokens: 40 });
+      assert(typeof value.ok === 'boolean' && Number.isInteger(value.n), `validated: ${JSON.stringify(value)}`);
+      const tools = [{ name: 'ping', parameters: { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 9 } }, required: ['n'] } }];
+      let call = '';
+      let ranOn = '';
+      for await (const p of engine.generate({ prompt: 'Ping', tools, toolChoice: 'required', maxTokens: 40 })) {
+        if (p.type === 'tool-call') call = p.name;
+        if (p.type === 'finish') ranOn = p.ranOn;
+      }
+      assertEqual([call, ranOn], ['ping', 'webgpu'], 'the call, on WebGPU');
+    } finally {
+      await engine.dispose();
+    }
+  });
+
   it('the fixture: greedy tokens on WebGPU equal those on WASM (3 prompts × 24 tokens)', async () => {
     const gpu = createEngine({ model: fixture, device: 'webgpu', cache: false });
     const cpu = createEngine({ model: fixture, device: 'wasm', cache: false });
