@@ -25,7 +25,7 @@ try {
     await page.close();
   });
 
-  await check('a page under the strict Content-Security-Policy generates (WASM path)', async (skip) => {
+  await check('a page under the strict Content-Security-Policy generates (WASM path), structured output included', async (skip) => {
     if (!sharedModels()) skip('../shared/models is absent (the CSP demo loads stories260K from there)');
     const page = await browser.newPage();
     const violations = [];
@@ -36,6 +36,20 @@ try {
     const [done, error, text] = await page.evaluate(() => [document.body.dataset.done, document.body.dataset.error, document.getElementById('out').textContent]);
     assert(done === 'ok' && !error, `generated under the CSP (error: ${error}; violations: ${violations.join(' | ')})`);
     assert(text.length > 20, `text: ${text.slice(0, 80)}`);
+    // Structured output under the same policy: XGrammar in the worker (WASM, no eval) and
+    // the JSON Schema validator on the page (no code generation), with no violation.
+    const structured = await page.evaluate(async () => {
+      const { createEngine } = await import('/dist/edgewise.js');
+      const engine = createEngine({ model: { id: 'stories260K', url: '/models/stories260K-onnx/', dtype: 'q4' }, device: 'wasm', cache: false });
+      try {
+        return { value: await engine.object({ prompt: 'Lily', schema: { type: 'object', properties: { name: { type: 'string', maxLength: 12 }, age: { type: 'integer', minimum: 1, maximum: 9 } }, required: ['name', 'age'] } }) };
+      } catch (e) {
+        return { error: `${e?.code ?? 'untyped'}: ${e?.message ?? String(e)}` };
+      } finally {
+        await engine.dispose();
+      }
+    });
+    assert(structured.value && Number.isInteger(structured.value.age) && violations.length === 0, `structured output under the CSP: ${JSON.stringify(structured)}; violations: ${violations.join(' | ')}`);
     // A path that needs more than the policy allows fails typed, promptly: a remote endpoint
     // on another origin is blocked by connect-src.
     const blocked = await page.evaluate(async () => {
