@@ -1,12 +1,14 @@
 // Browser tests: Debian's Chromium through puppeteer-core (the chrome launcher keeps
 // IndexedDB on disk, which the persistence tests need), one file at a time because
 // the machine has 2 cores and the fault-injecting model server is shared state.
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startModelServer } from './test/server/model-server.mjs';
 import { rawFiles, crossOriginIsolation } from './test/server/middleware.mjs';
 import { heapCommand } from './test/server/heap-command.mjs';
 import { startOpenAIServer } from './test/server/openai-server.mjs';
+import { srcOnlyCoverage } from './test/server/coverage-src-only.mjs';
 
 const modelServer = await startModelServer();
 const remoteServer = await startOpenAIServer();
@@ -22,6 +24,12 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 20 * 60_000,
   testFramework: { config: { timeout: 120_000 } },
+  // `wtr --coverage` (npm run test:browser): V8 coverage of the built files the pages load,
+  // mapped back to src/ through the rollup source maps and narrowed to src/ (the bundles
+  // inline third-party code). Puppeteer's page coverage does not follow the SDK into its
+  // Web Worker, so the code that runs only in the worker is not measured here.
+  coverageConfig: { include: ['dist/**/*.js'], reporters: ['text-summary'], reportDir: 'coverage/browser' },
+  reporters: [defaultReporter(), srcOnlyCoverage()],
   browserStartTimeout: 60_000,
   middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/dist/', '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/'])],
   plugins: [
