@@ -80,7 +80,7 @@ async function ask() {
     const parts = engine.generate({ messages: history.slice(-HISTORY_MESSAGES), maxTokens: MAX_TOKENS, policy: /** @type {import('/dist/edgewise.js').Policy} */ (policy.value), signal: abort.signal });
     for await (const part of parts) {
       if (part.type === 'text') answer.append(part.text);
-      else {
+      else if (part.type === 'finish') {
         document.body.dataset.lastRanOn = part.ranOn;
         document.body.dataset.lastReason = part.route.reason;
         delete document.body.dataset.lastError;

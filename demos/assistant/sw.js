@@ -12,7 +12,7 @@
 // files changed (a rebuilt SDK during development): changed ones are stored again, and the
 // page is told to reload. The page that asked keeps the files it already had.
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-const VERSION = 'v1';
+const VERSION = 'v2';
 const PREFIX = 'edgewise-assistant-';
 const CACHE = `${PREFIX}${VERSION}`;
 const SHELL = [

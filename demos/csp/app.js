@@ -12,7 +12,7 @@ try {
   out.textContent = prompt;
   for await (const part of engine.generate({ prompt, maxTokens: 64 })) {
     if (part.type === 'text') out.textContent += part.text;
-    else status.textContent = `Done: ${part.usage.completionTokens} tokens on ${part.ranOn}, ${part.usage.tokensPerSecond.toFixed(1)} tokens/s.`;
+    else if (part.type === 'finish') status.textContent = `Done: ${part.usage.completionTokens} tokens on ${part.ranOn}, ${part.usage.tokensPerSecond.toFixed(1)} tokens/s.`;
   }
   document.body.dataset.done = 'ok';
 } catch (e) {
