@@ -104,8 +104,9 @@ function preferLocal(input: RouteInput, s: Split): RouteDecision {
   const checked = s.locals.map((e) => ({ e, block: localBlock(e.facts, input) }));
   const usable = checked.filter((c) => c.block === undefined).map((c) => c.e);
   const blockedSkips = checked.flatMap((c) => (c.block ? [{ ranOn: c.e.facts.ranOn, reason: c.block.reason, detail: c.block.detail }] : []));
-  const unfit = [...s.localUnfit, ...(s.remoteUnfit ? [skipRemote(s.remoteUnfit.reason, s.remoteUnfit.detail)] : [])];
-  const passed = [...s.localUnfit, ...blockedSkips, ...unfit.slice(s.localUnfit.length)];
+  const remoteUnfit = s.remoteUnfit ? [skipRemote(s.remoteUnfit.reason, s.remoteUnfit.detail)] : [];
+  const unfit = [...s.localUnfit, ...remoteUnfit];
+  const passed = [...s.localUnfit, ...blockedSkips, ...remoteUnfit];
   if (usable.length > 0) {
     const failover = s.remote ? 'the remote is the failover' : `${remoteAbsence(s)[1]} as failover`;
     return decision(input.policy, s.remote ? [...usable, s.remote] : usable, 'local_preferred', `the local model can serve; ${failover}`, passed);
