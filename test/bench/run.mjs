@@ -5,7 +5,7 @@
 // weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,cpu),
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,structured,cpu),
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
 // BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
@@ -46,7 +46,7 @@ const config = {
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
   embedModel: 'minilm-l6-shape',
-  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,cpu').split(',').map((s) => s.trim()).filter(Boolean),
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,structured,cpu').split(',').map((s) => s.trim()).filter(Boolean),
   // The cpu part: thread counts for speed, weight forms for memory, quality guard positions.
   cpuThreads: (env.BENCH_CPU_THREADS || '1,2').split(',').map(Number).filter((n) => n >= 1),
   cpuForms: (env.BENCH_CPU_FORMS || 'source,int8,fp32').split(',').map((s) => s.trim()).filter(Boolean),
@@ -56,8 +56,8 @@ const config = {
   // numThreads of the memory step (1 also gets measureUserAgentSpecificMemory's cross-check).
   cpuMemoryThreads: Number(env.BENCH_CPU_MEMORY_THREADS || env.BENCH_THREADS || 2),
 };
-// The cpu part alone runs ~9 minutes on 2 cores (BENCH_QUICK: ~4); the margin is for a busy machine.
-const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0)) * 60_000);
+// The cpu part alone runs ~9 minutes on 2 cores (BENCH_QUICK: ~4), structured ~4; the margin is for a busy machine.
+const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0) + (config.parts.includes('structured') ? 5 : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
 let timedOut = false;
@@ -89,7 +89,8 @@ async function bundlePage() {
     outdir: '/bench',
     sourcemap: 'linked',
     // edgewise is fetched at runtime from /dist/, so its worker and runtime resolve beside it.
-    external: ['/dist/*'],
+    // 'url' and 'module': XGrammar's Node-only branches (the structured part's compile bench).
+    external: ['/dist/*', 'url', 'module'],
     logLevel: 'warning',
     logOverride: { 'empty-import-meta': 'silent' },
   });
@@ -349,6 +350,7 @@ async function main() {
     await writeFile(join(RESULTS, 'latest.json'), `${json}\n`);
     process.stdout.write(`${json}\n`);
     printCpuTable(rest.cpu, say);
+    if (rest.structured?.markdown) say(`\n${rest.structured.markdown}\n`);
     say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);
   } finally {
     clearTimeout(timer);
