@@ -1,7 +1,7 @@
 /**
  * The ONNX backend: fetches (or reads from cache) a model folder in the Optimum
  * layout, opens it in onnxruntime-web and runs the decode loop. It runs inside the
- * worker; the page reaches it through `backends/local-worker.ts`.
+ * worker; the page reaches it through its proxy in `worker/proxy.ts`.
  */
 import type * as Ort from 'onnxruntime-web';
 import { EdgewiseError } from '../../errors.js';
