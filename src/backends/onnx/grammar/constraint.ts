@@ -7,7 +7,7 @@
  * The mask is XGrammar's, narrowed to tokens that keep the output valid UTF-8 (utf8.ts).
  */
 import { EdgewiseError } from '../../../errors.js';
-import type { CompiledFormat } from './compile.js';
+import type { CompiledFormat } from './format.js';
 import { applyTokenBitmask } from './mask.js';
 import { utf8Next } from './utf8.js';
 import type { XCompiledGrammar, XGrammarMatcher } from './xgrammar.js';

@@ -12,7 +12,7 @@ import { toXGrammarRegex } from '../../../structured/regex/to-xgrammar.js';
 import { checkResponseFormat, checkTools } from '../../../structured/schema-check.js';
 import { toolCallSchema } from '../../../structured/tool-call-schema.js';
 import type { JSONSchema } from '../../../types.js';
-import type { GrammarFormat } from './compile.js';
+import type { GrammarFormat } from './format.js';
 import { schemaForXGrammar } from './schema-rewrite.js';
 import type { XCompiledGrammar, XGrammar, XGrammarCompiler } from './xgrammar.js';
 
