@@ -16,6 +16,12 @@ export interface LazyDescriptor {
   supports(capabilities: Capabilities): Support;
   generates: boolean;
   embeds: boolean;
+  /**
+   * Whether routing must ask the real backend before every request (`refresh()`, the
+   * built-in model's availability). Only then does routing import it: a remote that a
+   * request does not use stays undownloaded.
+   */
+  refreshes?: boolean;
 }
 
 export function lazyBackend(d: LazyDescriptor, create: () => Promise<BackendV3>): BackendV3 {
@@ -29,12 +35,12 @@ export function lazyBackend(d: LazyDescriptor, create: () => Promise<BackendV3>)
     capabilities: d.capabilities,
     get state() { return ready?.state ?? d.state; },
     supports: (capabilities) => ready?.supports(capabilities) ?? d.supports(capabilities),
-    refresh: async () => { await (await get()).refresh?.(); },
     load: async (o) => (await get()).load(o),
     countTokens: async (request) => (ready ? ready.countTokens?.(request) : undefined),
     isCached: async () => (await get()).isCached?.() ?? false,
     unload: async () => { await ready?.unload(); },
   };
+  if (d.refreshes) backend.refresh = async () => { await (await get()).refresh?.(); };
   if (d.generates) {
     backend.generate = (request, o) => (async function* run(): AsyncGenerator<BackendPart> {
       const b = await get();

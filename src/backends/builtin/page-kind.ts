@@ -23,6 +23,7 @@ export const builtinPageKind: PageKind<BuiltinModelSpec> = {
       supports: () => ({ ok: false, code: 'unavailable', detail: 'the built-in model has not been asked yet' }),
       generates: true,
       embeds: false,
+      refreshes: true,
     }, () => import('./index.js').then((m) => m.createBuiltinBackend(spec)));
   },
 };
