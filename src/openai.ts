@@ -71,7 +71,7 @@ function message(m: OpenAIMessage, i: number): ChatMessage {
   return { role: 'assistant', content: m.content ?? '', toolCalls };
 }
 
-/** OpenAI parameters as an engine request; the engine validates the result as any other. */
+/** OpenAI parameters as an engine request; the engine validates the result like every other request. */
 export function fromOpenAI(params: ChatCompletionCreateParams): GenerateRequest {
   const req: GenerateRequest = { messages: Array.isArray(params?.messages) ? params.messages.map(message) : (params?.messages as never) };
   if (params.max_tokens !== undefined) req.maxTokens = params.max_tokens;

@@ -45,7 +45,7 @@ export class WorkerHandle {
     this.forgetListeners.add(listener);
   }
 
-  /** Tells every model on the page that the worker no longer holds `key` (undefined: any model). */
+  /** Tells every model on the page that the worker no longer holds `key` (undefined: every model). */
   forget(key?: string): void {
     for (const l of this.forgetListeners) l(key);
   }

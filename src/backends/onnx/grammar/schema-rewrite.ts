@@ -71,7 +71,7 @@ function xgrammarPattern(pattern: string, path: string): string {
 }
 
 /**
- * One JSON string character per repetition: any code point JSON writes unescaped
+ * One JSON string character per repetition: each code point JSON writes unescaped
  * (XGrammar's negated classes match whole UTF-8 characters). Escapes are left out: with
  * them (`(…|\\x5c(…))` per character) each step inside the string costs XGrammar
  * 20-110 ms on GPT-2's vocabulary, against under 7 ms for this one class (measured in
