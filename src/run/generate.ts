@@ -22,10 +22,12 @@ async function* runOne(ctx: RunContext, step: Step, c: CheckedRequest, route: Ro
   const backend: BackendV3 = step.backend;
   if (!backend.generate) throw new EdgewiseError('runtime_error', `The ${backend.kind} backend cannot generate; this is a bug in edgewise.`);
   const warnings: Warning[] = settingWarnings(c.explicit, backend);
-  for (const warning of warnings) yield { type: 'warning', warning };
+  // Sent with the backend's first part: one that fails before it (and hands over) warned of nothing.
+  let unsent = warnings.length;
   const check = new OutputCheck(c.request);
   const parts: AsyncIterable<BackendPart> = backend.generate(c.request, { stream, ...(c.signal ? { signal: c.signal } : {}) });
   for await (const p of parts) {
+    for (; unsent > 0; unsent--) yield { type: 'warning', warning: warnings[warnings.length - unsent] as Warning };
     switch (p.type) {
       case 'warning':
         warnings.push(p.warning);

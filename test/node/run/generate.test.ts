@@ -151,3 +151,20 @@ describe('dispatch: aborts and stats', () => {
     expect(codeOf((await run(s, { prompt: 'hi' })).error)).toBe('invalid_policy');
   });
 });
+
+describe('runner: warnings', () => {
+  it('a setting the backend that ran does not declare is one warning part before any output, and in the finish', async () => {
+    const s = setup({ policy: 'remote-only', remote: { capabilities: { sampling: ['temperature'], responseFormats: [], tools: false } } });
+    const r = await run(s, { prompt: 'hi', topK: 5, temperature: 0.5 });
+    expect(r.parts.map((p) => p.type)).toEqual(['warning', 'text', 'text', 'text', 'text', 'finish']);
+    expect(r.finish?.warnings).toEqual([{ code: 'unsupported_setting', setting: 'topK', message: 'The remote backend that ran this request ignores topK.' }]);
+  });
+
+  it('a candidate that fails before its first output leaves no warning behind: only the one that ran warns', async () => {
+    const s = setup({ local: { failBeforeFirst: 'worker_crashed', capabilities: { sampling: [], responseFormats: [], tools: false } } });
+    const r = await run(s, { prompt: 'hi', topK: 5 });
+    expect(r.finish?.ranOn).toBe('remote');
+    expect(r.parts.filter((p) => p.type === 'warning')).toEqual([]);
+    expect(r.finish?.warnings).toBeUndefined();
+  });
+});
