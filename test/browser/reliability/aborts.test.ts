@@ -40,9 +40,10 @@ describe('reliability: aborts end where the request waits', () => {
         aheadEnds.push(performance.now());
         return parts;
       }));
-      // Requests on one engine run one at a time, but not necessarily in the order they were
-      // made (seen before and after the redesign: 4, 5, 6, 3, 2, 1). The sixth starts once
-      // one of the five produces text, so it is behind at least the one running.
+      // Requests on one engine run one at a time, first in, first out, but the page may see a
+      // later request's parts before an earlier one's (each request's parts come over their
+      // own MessageChannel, and ports are not ordered against each other). The sixth starts
+      // once one of the five produces text, so it is behind at least the one running.
       await oneRuns;
       const controller = new AbortController();
       const sixth = drain(engine.generate({ prompt: 'Hi', maxTokens: 500, signal: controller.signal }));
