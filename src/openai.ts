@@ -14,6 +14,7 @@ export interface OpenAIToolCall {
 
 export type OpenAIMessage =
   | { role: 'system' | 'user'; content: string }
+  /** `content: null` beside tool calls, as OpenAI sends it back; some templates reject '' there. */
   | { role: 'assistant'; content: string | null; tool_calls?: readonly OpenAIToolCall[] }
   | { role: 'tool'; content: string; tool_call_id: string };
 

@@ -2,21 +2,14 @@
  * The request body of `POST /chat/completions`: the messages with their tool history, the
  * sampling settings the OpenAI API has, the tools, and the response format of this attempt.
  */
+import type { OpenAIMessage, OpenAIToolCall } from '../../openai.js';
 import type { ChatMessage, ToolChoice, ToolDefinition } from '../../types.js';
 import type { BackendRequest } from '../backend.js';
 import type { FormatPlan, WireResponseFormat } from './response-format.js';
 
-export interface WireToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
-
-export type WireMessage =
-  | { role: 'system' | 'user'; content: string }
-  /** `content: null` beside tool calls, as OpenAI sends it back; some templates reject '' there. */
-  | { role: 'assistant'; content: string | null; tool_calls?: WireToolCall[] }
-  | { role: 'tool'; tool_call_id: string; content: string };
+/** The message and tool-call shapes are the OpenAI wire's, shared with the engine's OpenAI face. */
+export type WireToolCall = OpenAIToolCall;
+export type WireMessage = OpenAIMessage;
 
 export interface WireTool {
   type: 'function';
