@@ -3,6 +3,7 @@
  * generator: random logits each step, the constraint's mask, argmax, accept. Whatever it
  * writes is valid only because of the mask.
  */
+import { isEdgewiseError, type EdgewiseError } from '../../../src/errors.js';
 import './xgrammar-env.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,4 +104,15 @@ export function randomUnconstrained(logitsSize: number, eosIds: readonly number[
     ids.push(id);
   }
   return ids;
+}
+
+/** The typed error `f` throws; fails the test when it throws nothing or something untyped. */
+export function caught(f: () => unknown): EdgewiseError {
+  try {
+    f();
+  } catch (e) {
+    if (isEdgewiseError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a throw');
 }

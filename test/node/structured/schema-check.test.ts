@@ -2,19 +2,9 @@
 // cannot enforce exactly fails with a typed error naming the feature (details.feature),
 // whether it is malformed or merely unsupported (details.reason), and where (details.path).
 import { describe, expect, it } from 'vitest';
-import { isEdgewiseError, type EdgewiseError } from '../../../src/errors.js';
+import { caught } from './helpers.js';
 import { checkRegex, checkResponseFormat, checkSchema, checkTools } from '../../../src/structured/schema-check.js';
 import { REGEXES, SCHEMAS } from '../../corpus/schemas.js';
-
-function caught(f: () => unknown): EdgewiseError {
-  try {
-    f();
-  } catch (e) {
-    if (isEdgewiseError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-}
 
 const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'object', properties, ...extra });
 

@@ -1,19 +1,9 @@
 // The final check every route runs on an output: parsed value back, or invalid_output
 // with a reason and the validator's first errors, shortened.
 import { describe, expect, it } from 'vitest';
-import { isEdgewiseError, type EdgewiseError } from '../../../src/errors.js';
+import { caught } from './helpers.js';
 import { validateOutput, validateToolArguments, validateToolCall } from '../../../src/structured/validate.js';
 import type { ToolDefinition } from '../../../src/types.js';
-
-function caught(f: () => unknown): EdgewiseError {
-  try {
-    f();
-  } catch (e) {
-    if (isEdgewiseError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-}
 
 const person = { type: 'object', properties: { name: { type: 'string', maxLength: 5 }, age: { type: 'integer', minimum: 0 } }, required: ['name', 'age'] };
 
