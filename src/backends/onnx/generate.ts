@@ -11,7 +11,7 @@ import type { Decoder } from './decoder.js';
 import type { TokenizerGrammars } from './grammar/compile.js';
 import type { GrammarConstraint } from './grammar/constraint.js';
 import { Sampler } from './sampling.js';
-import { answerParts, constrainedOf, cutText } from './structured.js';
+import { answerParts, constrainedOf, cutText, type OutputMode } from './structured.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
 import type { ModelTokenizer } from './tokenizer.js';
 import { now } from '../../clock.js';
@@ -47,15 +47,14 @@ export async function* runGeneration(req: BackendRequest, ctx: GenerateContext):
   // Compiled once per format and tokenizer (cached); a bad format fails here, before any token.
   const constraint = constrained && await (await ctx.grammars()).constraint(constrained.format, { eosIds: [...config.eosIds] });
   try {
-    yield* decode(req, ctx, promptIds, constraint);
+    yield* decode(req, ctx, promptIds, constraint, constrained?.mode ?? 'text');
   } finally {
     constraint?.dispose();
   }
 }
 
-async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: number[], constraint: GrammarConstraint | undefined): AsyncGenerator<BackendPart, void, undefined> {
+async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: number[], constraint: GrammarConstraint | undefined, mode: OutputMode): AsyncGenerator<BackendPart, void, undefined> {
   const { decoder, tokenizer, config, signal } = ctx;
-  const mode = constraint ? constrainedOf(req)?.mode ?? 'text' : 'text';
   const sampler = new Sampler(req);
   const text = new IncrementalDecoder((ids) => tokenizer.decode(ids), promptIds);
   const stops = new StopMatcher(mode === 'text' ? req.stop : []);
