@@ -110,11 +110,33 @@ export interface RemoteOptions {
   /** Called once per request; its result is sent as `Authorization: Bearer …`. */
   token?: () => string | Promise<string>;
   prices?: RemotePrices;
-  /** Default 10 000 ms to response headers, 30 000 ms to the first token, 30 000 ms between chunks. */
-  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number };
+  /**
+   * Default 10 000 ms to response headers (`token()` included), 30 000 ms to the first
+   * token, 30 000 ms between chunks, and `totalMs` (default 300 000 ms) for the whole request.
+   */
+  timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number };
   /** Retries on connection errors, 408, 409, 429 and 5xx, never after the first token; default 2. */
   maxRetries?: number;
 }
+
+/**
+ * An on-device token-classification model (an ONNX BERT-style NER export, or the
+ * open-weight privacy-filter model) that finds what patterns cannot: names, street
+ * addresses, free-text secrets. It runs in the SDK's worker; nothing is downloaded
+ * unless this is set.
+ */
+export interface RedactModelSpec {
+  /** Cache key and display name, e.g. `'privacy-filter'`. */
+  id: string;
+  /** The model's folder (Optimum layout: `onnx/model.onnx`, `tokenizer.json`, `config.json` with `id2label`). */
+  url: string;
+  dtype?: Dtype;
+  /** Spans the model is less sure of than this are ignored; default 0.5. */
+  minScore?: number;
+}
+
+/** Where restoring values into the answer is allowed (see the README's threat model). */
+export type RestoreMode = 'text' | 'all' | 'none';
 
 /** What redaction looks for; every built-in type is on unless `types` narrows it. */
 export interface RedactOptions {
@@ -123,6 +145,15 @@ export interface RedactOptions {
   terms?: readonly string[];
   /** Your own patterns; each match is hidden as type `pattern`. */
   patterns?: readonly RegExp[];
+  /**
+   * `'text'` (default): originals come back in prose, never inside URLs, Markdown link or
+   * image targets or HTML attributes, where a placeholder stays (counted in
+   * `redactions.unrestored`); `'all'`: everywhere (an answer can then carry a value to a
+   * URL the app renders); `'none'`: placeholders stay.
+   */
+  restore?: RestoreMode;
+  /** The optional on-device model tier for names, addresses and free-text secrets. */
+  model?: RedactModelSpec;
 }
 
 export interface EngineOptions {

@@ -31,6 +31,6 @@ export type {
   ToolMessage, Usage, UserMessage, Warning, WarningPart, WasmWeights, WeightForm, WeightsInfo,
 } from './types.js';
 export type {
-  BuiltinModelSpec, CustomModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactOptions, RemoteOptions, RemotePrices, RouteFunction, RouteTarget,
+  BuiltinModelSpec, CustomModelSpec, Dtype, EngineOptions, LocalModelSpec, ModelSpec, RedactModelSpec, RedactOptions, RemoteOptions, RemotePrices, RestoreMode, RouteFunction, RouteTarget,
   WebLLMModelRecord, WebLLMModelSpec,
 } from './config-types.js';

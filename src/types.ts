@@ -161,8 +161,12 @@ export interface Cost {
   currency: string;
 }
 
-/** Counts of redacted values by type; never the values. */
-export type Redactions = Partial<Record<RedactionType, number>>;
+/**
+ * Counts of redacted values by type; never the values. `unrestored`: placeholders the
+ * answer put where restoring them is refused (a URL, a link or image target, an HTML
+ * attribute) and that were left as placeholders.
+ */
+export type Redactions = Partial<Record<RedactionType, number>> & { unrestored?: number };
 
 export interface TextPart {
   type: 'text';

@@ -10,12 +10,15 @@ import { findEmails } from './detectors/email.js';
 import { findIbans } from './detectors/iban.js';
 import { findIPs } from './detectors/ip.js';
 import { findNationalIds } from './detectors/national-id.js';
+import { findInternationalIds } from './detectors/national-id-intl.js';
 import { findPhones } from './detectors/phone.js';
 import { findSecretUrls } from './detectors/secret-url.js';
+import { findSecrets } from './detectors/secret.js';
 import { placeholderPattern, typeOfPlaceholder } from './placeholder.js';
 import type { Detector, Span } from './span.js';
 
-type BuiltInType = Exclude<RedactionType, 'term' | 'pattern'>;
+/** `name` and `address` have no pattern: only the model tier (`redact.model`) finds them. */
+type BuiltInType = Exclude<RedactionType, 'term' | 'pattern' | 'name' | 'address'>;
 
 /** Keyed by the closed union, so a new built-in type does not compile until it has a detector. */
 const BUILT_IN: Readonly<Record<BuiltInType, Detector>> = {
@@ -25,7 +28,11 @@ const BUILT_IN: Readonly<Record<BuiltInType, Detector>> = {
   iban: findIbans,
   ip: findIPs,
   secret_url: findSecretUrls,
-  national_id: findNationalIds,
+  secret: findSecrets,
+  national_id: (text, found) => {
+    findNationalIds(text, found);
+    findInternationalIds(text, found);
+  },
 };
 
 /**
@@ -33,7 +40,7 @@ const BUILT_IN: Readonly<Record<BuiltInType, Detector>> = {
  * first: `123-45-6789` is an SSN before it is a phone number, `192.168.1.1` an address.
  */
 const RANK: Readonly<Record<RedactionType, number>> = {
-  secret_url: 0, email: 1, iban: 2, card: 3, national_id: 4, ip: 5, phone: 6, pattern: 7, term: 8,
+  secret: 0, secret_url: 1, email: 2, iban: 3, card: 4, national_id: 5, ip: 6, phone: 7, address: 8, name: 9, pattern: 10, term: 11,
 };
 
 /** Input text shaped like our placeholders; see `session.ts` for why it is hidden too. */

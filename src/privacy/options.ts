@@ -4,9 +4,11 @@
  */
 import { EdgewiseError } from '../errors.js';
 import { REDACTION_TYPES, type RedactionType } from '../route/vocab.js';
-import type { RedactOptions } from '../config-types.js';
+import type { Dtype, RedactModelSpec, RedactOptions, RestoreMode } from '../config-types.js';
 
-const KEYS = ['types', 'terms', 'patterns'];
+const KEYS = ['types', 'terms', 'patterns', 'restore', 'model'];
+const RESTORE = ['text', 'all', 'none'];
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'q4', 'q4f16'];
 const PROBES = ['', ' aZ9_-.@\n'];
 
 function fail(message: string): never {
@@ -50,7 +52,7 @@ export function validateRedactOptions(options: unknown): RedactOptions | false {
   }
   const raw = options as Record<string, unknown>;
   const unknown = Object.keys(raw).filter((k) => !KEYS.includes(k));
-  if (unknown.length > 0) fail(`unknown key ${JSON.stringify(unknown[0])}: the keys are types, terms and patterns.`);
+  if (unknown.length > 0) fail(`unknown key ${JSON.stringify(unknown[0])}: the keys are types, terms, patterns, restore and model.`);
 
   const out: RedactOptions = {};
   if (raw.types !== undefined) {
@@ -74,5 +76,22 @@ export function validateRedactOptions(options: unknown): RedactOptions | false {
       return new RegExp(p.source, p.flags);
     });
   }
+  if (raw.restore !== undefined) {
+    if (typeof raw.restore !== 'string' || !RESTORE.includes(raw.restore)) fail(`restore is ${describe(raw.restore)}: use 'text' (the default), 'all' or 'none'.`);
+    out.restore = raw.restore as RestoreMode;
+  }
+  if (raw.model !== undefined) out.model = modelSpec(raw.model);
   return out;
+}
+
+function modelSpec(value: unknown): RedactModelSpec {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail("model must be an object such as { id: 'privacy-filter', url: 'https://…/privacy-filter/' }.");
+  const m = value as Record<string, unknown>;
+  const extra = Object.keys(m).find((k) => !['id', 'url', 'dtype', 'minScore'].includes(k));
+  if (extra !== undefined) fail(`model: unknown key ${JSON.stringify(extra)}: the keys are id, url, dtype and minScore.`);
+  if (typeof m.id !== 'string' || m.id.trim() === '') fail('model.id must be a non-empty string (the cache key), e.g. \'privacy-filter\'.');
+  if (typeof m.url !== 'string' || m.url.trim() === '') fail('model.url must be the URL of the model folder (Optimum layout), e.g. \'https://example.com/models/ner/\'.');
+  if (m.dtype !== undefined && (typeof m.dtype !== 'string' || !DTYPES.includes(m.dtype))) fail(`model.dtype is ${describe(m.dtype)}: use one of ${DTYPES.join(', ')}.`);
+  if (m.minScore !== undefined && (typeof m.minScore !== 'number' || !(m.minScore >= 0 && m.minScore <= 1))) fail(`model.minScore is ${describe(m.minScore)}: use a number from 0 to 1.`);
+  return { id: m.id, url: m.url, ...(m.dtype !== undefined ? { dtype: m.dtype as Dtype } : {}), ...(m.minScore !== undefined ? { minScore: m.minScore } : {}) };
 }

@@ -44,6 +44,10 @@ export const ENGINES = ['onnx', 'webllm', 'builtin', 'custom'] as const;
 export type EngineKind = (typeof ENGINES)[number];
 export type RouteReason = (typeof ROUTE_REASONS)[number];
 
-/** The kinds of personal data redaction finds; `term` and `pattern` are the app's own. */
-export const REDACTION_TYPES = ['email', 'phone', 'card', 'iban', 'ip', 'secret_url', 'national_id', 'term', 'pattern'] as const;
+/**
+ * The kinds of personal data redaction finds; `term` and `pattern` are the app's own,
+ * `secret` covers credentials (API keys, tokens, private keys, passwords), `name` and
+ * `address` come only from the optional on-device model tier (`redact.model`).
+ */
+export const REDACTION_TYPES = ['email', 'phone', 'card', 'iban', 'ip', 'secret_url', 'secret', 'national_id', 'name', 'address', 'term', 'pattern'] as const;
 export type RedactionType = (typeof REDACTION_TYPES)[number];

@@ -28,7 +28,7 @@ export async function publicApi(): Promise<void> {
       expectType<Equal<typeof part.ranOn, 'wasm' | 'webgpu' | 'webllm' | 'builtin' | 'remote' | 'custom'>>(true);
       expectType<Equal<typeof part.route.policy, 'local-only' | 'prefer-local' | 'prefer-remote' | 'remote-only'>>(true);
       expectType<Equal<typeof part.route.reason, RouteReason>>(true);
-      expectType<Equal<typeof part.redactions, Partial<Record<RedactionType, number>> | undefined>>(true);
+      expectType<Equal<typeof part.redactions, (Partial<Record<RedactionType, number>> & { unrestored?: number }) | undefined>>(true);
     }
   }
 

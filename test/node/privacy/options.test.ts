@@ -103,7 +103,7 @@ describe('validateRedactOptions', () => {
   });
 
   it('rejects an unknown key, naming the real ones', () => {
-    expect(invalid(() => validateRedactOptions({ type: ['email'] }))).toMatch(/unknown key "type".*types, terms and patterns/);
+    expect(invalid(() => validateRedactOptions({ type: ['email'] }))).toMatch(/unknown key "type".*types, terms, patterns, restore and model/);
   });
 
   it('rejects a type name that is not a redaction type, listing the real ones', () => {
@@ -127,5 +127,27 @@ describe('validateRedactOptions', () => {
   it('is also what createRedactionSession runs', () => {
     expect(invalid(() => createRedactionSession({ types: ['nope' as 'email'] }))).toMatch(/unknown type "nope"/);
     expect(invalid(() => createRedactionSession(false as unknown as {}))).toMatch(/needs an options object/);
+  });
+});
+
+describe('validateRedactOptions: restore and model', () => {
+  const message = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'did not throw';
+  };
+  it('accepts the three restore modes and refuses others, naming them', () => {
+    for (const restore of ['text', 'all', 'none'] as const) expect(validateRedactOptions({ restore })).toEqual({ restore });
+    expect(message(() => validateRedactOptions({ restore: 'urls' }))).toMatch(/restore is "urls".*'text'.*'all'.*'none'/);
+  });
+  it('checks the model spec field by field', () => {
+    expect(validateRedactOptions({ model: { id: 'ner', url: 'http://127.0.0.1/ner/', minScore: 0.7 } })).toEqual({ model: { id: 'ner', url: 'http://127.0.0.1/ner/', minScore: 0.7 } });
+    expect(message(() => validateRedactOptions({ model: 'ner' }))).toMatch(/model must be an object/);
+    expect(message(() => validateRedactOptions({ model: { id: 'ner' } }))).toMatch(/model\.url/);
+    expect(message(() => validateRedactOptions({ model: { id: 'ner', url: 'u', minScore: 2 } }))).toMatch(/minScore is 2/);
+    expect(message(() => validateRedactOptions({ model: { id: 'ner', url: 'u', labels: [] } }))).toMatch(/unknown key "labels"/);
   });
 });
