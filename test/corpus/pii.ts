@@ -7,21 +7,11 @@
  * Each context holds exactly one item, so a test can expect exactly one placeholder.
  * Plain data, no Node imports: the browser suite of the whole SDK reads it too.
  */
-import type { RedactionType } from '../../src/route/vocab.js';
+import { rows, type PiiItem } from './pii-item.js';
+import { INTL_IDS } from './national-ids.js';
+import { SECRETS } from './secrets.js';
 
-export interface PiiItem {
-  type: RedactionType;
-  value: string;
-  /** A sentence that contains `value` once. */
-  context: string;
-}
-
-/** A value and a sentence template; `{}` marks where the value goes. */
-type Row = readonly [value: string, template: string];
-
-function rows(type: RedactionType, list: readonly Row[]): PiiItem[] {
-  return list.map(([value, template]) => ({ type, value, context: template.replace('{}', () => value) }));
-}
+export type { PiiItem } from './pii-item.js';
 
 const EMAILS = rows('email', [
   ['jane.doe+x@example.co.uk', 'Mail me at {} tomorrow'],
@@ -290,5 +280,5 @@ const NATIONAL_IDS = rows('national_id', [
 
 /** Every item, grouped by type. */
 export const PII_CORPUS: readonly PiiItem[] = Object.freeze([
-  ...EMAILS, ...PHONES, ...CARDS, ...IBANS, ...IPS, ...SECRET_URLS, ...NATIONAL_IDS,
+  ...EMAILS, ...PHONES, ...CARDS, ...IBANS, ...IPS, ...SECRET_URLS, ...NATIONAL_IDS, ...SECRETS, ...INTL_IDS,
 ]);
