@@ -49,6 +49,16 @@ const EMAILS = rows('email', [
   ['r.kowalski@example.pl', 'Proszę pisać na {}'],
   ['billing+2024@example.com', 'Invoices go to {}.'],
   ['dr.who@example.tv', 'ask {}?'],
+  // Formats the first corpus missed or cut short (issue 16).
+  ["kevin.o'brien@example.com", 'Email {} about it'], ["d'angelo@example.it", 'Scrivi a {}'], ["o'neil@example.ie", 'Ask {} first'],
+  ['jane.doe@example.com', '<a href="mailto:{}">mail</a>'], ['user@sub.domain.example.co.uk', 'From: "User" <{}>'],
+  ['jane@example.com', '/signup?email={}&next=/'], ['bob@example.org', 'Contact:{}'], ['alice@example.net', '{"to":["{}"]}'],
+  ['firstname.lastname@example.com', 'Jane,Doe,{},NY'], ['customer.service@example-store.co.uk', 'Reply-To: {}'],
+  ['jean-luc.picard@example.fr', 'Écrivez à {}.'], ['øyvind@example.no', 'E-post: {}'], ['ivan.petrov@example.ru', 'Почта: {}'],
+  ['user+tag+more@example.com', 'Filter {}'], ['JANE_DOE@EXAMPLE.ORG', 'To:{}'], ['x.y@example.technology', 'Long TLD {}'],
+  ['h.müller@example.de', 'Kontakt: {}'], ['tanaka.taro@example.co.jp', 'メール：{}'], ['ahmed.ali@example.eg', 'بريدي {}'],
+  ['jane.roe@example.com', 'git commit --author="Jane Roe <{}>"'], ['alex@example.io', '**{}**'], ['sam@example.dev', 'email={}'],
+  ['li.na@example.com.cn', '邮箱:{}'], ['user.name@example.com', 'Login: {} (SSO)'],
 ]);
 
 const PHONES = rows('phone', [
@@ -112,6 +122,25 @@ const PHONES = rows('phone', [
   ['+972 3-123-4567', 'Tel Aviv {}'],
   ['+420 601 123 456', 'Praha {}'],
   ['+82 2 1234 5678', 'Seoul {}'],
+  // Formats the first corpus missed (issue 16): separators, labels, countries, extensions.
+  ['06.12.34.56.78', 'Mon portable : {}'], ['01.23.45.67.89', 'Tél. {}'], ['+33 (0)6 12 34 56 78', 'Mobile {}'],
+  ['+44 20 7946 0958', 'Tel:{}'], ['0207946 0958', 'phone={}'], ['+49 (0)30 1234567', 'Tel.: {}'], ['0170 1234567', 'Handy: {}'],
+  ['+49 89 1234567', 'Telefon:{}'], ['+91-98765-43210', 'Call {}'], ['+919876543210', 'mobile={}'],
+  ['(11) 91234-5678', 'Celular: {}'], ['+55 (11) 91234-5678', 'WhatsApp {}'], ['+55 21 2345-6789', 'Rio {}'],
+  ['090-1234-5678', '携帯 {}'], ['+81 (0)3-1234-5678', 'Tokyo {}'], ['0412 345 678', 'Mob {}'], ['(02) 9876 5432', 'Sydney office {}'],
+  ['138 0013 8000', '手机：{}'], ['+1 (415) 555-2671', 'Phone: {}'], ['1.800.555.0199', 'Hotline {}'], ['415 555 2671', 'Call {} now'],
+  ['+1-415-555-2671', 'Tel:{}'], ['+44 (0) 20 7946 0958', 'Tel {}'], ['(415) 555-2671 ext. 123', 'Call {} for billing'],
+  ['415-555-2671 x204', 'Desk {}'], ['+1 212 555 0199 ext 7', 'Reception: {}'], ['+14155552671', '<a href="tel:{}">call</a>'],
+  ['4155552671', '{"phone":"{}"}'], ['4155552671', 'call me at {} tonight'], ['%2B14155552671', '/sms?to={}&body=hi'],
+  ['+447911123456', '?tel={}&lang=en'], ['+1-202-555-0143', '{"name":"x","phone":"{}"}'], ['020 7946 0958', 'id,name,phone\n7,Jane,{}\n'],
+  ['+44\u00A020\u00A07946\u00A00958', 'Phone {}'], ['415\u2013555\u20132671', 'Cell {}'], ['415\u2011555\u20112671', 'Work {}'],
+  ['+33\u202F6\u202F12\u202F34\u202F56\u202F78', 'Tél {}'], ['+49\u201130\u201112345678', 'Büro {}'], ['06\u00A012\u00A034\u00A056\u00A078', 'Portable {}'],
+  ['+7 (495) 123-45-67', 'Телефон: {}'], ['+380 44 123 4567', 'Київ {}'], ['+20 10 1234 5678', 'القاهرة {}'], ['+62 812 3456 7890', 'Jakarta {}'],
+  ['+63 917 123 4567', 'Manila {}'], ['+66 2 123 4567', 'Bangkok {}'], ['+84 24 3123 4567', 'Hà Nội {}'], ['+92 300 1234567', 'Karachi {}'],
+  ['+880 1712 345678', 'Dhaka {}'], ['+254 712 345678', 'Nairobi {}'], ['+54 11 1234-5678', 'Buenos Aires {}'], ['+56 2 2123 4567', 'Santiago {}'],
+  ['+57 601 234 5678', 'Bogotá {}'], ['+51 1 234 5678', 'Lima {}'], ['+43 1 23456789', 'Wien {}'], ['+30 21 0123 4567', 'Αθήνα {}'],
+  ['+36 1 234 5678', 'Budapest {}'], ['+40 21 123 4567', 'București {}'], ['+353 87 123 4567', 'Mobile (IE) {}'], ['+41 79 123 45 67', 'Natel {}'],
+  ['+43 664 1234567', 'Handy {}'], ['+48 512 345 678', 'Komórka {}'], ['+32 470 12 34 56', 'GSM {}'], ['+91 80 4567 8901', 'Bengaluru office {}'],
 ]);
 
 const CARDS = rows('card', [
@@ -146,6 +175,14 @@ const CARDS = rows('card', [
   ['4000139624595714', 'Kartennummer: {}'],
   ['4728038528081', 'legacy {}'],
   ['5019 1777 7412 1549', 'Dankort {}'],
+  // Formats the first corpus missed (issue 16): dots, double spaces, Unicode dashes and spaces, labels.
+  ['4111.1111.1111.1111', 'Card {}'], ['4111  1111  1111  1111', 'PAN {} (double spaced)'], ['4111\u20131111\u20131111\u20131111', 'Visa {}'],
+  ['5555\u00A05555\u00A05555\u00A04444', 'MC {}'], ['4242\u202F4242\u202F4242\u202F4242', 'Carte {}'], ['4012\u20118888\u20118888\u20111881', 'Card {}'],
+  ['4532015112832230', 'card={}&exp=1229'], ['4024007160654686', 'CC:{}'], ['5355 2226 3458 7570', '**{}**'], ['2221001234560685', '{"pan":"{}","cvc":"123"}'],
+  ['6011009988771759', 'Discover card no.{}'], ['3566-0020-2036-7963', 'JCB: {}'], ['3782-822463-10120', 'Amex {}'], ['3782 8224 6310 120', 'Amex as 4-4-4-3: {}'],
+  ['6221 2612 3456 7160', '银联卡 {}'], ['4917 6100 0000 9258', 'Visa Electron {}'], ['5105 1051 0510 0465', 'Numéro de carte : {}'],
+  ['4123 4567 8901 9005', 'Tarjeta {}'], ['4556 7375 8265 6994', 'Karte: {}, gültig bis 09/27'], ['5200 8282 8282 1249', 'Card ending 1249: {}'],
+  ['3621 123456 7858', 'Diners {}'], ['6304 9506 0000 1875', 'Maestro {}'], ['6767 7000 0000 4064 953', 'Solo {}'], ['4111—1111—1111—1111', 'Pasted with em dashes {}'],
 ]);
 
 const IBANS = rows('iban', [
@@ -181,6 +218,17 @@ const IBANS = rows('iban', [
   ['AE07 0331 2345 6789 0123 456', 'UAE account {}'],
   ['TR33 0006 1005 1978 6457 8413 26', 'Hesap {}'],
   ['de89370400440532013000', 'lower case {} works too'],
+  // Formats the first corpus missed (issue 16): Unicode spaces, dashes, lower case, more countries.
+  ['DE89\u00A03704\u00A00044\u00A00532\u00A00130\u00A000', 'IBAN {}'], ['FR76\u202F3000\u202F6000\u202F0112\u202F3456\u202F7890\u202F189', 'IBAN : {}'],
+  ['GB29\u2009NWBK\u20096016\u20091331\u20099268\u200919', 'Account {}'], ['gb29 nwbk 6016 1331 9268 19', 'lower {}'], ['DE89-3704-0044-0532-0130-00', 'Konto {}'],
+  ['NL91 ABNA 0417 1643 00', 'iban={}&bic=ABNANL2A'], ['ES9121000418450200051332', '"IBAN":"{}"'], ['BR15 0000 0000 0000 1093 2840 814 P2', 'Conta {}'],
+  ['IL62 0108 0000 0009 9999 999', 'Account {}'], ['KW81 CBKU 0000 0000 0000 1234 5601 01', 'Account {}'], ['QA58 DOHB 0000 1234 5678 90AB CDEF G', 'Account {}'],
+  ['RO49 AAAA 1B31 0075 9384 0000', 'Cont {}'], ['SK31 1200 0000 1987 4263 7541', 'Účet {}'], ['SI56 2633 0001 2039 086', 'Račun {}'],
+  ['BG80 BNBG 9661 1020 3456 78', 'Сметка {}'], ['LV80 BANK 0000 4351 9500 1', 'Konts {}'], ['IS14 0159 2600 7654 5510 7303 39', 'Reikningur {}'],
+  ['CY17 0020 0128 0000 0012 0052 7600', 'Account {}'], ['MC58 1122 2000 0101 2345 6789 030', 'Compte {}'], ['LI21 0881 0000 2324 013A A', 'Konto {}'],
+  ['PK36 SCBL 0000 0011 2345 6702', 'Account {}'], ['UA21 3223 1300 0002 6007 2335 6600 1', 'Рахунок {}'], ['AD12 0001 2030 2003 5910 0100', 'Compte {}'],
+  ['RS35 2600 0560 1001 6113 79', 'Račun {}'], ['GE29 NB00 0000 0101 9049 17', 'Account {}'], ['EG38 0019 0005 0000 0000 2631 8000 2', 'Account {}'],
+  ['CR05 0152 0200 1026 2840 66', 'Cuenta {}'], ['XK05 1212 0123 4567 8906', 'Llogaria {}'], ['BH67 BMAG 0000 1299 1234 56', 'Account {}'],
 ]);
 
 const IPS = rows('ip', [
@@ -190,9 +238,6 @@ const IPS = rows('ip', [
   ['8.8.8.8', 'DNS server {}'],
   ['203.0.113.42', 'Request from {} was blocked'],
   ['198.51.100.7', 'client_ip={}'],
-  ['255.255.255.255', 'Broadcast {}'],
-  ['0.0.0.0', 'Bind to {} to listen everywhere'],
-  ['127.0.0.1', 'Open http://{}:8080/ in a browser'],
   ['100.64.0.1', 'CGNAT {}'],
   ['169.254.10.20', 'Link-local {}'],
   ['192.0.2.146', 'Blocked [{}]'],
@@ -206,7 +251,6 @@ const IPS = rows('ip', [
   ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'Full form {}'],
   ['2001:db8:85a3::8a2e:370:7334', 'Compressed {}.'],
   ['fe80::1ff:fe23:4567:890a', 'Link-local {}'],
-  ['::1', 'Loopback {} only'],
   ['::ffff:192.0.2.128', 'Mapped {}'],
   ['2001:db8::', 'Prefix {} is documentation'],
   ['fd12:3456:789a:1::1', 'ULA {}'],
@@ -219,6 +263,13 @@ const IPS = rows('ip', [
   ['ff02::2', 'Multicast {}'],
   ['2001:db8:abcd:12::7', 'Host {}: reachable'],
   ['2001:db8:1::ab9:c0a8:102', '"ipv6":"{}"'],
+  // Formats the first corpus missed (issue 16): labels, ports, brackets, logs.
+  ['2001:db8::1', 'IP:{}'], ['2001:db8::5', 'IPv6:{}'], ['203.0.113.5', 'Listening on {}:8080'], ['2001:db8::9', '[{}]:8443'],
+  ['198.51.100.23', 'ip={}&ua=x'], ['10.1.2.3', 'from {}, then'], ['2001:db8::7', 'ping {}%eth0'], ['fe80::1', 'gateway {}'],
+  ['192.168.0.10', 'Host: {}\n'], ['2001:DB8::A', 'Upper {}'], ['198.51.100.77', '{} - - [11/Jun/2024:10:30:00 +0000] "GET / HTTP/1.1" 200 512'],
+  ['::ffff:203.0.113.9', 'Client {}'], ['2001:db8:1:2:3:4:5:6', 'Full {}'], ['203.0.113.7', 'ssh root@{}'], ['198.51.100.3', '"remote_addr":"{}"'],
+  ['2001:db8:cafe::17', 'X-Real-IP: {}'], ['192.168.1.23', 'inet {}/24 scope global'], ['fe80::a00:27ff:fe4e:66a1', 'inet6 {}/64 scope link'],
+  ['203.0.113.200', 'IP:{}'], ['198.51.100.14', 'Failed password for root from {} port 22 ssh2'],
 ]);
 
 const SECRET_URLS = rows('secret_url', [
@@ -253,6 +304,17 @@ const SECRET_URLS = rows('secret_url', [
   ['https://example.com/share?Token=ABC', 'Share {}, it expires'],
   ['http://user:pw@192.168.1.10:8080/status', 'Status page {}'],
   ['smtps://mailer:m4ilpw@smtp.example.com:465', 'SMTP_URL={}'],
+  // Tokens in paths and more parameter names (issue 16).
+  ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', 'Webhook: {}'],
+  ['https://discord.com/api/webhooks/123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', 'Post to {}'],
+  ['https://api.telegram.org/bot123456789:AAHfakeTokenFAKEtoken1234567890abcde/sendMessage', 'curl {}'],
+  ['https://example.com/reset-password/8f14e45fceea167a5a36dedd4bea2543', 'Reset: {}'],
+  ['https://example.com/auth/magic-link/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl', 'Magic link {}'],
+  ['https://example.com/#/reset?token=abc123', 'SPA link {}'], ['https://example.com/file?X-Amz-Security-Token=FQoGZXIvYXdzEfake', 'Get {}'],
+  ['https://zoom.us/j/1234567890?pwd=AbCdEf123', 'Join {}'], ['HTTPS://EXAMPLE.COM/?TOKEN=ABC', 'Upper: {}'],
+  ['https://example.com/download?ticket=ST-12345-abcdef', 'CAS {}'], ['https://example.com/confirm?confirmation_code=839201', 'Confirm {}'],
+  ['https://example.com/api?Authorization=Bearer%20abc123', 'Odd but real: {}'], ['https://example.com/invite/Zx9Kq2LmP4Rt7Vw1Yb3N', 'Join via {}'],
+  ['https://example.com/verify-email/Q2hlY2tUb2tlbjEyMzQ1Njc4', 'Verify {}'], ['https://outlook.office.com/webhook/a1b2c3d4-e5f6-7890-abcd-ef1234567890/IncomingWebhook/0123456789abcdef', 'Teams hook {}'],
 ]);
 
 const NATIONAL_IDS = rows('national_id', [
@@ -276,6 +338,12 @@ const NATIONAL_IDS = rows('national_id', [
   ['CE 12 34 56 D', 'My NI is {}'],
   ['HJ123456B', 'NINO:{}'],
   ['PZ 65 43 21 A', '({})'],
+  // Formats the first corpus missed (issue 16): spaces, dots, Unicode dashes, lower case and dashed NINOs, labelled bare numbers.
+  ['123 45 6789', 'SSN {}'], ['123.45.6789', 'SSN: {}'], ['219\u201309\u20139999', 'SSN {}'], ['078\u201105\u20111120', 'ssn {}'], ['536\u00A022\u00A01234', 'SSN {}'],
+  ['457—55—5462', 'SSN {}'], ['123456789', 'SSN: {}'], ['078051120', 'ssn={}'], ['219099999', '"ssn":"{}"'], ['321549876', 'Social Security Number {}'],
+  ['ab 12 34 56 c', 'NI number {}'], ['AB-12-34-56-C', 'NINO {}'], ['ab-12-34-56-c', 'NI: {}'], ['AB 123456 C', 'NINO {}'], ['AB123456 C', 'NI number {}'],
+  ['ce123456d', 'National Insurance number: {}'], ['JG\u00A010\u00A037\u00A054\u00A0A', 'NI {}'], ['Pz 65 43 21 a', 'ni no {}'], ['HJ 12 34 56 B', '"nino":"{}"'],
+  ['404 23 1987', 'SSN# {}'],
 ]);
 
 /** Every item, grouped by type. */

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createRedactionSession } from '../../../src/privacy/index.js';
 import { REDACTION_TYPES } from '../../../src/route/vocab.js';
 import { NEAR_MISSES } from '../../corpus/near-misses.js';
-import { PII_CORPUS } from '../../corpus/pii.js';
+import { PII_CORPUS, type PiiItem } from '../../corpus/pii.js';
+
+/** Issue 16's acceptance: per type, at least this share of the corpus fully hidden… */
+const MIN_RECALL = 0.995;
+/** …and at most this share of the near-misses changed. */
+const MAX_FALSE_POSITIVE_RATE = 0.01;
+/** The types the pattern detectors of `detectors/{email,phone,…}.ts` own; secrets and international IDs come on top. */
+const PATTERN_TYPES = ['email', 'phone', 'card', 'iban', 'ip', 'secret_url', 'national_id'];
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -18,9 +25,30 @@ function ofType(type: string): typeof PII_CORPUS {
   return PII_CORPUS.filter((item) => item.type === type);
 }
 
+const lettersAndDigits = (s: string): string => s.replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether redaction left any of the value visible: the value itself, or a run of 4 of its
+ * letters and digits that the rest of the sentence does not explain ("Tel: 7946 0958"
+ * leaks "7946" even if "+44 20" was hidden). Separators are ignored on both sides, so
+ * "79 46" leaks "7946" too.
+ */
+function leaks(item: PiiItem, out: string): boolean {
+  if (out.includes(item.value)) return true;
+  const shown = lettersAndDigits(out.replace(/\[[A-Z_]+_\d+\]/g, ' '));
+  const rest = lettersAndDigits(item.context.replace(item.value, ' '));
+  const value = lettersAndDigits(item.value);
+  for (let i = 0; i + 4 <= value.length; i++) {
+    const piece = value.slice(i, i + 4);
+    if (shown.includes(piece) && !rest.includes(piece)) return true;
+  }
+  return false;
+}
+
 describe('the PII corpus itself', () => {
-  it('holds at least 220 items, each value appearing exactly once in its context', () => {
-    expect(PII_CORPUS.length).toBeGreaterThanOrEqual(220);
+  it('holds at least 400 items, 320 of them for the pattern types, each value appearing exactly once in its context', () => {
+    expect(PII_CORPUS.filter((item) => PATTERN_TYPES.includes(item.type)).length).toBeGreaterThanOrEqual(320);
+    expect(PII_CORPUS.length).toBeGreaterThanOrEqual(400);
     for (const { value, context } of PII_CORPUS) expect(context.split(value).length - 1, context).toBe(1);
   });
 
@@ -31,7 +59,7 @@ describe('the PII corpus itself', () => {
   });
 
   it('uses IBANs whose check digits ibantools accepts', () => {
-    for (const { value } of ofType('iban')) expect(isValidIBAN(electronicFormatIBAN(value.toUpperCase()) ?? ''), value).toBe(true);
+    for (const { value } of ofType('iban')) expect(isValidIBAN(electronicFormatIBAN(lettersAndDigits(value).toUpperCase()) ?? ''), value).toBe(true);
   });
 
   it('uses card numbers that pass Luhn, 13 to 19 digits long', () => {
@@ -49,15 +77,37 @@ describe('the PII corpus itself', () => {
       expect(luhn(digits), why).toBe(false);
     }
   });
+
+  it('holds at least 130 near-misses', () => {
+    expect(NEAR_MISSES.length).toBeGreaterThanOrEqual(130);
+  });
 });
 
 describe('redacting the corpus', () => {
-  it.each(PII_CORPUS.map((item) => [item.type, item.value, item]))('hides %s %s behind one placeholder', (_t, _v, item) => {
+  const results = PII_CORPUS.map((item) => {
     const session = createRedactionSession();
     const out = session.redactText(item.context);
-    expect(out).not.toContain(item.value);
-    expect(out).toBe(item.context.replace(item.value, `[${item.type.toUpperCase()}_1]`));
-    expect(session.counts()).toEqual({ [item.type]: 1 });
+    return { item, out, found: !leaks(item, out), counts: session.counts() };
+  });
+
+  it(`hides at least ${MIN_RECALL * 100}% of the items of every type, no character left`, () => {
+    const table = [...new Set(PII_CORPUS.map((i) => i.type))].map((type) => {
+      const mine = results.filter((r) => r.item.type === type);
+      const found = mine.filter((r) => r.found).length;
+      return { type, items: mine.length, found, recall: mine.length === 0 ? 0 : found / mine.length };
+    });
+    console.log(['type          items  found  recall', ...table.map((r) =>
+      `${r.type.padEnd(13)} ${String(r.items).padStart(5)}  ${String(r.found).padStart(5)}  ${(r.recall * 100).toFixed(1).padStart(5)}%`)].join('\n'));
+    const missed = results.filter((r) => !r.found).map((r) => `${r.item.type} ${JSON.stringify(r.item.value)} -> ${JSON.stringify(r.out)}`);
+    for (const row of table) expect(row.recall, `${row.type} misses:\n${missed.join('\n')}`).toBeGreaterThanOrEqual(MIN_RECALL);
+  });
+
+  it('hides each value it finds behind one placeholder of its type, and nothing else', () => {
+    const wrong = results
+      .filter((r) => r.found)
+      .filter((r) => r.out !== r.item.context.replace(r.item.value, `[${r.item.type.toUpperCase()}_1]`) || JSON.stringify(r.counts) !== JSON.stringify({ [r.item.type]: 1 }))
+      .map((r) => `${r.item.type} ${JSON.stringify(r.item.value)} -> ${JSON.stringify(r.out)}`);
+    expect(wrong).toEqual([]);
   });
 
   it('counts every item under its type when all of them go through one session', () => {
@@ -76,10 +126,12 @@ describe('redacting the corpus', () => {
 });
 
 describe('near-misses', () => {
-  it.each(NEAR_MISSES.map((n) => [n.why, n.text]))('leaves %s unchanged: %s', (_why, text) => {
-    const session = createRedactionSession();
-    expect(session.redactText(text)).toBe(text);
-    expect(session.counts()).toEqual({});
+  it(`changes at most ${MAX_FALSE_POSITIVE_RATE * 100}% of them`, () => {
+    const changed = NEAR_MISSES.map((n) => ({ ...n, out: createRedactionSession().redactText(n.text) }))
+      .filter((n) => n.out !== n.text)
+      .map((n) => `${n.why}: ${JSON.stringify(n.text)} -> ${JSON.stringify(n.out)}`);
+    console.log(`near-misses: ${changed.length} of ${NEAR_MISSES.length} changed (${((changed.length / NEAR_MISSES.length) * 100).toFixed(1)}%)`);
+    expect(changed.length / NEAR_MISSES.length, changed.join('\n')).toBeLessThanOrEqual(MAX_FALSE_POSITIVE_RATE);
   });
 
   it('redacts a dotted quad as an IPv4 address even when it reads as a version', () => {
