@@ -12,6 +12,7 @@ import { registerCpuBench } from './cpu-bench.js';
 import { edgeCloudBench } from './edgecloud-bench.js';
 import { embedBench } from './embed-bench.js';
 import { generateBench } from './gen-bench.js';
+import { privacyBench } from './privacy-bench.js';
 import { structuredBench, structuredSelected } from './structured-bench.js';
 import { type BenchConfig, log, now, round } from './util.js';
 
@@ -31,6 +32,7 @@ window.runBench = async (cfg: BenchConfig): Promise<unknown> => {
   if (cfg.parts.includes('generate') || cfg.parts.includes('transformersjs')) Object.assign(result, await generateBench(cfg));
   if (cfg.parts.includes('edgecloud')) result.edgeCloud = await edgeCloudBench(cfg);
   if (cfg.parts.includes('embed')) result.embeddings = await embedBench(cfg);
+  if (cfg.parts.includes('privacy')) result.privacy = await privacyBench(cfg);
   if (structuredSelected(cfg)) result.structured = await structuredBench(cfg);
   result.pageMs = round(now() - started, 0);
   return result;

@@ -5,11 +5,12 @@
 // weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,structured,cpu),
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,structured,cpu),
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
 // BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
 // writes test/bench/results/latest.json, exits non-zero on failure.
+import { execFileSync } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
@@ -46,7 +47,7 @@ const config = {
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
   embedModel: 'minilm-l6-shape',
-  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,structured,cpu').split(',').map((s) => s.trim()).filter(Boolean),
+  parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,privacy,structured,cpu').split(',').map((s) => s.trim()).filter(Boolean),
   // The cpu part: thread counts for speed, weight forms for memory, quality guard positions.
   cpuThreads: (env.BENCH_CPU_THREADS || '1,2').split(',').map(Number).filter((n) => n >= 1),
   cpuForms: (env.BENCH_CPU_FORMS || 'source,int8,fp32').split(',').map((s) => s.trim()).filter(Boolean),
@@ -60,6 +61,18 @@ const config = {
 const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0) + (config.parts.includes('structured') ? 5 : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
+// Parts that need no generation model files.
+const MODEL_FREE = new Set(['edgecloud', 'embed', 'privacy']);
+
+/**
+ * The privacy part's corpus table runs in Node (the acceptance measurement of
+ * test/node/privacy/measure.ts: the public API against a recording endpoint); the page
+ * measures the timings.
+ */
+function privacyCorpus() {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(HERE, 'node', 'privacy-corpus.ts')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(out.trim().split('\n').pop());
+}
 let timedOut = false;
 
 // ---------------------------------------------------------------------------------------
@@ -175,7 +188,7 @@ async function preflight() {
     if (!(await stat(join(ROOT, 'dist', f)).catch(() => null))) problems.push(`dist/${f} is missing: run \`npm run build\``);
   }
   const weights = join(ROOT, 'test', 'fixtures', 'out', MODEL, 'onnx', 'model_q4.onnx');
-  const needsModel = config.parts.some((p) => p !== 'edgecloud' && p !== 'embed');
+  const needsModel = config.parts.some((p) => !MODEL_FREE.has(p));
   const encoder = join(ROOT, 'test', 'fixtures', 'out', config.embedModel, 'onnx', 'model.onnx');
   if (config.parts.includes('embed') && !(await stat(encoder).catch(() => null))) problems.push(`${relative(ROOT, encoder)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
   if (needsModel && !(await stat(weights).catch(() => null))) problems.push(`${relative(ROOT, weights)} is missing: run \`npx tsx test/fixtures/generate.ts --bench\``);
@@ -242,7 +255,7 @@ async function main() {
   const prepared = await preflight();
   const busyBefore = await cpuBusy(2000);
   if (busyBefore !== null && busyBefore > 0.25) say(`bench: warning: the machine was ${Math.round(busyBefore * 100)}% busy before the run; numbers will be noisy`);
-  const files = config.parts.some((p) => p !== 'edgecloud' && p !== 'embed') ? await modelFiles(MODEL) : {};
+  const files = config.parts.some((p) => !MODEL_FREE.has(p)) ? await modelFiles(MODEL) : {};
   const memory = await bundlePage();
   const models = await startModelServer({ repoRoot: ROOT });
   const remote = await startOpenAIServer();
@@ -290,6 +303,10 @@ async function main() {
       ...config, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url,
     });
     const { page: pageInfo, ...rest } = pageResult;
+    if (config.parts.includes('privacy')) {
+      say('bench: privacy corpus through the public API (Node, recording endpoint)');
+      rest.privacy = { ...rest.privacy, corpus: privacyCorpus() };
+    }
     if (config.parts.includes('cpu')) {
       say('bench: cpu part (fresh pages per thread count and per weight form)');
       const pageConfig = {
@@ -351,6 +368,7 @@ async function main() {
     process.stdout.write(`${json}\n`);
     printCpuTable(rest.cpu, say);
     if (rest.structured?.markdown) say(`\n${rest.structured.markdown}\n`);
+    if (rest.privacy?.corpus?.markdown) say(`\n${rest.privacy.corpus.markdown}\n`);
     say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);
   } finally {
     clearTimeout(timer);
