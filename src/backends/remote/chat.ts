@@ -43,48 +43,53 @@ export async function* chat(ctx: ChatContext, request: BackendRequest, options: 
     yield part;
   }
   const toolNames = request.tools?.map((t) => t.name) ?? [];
+  const deadline = transport.begin(url, signal);
   let sent = 0;
-  for (let retries = 0; ;) {
-    if (signal?.aborted) return yield* said(finish('abort'));
-    const body = JSON.stringify(requestBody(ctx.model, request, stream, format));
-    const attempt = transport.open(url, signal);
-    sent += 1;
-    let failure: RemoteFailure;
-    try {
-      const headers = await attempt.headers();
-      const items = exchange({ url, headers, body, stream, fetch: transport.fetch, signal: attempt.signal, watch: attempt.watch, now: transport.now, toolCallId: ctx.toolCallId, toolNames });
-      for await (const item of items) {
-        // Nothing after an abort, even output that already arrived.
-        if (signal?.aborted) break;
-        if (item.type === 'end') return yield* said(finish(item.reason, item.usage));
-        meter.output();
-        yield* said(item);
+  try {
+    for (let retries = 0; ;) {
+      if (signal?.aborted) return yield* said(finish('abort'));
+      const body = JSON.stringify(requestBody(ctx.model, request, stream, format));
+      const attempt = transport.open(url, deadline.signal);
+      sent += 1;
+      let failure: RemoteFailure;
+      try {
+        const headers = await attempt.headers();
+        const items = exchange({ url, headers, body, stream, fetch: transport.fetch, signal: attempt.signal, watch: attempt.watch, now: transport.now, toolCallId: ctx.toolCallId, toolNames });
+        for await (const item of items) {
+          // Nothing after an abort, even output that already arrived.
+          if (signal?.aborted) break;
+          if (item.type === 'end') return yield* said(finish(item.reason, item.usage));
+          meter.output();
+          yield* said(item);
+        }
+        if (signal?.aborted) return yield* said(finish('abort'));
+        // Unreachable: exchange() ends with an `end` item or throws.
+        throw new RemoteFailure({ code: 'remote_protocol_error', message: `${url}: the answer ended without an end.`, retryable: false });
+      } catch (e) {
+        // Leaving the loop early or an abort cancels the fetch; so does this, before we wait.
+        attempt.close();
+        if (signal?.aborted) return yield* said(finish('abort'));
+        if (!(e instanceof RemoteFailure)) throw e;
+        failure = e.sent(attempt.secrets());
+      } finally {
+        attempt.close();
       }
-      if (signal?.aborted) return yield* said(finish('abort'));
-      // Unreachable: exchange() ends with an `end` item or throws.
-      throw new RemoteFailure({ code: 'remote_protocol_error', message: `${url}: the answer ended without an end.`, retryable: false });
-    } catch (e) {
-      // Leaving the loop early or an abort cancels the fetch; so does this, before we wait.
-      attempt.close();
-      if (signal?.aborted) return yield* said(finish('abort'));
-      if (!(e instanceof RemoteFailure)) throw e;
-      failure = e;
-    } finally {
-      attempt.close();
+      // Another try of the same body would be refused again; this one spends no retry.
+      if (!meter.started && format?.sent === 'json_schema' && isSchemaRefusal(failure)) {
+        warnings.push(degradedWarning(url, failure));
+        format = formatPlan(request, true);
+        continue;
+      }
+      retries += 1;
+      if (meter.started || !transport.canRetry(failure, retries)) throw failure.toError(sent, meter.started);
+      try {
+        await transport.pause(failure, retries, deadline);
+      } catch (e) {
+        if (signal?.aborted) return yield* said(finish('abort'));
+        throw e instanceof RemoteFailure ? e.toError(sent, meter.started) : e;
+      }
     }
-    // Another try of the same body would be refused again; this one spends no retry.
-    if (!meter.started && format?.sent === 'json_schema' && isSchemaRefusal(failure)) {
-      warnings.push(degradedWarning(url, failure));
-      format = formatPlan(request, true);
-      continue;
-    }
-    retries += 1;
-    if (meter.started || !transport.canRetry(failure, retries)) throw failure.toError(sent, meter.started);
-    try {
-      await transport.pause(failure, retries, signal);
-    } catch (e) {
-      if (signal?.aborted) return yield* said(finish('abort'));
-      throw e;
-    }
+  } finally {
+    deadline.close();
   }
 }

@@ -11,12 +11,15 @@
  * Timeouts are chat's three clocks with the same meaning: `connectMs` to the response
  * headers (servers compute the whole batch before sending them), `firstByteMs` to the
  * first byte of the body, then `idleMs` between reads. A batch of 2,048 large vectors is
- * tens of MB as JSON, so the body gets an idle clock rather than one total deadline: a
- * slow but steady link passes, a stalled one does not.
+ * tens of MB as JSON, so the body gets an idle clock: a slow but steady link passes, a
+ * stalled one does not. Each batch request (its attempts and waits included) has its own
+ * `totalMs`: a job of 100 000 texts is many requests by design, and the caller's signal
+ * bounds the whole. The body is capped by the inputs sent (`caps.ts`).
  */
 import { EdgewiseError } from '../../errors.js';
 import type { RemotePrices } from '../../config-types.js';
 import type { EmbedOptions, EmbedRequest, EmbedResult } from '../backend.js';
+import { embeddingsCapBytes } from './caps.js';
 import { embeddingsBody, readEmbeddings } from './embeddings-wire.js';
 import { costOf } from './finish.js';
 import { post, readText } from './http.js';
@@ -64,7 +67,8 @@ export async function embedRemote(t: Transport, config: EmbedConfig, request: Em
     const aborted = (): EdgewiseError => new EdgewiseError('aborted', `The embedding request was aborted after ${done} of ${request.texts.length} texts.`, { cause: signal?.reason, details: { done } });
     const batch = await t.retrying(url, signal, aborted, async (attempt) => {
       const answer = await post({ url, headers: await attempt.headers(), body, fetch: t.fetch, signal: attempt.signal, watch: attempt.watch, now: t.now });
-      return readEmbeddings(await readText(answer.body, attempt.watch, url), url, input.length, answer.status, dims);
+      const text = await readText(answer, attempt.watch, url, embeddingsCapBytes(input.length), `an embeddings answer for ${input.length} texts`);
+      return readEmbeddings(text, url, input.length, answer.status, dims);
     });
     dims ??= batch.vectors[0]?.length;
     promptTokens += batch.promptTokens;

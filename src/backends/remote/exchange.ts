@@ -6,7 +6,8 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import type { BackendToolCallPart } from '../backend.js';
 import { RemoteFailure, networkFailure } from './failure.js';
-import { post, readText, type PostInit } from './http.js';
+import { CHAT_JSON_CAP_BYTES } from './caps.js';
+import { post, readText, type Answer, type PostInit } from './http.js';
 import { inBandFailure } from './http-errors.js';
 import { readEvents } from './sse.js';
 import { ToolCallAssembler, readToolCalls } from './tool-calls.js';
@@ -44,14 +45,14 @@ export async function* exchange(x: ExchangeInit): AsyncGenerator<ExchangeItem, v
   const answer = await post(x);
   const ending = isEventStream(answer.contentType, x.stream)
     ? yield* events(answer.body, answer.status, x)
-    : yield* completion(answer.body, answer.status, x);
+    : yield* completion(answer, x);
   yield { type: 'end', ...ending };
 }
 
-async function* completion(body: ReadableStream<Uint8Array>, status: number, x: ExchangeInit): AsyncGenerator<ExchangeItem, Ending, undefined> {
-  const text = await readText(body, x.watch, x.url);
+async function* completion(answer: Answer, x: ExchangeInit): AsyncGenerator<ExchangeItem, Ending, undefined> {
+  const text = await readText(answer, x.watch, x.url, CHAT_JSON_CAP_BYTES, 'a completion');
   const reading = readCompletion(text, x.url);
-  if (reading.error !== undefined) throw inBandFailure(x.url, reading.error, status);
+  if (reading.error !== undefined) throw inBandFailure(x.url, reading.error, answer.status);
   const calls = readToolCalls(reading.toolCalls, x.url, text, x.toolCallId);
   if (reading.text !== '') yield { type: 'text', text: reading.text };
   yield* calls;

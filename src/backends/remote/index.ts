@@ -12,11 +12,13 @@ import type { BackendPart, BackendRequest, BackendState, BackendV3, EmbedOptions
 import { REMOTE_CAPABILITIES } from './capabilities.js';
 import { chat } from './chat.js';
 import { embedRemote } from './embed.js';
+import { maskUrl } from './mask.js';
 import { validateRemoteOptions } from './options.js';
 import { Transport, type RemoteDeps } from './transport.js';
 
 export { REMOTE_CAPABILITIES } from './capabilities.js';
 export { validateRemoteOptions } from './options.js';
+export { maskUrl } from './mask.js';
 export type { RemoteOptionName, RemoteTimeouts } from './options.js';
 export type { TimeoutPhase } from './timeouts.js';
 export type { RemoteDeps } from './transport.js';
@@ -75,7 +77,7 @@ export function createRemoteBackend(options: RemoteOptions, deps: RemoteDeps = {
     supports(capabilities: Capabilities): Support {
       return capabilities.online
         ? { ok: true }
-        : { ok: false, code: 'offline', detail: `The device is offline, so ${url} cannot be reached.` };
+        : { ok: false, code: 'offline', detail: `The device is offline, so ${maskUrl(url)} cannot be reached.` };
     },
     // Nothing to load: a request here would only tell us the endpoint was up a moment ago.
     load: (): Promise<ModelInfo> => Promise.resolve({ ranOn: 'remote' }),

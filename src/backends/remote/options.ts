@@ -4,6 +4,7 @@
  */
 import { EdgewiseError } from '../../errors.js';
 import type { RemoteOptions, RemotePrices } from '../../config-types.js';
+import { maskUrl } from './mask.js';
 
 /** The option an `invalid_option` error from {@link validateRemoteOptions} names in `details.option`. */
 export type RemoteOptionName =
@@ -22,9 +23,12 @@ export interface RemoteTimeouts {
   connectMs: number;
   firstByteMs: number;
   idleMs: number;
+  /** One deadline for the whole request: every attempt, every wait between them, the whole stream. */
+  totalMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Readonly<RemoteTimeouts> = Object.freeze({ connectMs: 10_000, firstByteMs: 30_000, idleMs: 30_000 });
+/** totalMs: five minutes fits a long answer from a slow reasoning model, yet no request lives for ever. */
+export const DEFAULT_TIMEOUTS: Readonly<RemoteTimeouts> = Object.freeze({ connectMs: 10_000, firstByteMs: 30_000, idleMs: 30_000, totalMs: 300_000 });
 export const DEFAULT_MAX_RETRIES = 2;
 /** More retries than this only hammers an endpoint that is down (the backoff cap is 60 s). */
 const MAX_RETRIES_LIMIT = 10;
@@ -32,7 +36,7 @@ const MAX_RETRIES_LIMIT = 10;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const KNOWN = ['baseURL', 'model', 'embeddingModel', 'headers', 'token', 'prices', 'timeouts', 'maxRetries'] as const;
-const TIMEOUT_KEYS = ['connectMs', 'firstByteMs', 'idleMs'] as const;
+const TIMEOUT_KEYS = ['connectMs', 'firstByteMs', 'idleMs', 'totalMs'] as const;
 
 function bad(option: RemoteOptionName, message: string): EdgewiseError {
   return new EdgewiseError('invalid_option', message, { details: { option } });
@@ -40,6 +44,15 @@ function bad(option: RemoteOptionName, message: string): EdgewiseError {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown): string => (typeof v === 'function' ? 'a function' : JSON.stringify(v) ?? String(v));
+
+/**
+ * Plain http: only where nothing crosses a network: the loopback block 127.0.0.0/8 and
+ * `[::1]` (RFC 6890), and `localhost` (RFC 6761 §6.3). The URL parser has already turned
+ * `127.1` or `0x7f000001` into dotted form, so one pattern covers them.
+ */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
 
 function checkBaseURL(v: unknown): string {
   const hint = "pass the endpoint's base URL, e.g. { baseURL: 'https://api.example.com/v1' }";
@@ -49,10 +62,23 @@ function checkBaseURL(v: unknown): string {
     // A page may name a same-origin proxy with a path ('/api/v1'); Node has no location.
     url = new URL(v, globalThis.location?.href);
   } catch {
-    throw bad('remote.baseURL', `remote.baseURL ${JSON.stringify(v)} is not a URL: ${hint}.`);
+    throw bad('remote.baseURL', `remote.baseURL ${JSON.stringify(maskUrl(v))} is not a URL: ${hint}.`);
   }
+  const shown = JSON.stringify(maskUrl(url.href));
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw bad('remote.baseURL', `remote.baseURL uses ${url.protocol}: only http: and https: endpoints work; ${hint}.`);
+  }
+  // The token and every prompt would cross the network in clear text.
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw bad('remote.baseURL', `remote.baseURL ${shown} uses plain http: to a host that is not loopback: use https:, or http: only for 127.0.0.1, [::1] or localhost.`);
+  }
+  // Not quoted back: whatever sits before the @ is a credential. fetch() refuses such URLs in browsers anyway.
+  if (url.username !== '' || url.password !== '') {
+    throw bad('remote.baseURL', 'remote.baseURL carries a user name or password (user:pass@host): remove it, and send the credential with remote.token (a short-lived token from your backend) or remote.headers.');
+  }
+  // The fragment never reaches the server, and `{baseURL}/chat/completions` would land inside it.
+  if (url.hash !== '' || v.includes('#')) {
+    throw bad('remote.baseURL', `remote.baseURL ${shown} has a #fragment, which is never sent to the server: remove it.`);
   }
   return v;
 }
@@ -79,7 +105,7 @@ function checkPrices(v: unknown): RemotePrices {
 }
 
 function checkTimeouts(v: unknown): NonNullable<RemoteOptions['timeouts']> {
-  if (!isRecord(v)) throw bad('remote.timeouts', `remote.timeouts is ${describe(v)}: pass e.g. { connectMs: 10000, firstByteMs: 30000, idleMs: 30000 }.`);
+  if (!isRecord(v)) throw bad('remote.timeouts', `remote.timeouts is ${describe(v)}: pass e.g. { connectMs: 10000, firstByteMs: 30000, idleMs: 30000, totalMs: 300000 }.`);
   const out: NonNullable<RemoteOptions['timeouts']> = {};
   for (const key of Object.keys(v)) {
     if (!(TIMEOUT_KEYS as readonly string[]).includes(key)) {

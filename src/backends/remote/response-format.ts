@@ -8,6 +8,7 @@ import { EdgewiseError } from '../../errors.js';
 import type { JSONSchema, WarningPart } from '../../types.js';
 import type { BackendRequest } from '../backend.js';
 import type { RemoteFailure } from './failure.js';
+import { maskUrl } from './mask.js';
 
 /** What `finish.metadata.remote.responseFormat` reports. */
 export type SentFormat = 'json_schema' | 'json_object';
@@ -99,7 +100,7 @@ export function degradedWarning(url: string, refusal: RemoteFailure): WarningPar
     warning: {
       code: 'degraded',
       setting: 'responseFormat',
-      message: `${url} refused response_format json_schema (HTTP ${String(refusal.details.status)}), so the request asked for json_object with the schema in a system message: the server enforced JSON but not the schema.`,
+      message: `${maskUrl(url)} refused response_format json_schema (HTTP ${String(refusal.details.status)}), so the request asked for json_object with the schema in a system message: the server enforced JSON but not the schema.`,
     },
   };
 }

@@ -6,6 +6,12 @@
 const BASE_MS = 500;
 /** No wait beyond this, whatever the server asks: a page should fail rather than hang. */
 export const MAX_WAIT_MS = 60_000;
+/**
+ * The least wait for retry number `retry` when the server names one: 100 ms, doubling.
+ * `retry-after-ms: 0` taken at its word sent 11 requests in 53 ms (issue 16); a server
+ * that keeps saying 0 is overloaded, not inviting a burst.
+ */
+const MIN_SERVER_WAIT_MS = 100;
 
 /**
  * 408 and 409 (OpenAI's lock timeout) are transient by definition, 429 asks us to come
@@ -36,7 +42,7 @@ export function retryAfterMs(headers: Headers, now: () => number): number | unde
  * retrying at once (AWS Architecture Blog, "Exponential Backoff And Jitter").
  */
 export function backoffMs(retry: number, random: () => number, serverWaitMs?: number): number {
-  if (serverWaitMs !== undefined) return Math.min(MAX_WAIT_MS, serverWaitMs);
+  if (serverWaitMs !== undefined) return Math.min(MAX_WAIT_MS, Math.max(MIN_SERVER_WAIT_MS * 2 ** retry, serverWaitMs));
   const step = Math.min(MAX_WAIT_MS, BASE_MS * 2 ** retry);
   return step / 2 + random() * (step / 2);
 }

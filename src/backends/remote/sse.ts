@@ -1,8 +1,8 @@
 /**
  * Response bytes to server-sent events, parsed by `eventsource-parser` (the WHATWG
  * algorithm: CRLF/CR/LF line ends, multi-line `data`, a BOM, comments). Comments such as
- * `: keep-alive` and blank events are skipped here; they still count as bytes for the
- * idle clock, which is what keep-alives are for.
+ * `: keep-alive` and blank events are skipped here, and they do not restart the idle
+ * clock: only a data event is the server's progress (see `Watch`).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { protocolFailure } from './failure.js';
@@ -28,7 +28,9 @@ export async function* readEvents(body: ReadableStream<Uint8Array>, watch: Watch
   const parser = createParser({
     onEvent: (event) => {
       recognised = true;
-      if (event.data.trim() !== '') queue.push(event);
+      if (event.data.trim() === '') return;
+      watch.progress();
+      queue.push(event);
     },
     onComment: () => { recognised = true; },
     // Unknown fields and bad `retry` values are ignored, as the SSE spec says.

@@ -1,10 +1,12 @@
 /**
  * What every request of the remote backend shares, chat and embeddings alike: the
- * endpoint URL, headers with a token asked for on each attempt (never kept), each
- * attempt's own controller and clocks, and the retry policy between attempts.
+ * endpoint URL, headers with a token asked for on each attempt (never kept beyond it),
+ * the request's deadline, each attempt's own controller and clocks, and the retry
+ * policy between attempts.
  */
 import type { EdgewiseError } from '../../errors.js';
 import type { RemoteOptions } from '../../config-types.js';
+import { Deadline } from './deadline.js';
 import { RemoteFailure } from './failure.js';
 import { DEFAULT_MAX_RETRIES, resolveTimeouts, type RemoteTimeouts } from './options.js';
 import { backoffMs } from './retry.js';
@@ -29,8 +31,10 @@ export interface Attempt {
   /** Aborted by the caller's signal, by a timeout, or by {@link Attempt.close}. */
   readonly signal: AbortSignal;
   readonly watch: Watch;
-  /** The configured headers plus a bearer token asked for now, for this attempt only. */
+  /** The configured headers plus a bearer token asked for now (under the connect clock), for this attempt only. */
   headers(): Promise<Record<string, string>>;
+  /** The header values this attempt sent, for its failure to mask (see `RemoteFailure.sent`). */
+  secrets(): readonly string[];
   /** Cancels whatever of the attempt is still open; calling it twice is fine. */
   close(): void;
 }
@@ -61,7 +65,7 @@ async function bearer(token: () => string | Promise<string>, signal: AbortSignal
 export class Transport {
   readonly fetch: typeof fetch;
   readonly now: () => number;
-  readonly #baseURL: string;
+  readonly #baseURL: URL;
   readonly #headers: RemoteOptions['headers'];
   readonly #token: RemoteOptions['token'];
   readonly #timeouts: RemoteTimeouts;
@@ -74,7 +78,8 @@ export class Transport {
     // Called through globalThis: a detached `fetch` throws "Illegal invocation" in browsers.
     this.fetch = deps.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     this.now = deps.now ?? now;
-    this.#baseURL = config.baseURL.replace(/\/+$/, '');
+    // Resolved once: a page may name a same-origin proxy by path ('/api/v1').
+    this.#baseURL = new URL(config.baseURL, globalThis.location?.href);
     this.#headers = config.headers;
     this.#token = config.token;
     this.#timeouts = resolveTimeouts(config.timeouts);
@@ -83,20 +88,38 @@ export class Transport {
     this.#random = deps.random ?? Math.random;
   }
 
-  /** `path` under `baseURL`, e.g. `chat/completions`. */
+  /**
+   * `path` under `baseURL`, before its query: Azure's `…/deployments/d?api-version=2024-10-21`
+   * gives `…/deployments/d/chat/completions?api-version=2024-10-21`.
+   */
   url(path: string): string {
-    return `${this.#baseURL}/${path}`;
+    const url = new URL(this.#baseURL);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path}`;
+    return url.href;
   }
 
-  open(url: string, signal: AbortSignal | undefined): Attempt {
+  /** The deadline of one request (all its attempts); `close()` it when the request ends. */
+  begin(url: string, signal: AbortSignal | undefined): Deadline {
+    return new Deadline(this.#timeouts.totalMs, url, signal);
+  }
+
+  /** `signal` is the request's {@link Deadline} signal, which follows the caller's. */
+  open(url: string, signal: AbortSignal): Attempt {
     const controller = new AbortController();
     const unfollow = follow(signal, controller);
     const token = this.#token;
     const headers = baseHeaders(this.#headers);
+    const watch = new Watch(this.#timeouts, controller, url);
+    let sent: Record<string, string> = {};
     return {
       signal: controller.signal,
-      watch: new Watch(this.#timeouts, controller, url),
-      headers: async () => (token ? { ...headers, authorization: await bearer(token, controller.signal) } : { ...headers }),
+      watch,
+      headers: async () => {
+        // A token() that never settles would hang the request: it spends the connect clock, as the fetch after it does.
+        sent = token ? { ...headers, authorization: await watch.run(bearer(token, controller.signal), 'remote.token() did not settle') } : { ...headers };
+        return sent;
+      },
+      secrets: () => Object.entries(sent).filter(([name]) => name !== 'content-type').flatMap(([, value]) => [value, value.replace(/^Bearer /, '')]),
       close: () => {
         controller.abort();
         unfollow();
@@ -109,9 +132,15 @@ export class Transport {
     return failure.retryable && attempt <= this.#maxRetries;
   }
 
-  /** The backoff after attempt `attempt`; rejects with the signal's reason as soon as it aborts. */
-  pause(failure: RemoteFailure, attempt: number, signal: AbortSignal | undefined): Promise<void> {
-    return abortable(this.#wait(backoffMs(attempt - 1, this.#random, failure.retryAfterMs), signal), signal);
+  /**
+   * The backoff after attempt `attempt`; rejects with the deadline's reason as soon as it
+   * aborts, and with `failure` itself when the wait would outlast the deadline: better the
+   * server's own answer now than a timeout later.
+   */
+  async pause(failure: RemoteFailure, attempt: number, deadline: Deadline): Promise<void> {
+    const ms = backoffMs(attempt - 1, this.#random, failure.retryAfterMs);
+    if (ms >= deadline.remainingMs()) throw failure;
+    await abortable(this.#wait(ms, deadline.signal), deadline.signal);
   }
 
   /**
@@ -119,26 +148,31 @@ export class Transport {
    * ends), so every retryable failure may be retried. An abort rejects with `aborted()`.
    */
   async retrying<T>(url: string, signal: AbortSignal | undefined, aborted: () => EdgewiseError, run: (attempt: Attempt) => Promise<T>): Promise<T> {
-    for (let n = 1; ; n++) {
-      if (signal?.aborted) throw aborted();
-      const attempt = this.open(url, signal);
-      let failure: RemoteFailure;
-      try {
-        return await run(attempt);
-      } catch (e) {
+    const deadline = this.begin(url, signal);
+    try {
+      for (let n = 1; ; n++) {
         if (signal?.aborted) throw aborted();
-        if (!(e instanceof RemoteFailure)) throw e;
-        failure = e;
-      } finally {
-        attempt.close();
+        const attempt = this.open(url, deadline.signal);
+        let failure: RemoteFailure;
+        try {
+          return await run(attempt);
+        } catch (e) {
+          if (signal?.aborted) throw aborted();
+          if (!(e instanceof RemoteFailure)) throw e;
+          failure = e.sent(attempt.secrets());
+        } finally {
+          attempt.close();
+        }
+        if (!this.canRetry(failure, n)) throw failure.toError(n);
+        try {
+          await this.pause(failure, n, deadline);
+        } catch (e) {
+          if (signal?.aborted) throw aborted();
+          throw e instanceof RemoteFailure ? e.toError(n) : e;
+        }
       }
-      if (!this.canRetry(failure, n)) throw failure.toError(n);
-      try {
-        await this.pause(failure, n, signal);
-      } catch (e) {
-        if (signal?.aborted) throw aborted();
-        throw e;
-      }
+    } finally {
+      deadline.close();
     }
   }
 }

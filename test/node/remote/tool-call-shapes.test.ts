@@ -27,7 +27,7 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null): Pa
 const calls = (...fragments: Record<string, unknown>[]): Payload => chunk({ tool_calls: fragments });
 const run = (payloads: Payload[], o: { done?: boolean; json?: boolean; maxRetries?: number } = {}): { stream: AsyncIterable<BackendPart>; fake: ReturnType<typeof fakeFetch> } => {
   const fake = fakeFetch(payloads, o);
-  const backend = createRemoteBackend({ baseURL: 'http://fake.test/v1', model: 'm', maxRetries: o.maxRetries ?? 2 }, { fetch: fake.fetch, sleep: recordingSleep().sleep });
+  const backend = createRemoteBackend({ baseURL: 'https://fake.test/v1', model: 'm', maxRetries: o.maxRetries ?? 2 }, { fetch: fake.fetch, sleep: recordingSleep().sleep });
   return { stream: backend.generate(request({ tools: [{ name: 'f', parameters: { type: 'object' } }], toolChoice: 'auto' }), { stream: o.json !== true }), fake };
 };
 const toolParts = (parts: BackendPart[]): BackendPart[] => parts.filter((p) => p.type === 'tool-call');
