@@ -2,25 +2,56 @@
  * Email addresses. The scan starts from each `@` and walks outwards instead of running
  * one `local@domain` regex over the text: that regex retries the local part from every
  * word character and goes quadratic on long runs without an `@` (a pasted base64 blob).
+ *
+ * Not addresses, and left visible: `user@localhost` and other hosts without a top-level
+ * domain (a local mailbox, not one the cloud could write to or tie to a person), image
+ * and source files (`icon@2x.png`, `logo@3x.jpg`: the domain ends in a file extension no
+ * registry hands out), package versions (`pkg@1.2.3`: no letters in the top level), and
+ * the `git@host:org/repo` remote of a code host (a service account, not a person).
  */
 import type { Detector } from '../span.js';
 
-/** The local-part characters people actually use (RFC 5322 allows more, but quotes and `'` would swallow punctuation around the address). */
+/** The local-part characters people actually use (RFC 5322 allows more, but quotes would swallow punctuation around the address). */
 const LOCAL = /[\p{L}\p{N}._%+-]/u;
+const LETTER = /\p{L}/u;
 /** Longest local part we walk back over (RFC 5321 §4.5.3.1.1 caps it at 64 octets). */
 const MAX_LOCAL = 64;
 /** Dot-separated labels and a letters-only top-level domain, not followed by more of a name. */
-const DOMAIN = /(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,63}(?![\p{L}\p{N}_-])/uy;
+const DOMAIN = /(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(\p{L}{2,63})(?![\p{L}\p{N}_-])/uy;
+/** File extensions that are not top-level domains in the IANA root zone (`.zip` and `.mov` are, so they are not here). */
+const FILE_EXTENSIONS = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'tif', 'tiff', 'heic',
+  'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'css', 'scss', 'less', 'map', 'json', 'yaml', 'yml', 'toml', 'lock', 'txt', 'log', 'pdf', 'html', 'htm', 'vue', 'wasm',
+]);
 
 export const findEmails: Detector = (text, found) => {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
-    let start = at;
-    while (start > 0 && at - start < MAX_LOCAL && LOCAL.test(text[start - 1] ?? '')) start--;
-    if (start > 0 && LOCAL.test(text[start - 1] ?? '')) continue; // longer than any real local part
-    while (text[start] === '.') start++;
-    if (start === at || text[at - 1] === '.') continue;
+    const start = localStart(text, at);
+    if (start < 0) continue;
     DOMAIN.lastIndex = at + 1;
     const domain = DOMAIN.exec(text);
-    if (domain) found.push({ start, end: DOMAIN.lastIndex, type: 'email', counted: true });
+    if (domain === null || FILE_EXTENSIONS.has((domain[1] ?? '').toLowerCase())) continue;
+    const end = DOMAIN.lastIndex;
+    if (text.slice(start, at) === 'git' && text[end] === ':' && /[\w~./-]/.test(text[end + 1] ?? '')) continue;
+    found.push({ start, end, type: 'email', counted: true });
   }
 };
+
+/**
+ * Where the local part before the `@` at `at` starts, or -1. An apostrophe between two
+ * letters is part of it (`kevin.o'brien@…`, RFC 5322 atext allows it); one that opens a
+ * quotation (`'jane@…'`) is not.
+ */
+function localStart(text: string, at: number): number {
+  let start = at;
+  for (; start > 0 && at - start < MAX_LOCAL; start--) {
+    const ch = text[start - 1] ?? '';
+    if (LOCAL.test(ch)) continue;
+    if ((ch === "'" || ch === '\u2019') && LETTER.test(text[start - 2] ?? '') && LETTER.test(text[start] ?? '')) continue;
+    break;
+  }
+  if (start > 0 && LOCAL.test(text[start - 1] ?? '')) return -1; // longer than any real local part
+  while (text[start] === '.') start++;
+  if (start === at || text[at - 1] === '.') return -1;
+  return start;
+}

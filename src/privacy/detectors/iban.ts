@@ -1,22 +1,25 @@
 /**
  * IBANs, printed (`DE89 3704 0044 0532 0130 00`) or electronic (`DE89370400440532013000`),
- * any case. A candidate is kept only when ibantools accepts its country length, BBAN
+ * any case, grouped by spaces or dashes of any kind (a French `FR76 3000 …` arrives with
+ * narrow no-break spaces, U+202F; see `common-separators.ts`). A candidate is kept only when ibantools accepts its country length, BBAN
  * format and ISO 7064 mod-97 check digits, so a mistyped or made-up IBAN stays visible.
  */
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { continuesBefore, isWordChar, type Detector } from '../span.js';
+import { withPlainSeparators } from './common-separators.js';
 
 /**
- * Country code, check digits, then space-separated groups; the IBAN is some prefix of them.
+ * Country code, check digits, then space- or dash-separated groups; the IBAN is some prefix of them.
  * Bounded, so a long run of codes costs a fixed amount per candidate instead of the rest of the text.
  */
-const CANDIDATE = /[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:[ \u00A0][A-Za-z0-9]{1,30}){0,10}/g;
+const CANDIDATE = /[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:[ -][A-Za-z0-9]{1,30}){0,10}/g;
 const GROUP = /[A-Za-z0-9]+/g;
 /** Norway's IBANs are the shortest; ISO 13616 allows no more than 34 characters. */
 const MIN = 15;
 const MAX = 34;
 
-export const findIbans: Detector = (text, found) => {
+export const findIbans: Detector = (raw, found) => {
+  const text = withPlainSeparators(raw);
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     const end = continuesBefore(text, m.index) ? 0 : ibanLength(m[0]);

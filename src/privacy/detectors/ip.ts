@@ -3,8 +3,17 @@
  * it was meant as a version number ("release 1.2.3.4"): the two cannot be told apart
  * by their text, and hiding a version costs less than leaking an address. A `v` or any
  * other word character in front ("v1.2.3.4") marks it as not an address.
+ *
+ * Addresses that name no host stay visible (`ip-special.ts`): loopback, unspecified,
+ * broadcast, netmasks. Private ranges (10/8, 172.16/12, 192.168/16, fc00::/7, link-local)
+ * are hidden like public ones: they map the user's internal network (which host runs
+ * the database, which VPN range an office uses), and a log line with a private address
+ * and a time still points at one machine inside one company.
  */
 import { continuesAfter, continuesBefore, isWordChar, type Detector } from '../span.js';
+import { isIPv4, isIPv6, namesNoHost, namesNoHostV6 } from './ip-special.js';
+
+export { isIPv4, isIPv6 } from './ip-special.js';
 
 const V4 = /\d{1,3}(?:\.\d{1,3}){3}/g;
 /**
@@ -13,53 +22,44 @@ const V4 = /\d{1,3}(?:\.\d{1,3}){3}/g;
  * blob is cut into short pieces instead of being rescanned from every position.
  */
 const V6 = /[0-9A-Fa-f:.]{2,46}/g;
-const HEXTET = /^[0-9A-Fa-f]{1,4}$/;
-/** 0-255 without leading zeros: `010` is octal to some parsers and decimal to others, so it is not an address we can vouch for. */
-const OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-export function isIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => OCTET.test(p));
-}
-
-/** RFC 4291 §2.2 text forms: eight hextets, one `::` for a run of zeros, an optional IPv4 tail. */
-export function isIPv6(s: string): boolean {
-  let body = s;
-  let hextets = 8;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.')) {
-    if (!isIPv4(s.slice(lastColon + 1))) return false;
-    body = s.slice(0, lastColon + 1);
-    if (!body.endsWith('::')) body = body.slice(0, -1);
-    hextets = 6;
-  }
-  const halves = body.split('::');
-  const split = (half: string): string[] => (half === '' ? [] : half.split(':'));
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap(split);
-  if (!groups.every((g) => HEXTET.test(g))) return false;
-  // A bare "::" (the unspecified address) identifies nobody.
-  if (groups.length === 0 && hextets === 8) return false;
-  return halves.length === 1 ? groups.length === hextets : groups.length < hextets;
-}
 
 export const findIPs: Detector = (text, found) => {
   for (const m of text.matchAll(V4)) {
     const end = m.index + m[0].length;
-    if (isIPv4(m[0]) && !continuesBefore(text, m.index) && !continuesAfter(text, end) && text[m.index - 1] !== '.') {
+    if (isIPv4(m[0]) && !namesNoHost(m[0]) && !continuesBefore(text, m.index) && !continuesAfter(text, end) && text[m.index - 1] !== '.') {
       found.push({ start: m.index, end, type: 'ip', counted: true });
     }
   }
   if (!text.includes(':')) return;
   for (const m of text.matchAll(V6)) {
     if (!m[0].includes(':')) continue;
-    // A sentence may end right after the address: "reach 2001:db8::1: it answers", "… fe80::1.".
-    let candidate = m[0];
-    if (!isIPv6(candidate) && /[^:][.:]$/.test(candidate)) candidate = candidate.slice(0, -1);
-    const end = m.index + candidate.length;
-    const joined = isWordChar(text[m.index - 1]) || text[m.index - 1] === ':' || (text[end] === ':' && isWordChar(text[end + 1]));
-    if (isIPv6(candidate) && !joined && !continuesAfter(text, end)) {
-      found.push({ start: m.index, end, type: 'ip', counted: true });
-    }
+    const end = v6End(text, m.index, m[0]);
+    if (end > 0) { found.push({ start: m.index, end, type: 'ip', counted: true }); continue; }
+    // "IP:2001:db8::1", "IPv6:2001:db8::5": a label and one colon in front; the match took the colon (and the 6) with it.
+    const colon = m[0].indexOf(':');
+    const start = m.index + colon + 1;
+    if (m[0][colon + 1] === ':' || !isLabel(text, m.index + colon)) continue;
+    const labelled = v6End(text, start, m[0].slice(colon + 1));
+    if (labelled > 0) found.push({ start, end: labelled, type: 'ip', counted: true });
   }
 };
+
+/** End of the IPv6 address that `candidate` at `start` is, or 0. A label colon right before `start` is the caller's to judge. */
+function v6End(text: string, start: number, candidate: string): number {
+  // A sentence may end right after the address: "reach 2001:db8::1: it answers", "… fe80::1.".
+  let address = candidate;
+  if (!isIPv6(address) && /[^:][.:]$/.test(address)) address = address.slice(0, -1);
+  const end = start + address.length;
+  const before = text[start - 1];
+  const joined = isWordChar(before) || (before === ':' && text[start - 2] === ':') || (before === ':' && start === 0) || (text[end] === ':' && isWordChar(text[end + 1]));
+  const fromLabel = before === ':' && isLabel(text, start - 1);
+  if (joined || (before === ':' && !fromLabel) || !isIPv6(address) || namesNoHostV6(address) || continuesAfter(text, end)) return 0;
+  return end;
+}
+
+/** Whether the word that ends at the colon `colon` is a label: word characters, at least one of them a letter (`IP`, `IPv6`, `addr`). */
+function isLabel(text: string, colon: number): boolean {
+  let letter = false;
+  for (let i = colon - 1; i >= 0 && colon - i <= 16 && isWordChar(text[i]); i--) if (/\p{L}/u.test(text[i] ?? '')) letter = true;
+  return letter;
+}

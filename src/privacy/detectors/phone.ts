@@ -4,48 +4,43 @@
  * `max` checks the digits against each country's numbering plan (about 65 kB more,
  * loaded only with this lazily imported module).
  *
- * International numbers (`+44 20 7946 0958`, `0044 …`) carry their country. A national
- * number does not, so it is tried against a short, fixed list of countries, and accepted
- * only when libphonenumber calls it valid there and it is written the way people there
- * write it. Trying every country would make almost any digit run valid somewhere; the
- * list covers the largest groups of users, and an app can add its own `patterns`.
+ * International numbers (`+44 20 7946 0958`, `0044 …`, `%2B44…` in a query string) carry
+ * their country. A national number does not, so it is tried against the countries of
+ * `phone-plans.ts`, and is accepted only when written the way people there write one,
+ * when it is not written like a date, an ISBN or a thousands-grouped amount
+ * (`phone-lookalikes.ts`), and, if it is one bare digit run (`4155552671`) or glued to
+ * a `=` or `:`, only when a label such as "phone" or "call" comes before it: a bare run
+ * is far more often a counter, a barcode or an ID (`2147483647`, `036000291452`).
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isWordChar, type Detector } from '../span.js';
-
-interface NationalPlan {
-  country: CountryCode;
-  /** How a number of this country starts when written nationally, digits only. */
-  written: RegExp;
-}
-
-const NATIONAL: readonly NationalPlan[] = [
-  // NANP: the metadata itself rejects area codes that start with 0 or 1.
-  { country: 'US', written: /^/ },
-  // Numbers in these three are always written with their trunk 0; without it
-  // libphonenumber would still accept them and match order numbers and years.
-  { country: 'GB', written: /^0/ },
-  { country: 'DE', written: /^0/ },
-  { country: 'FR', written: /^0/ },
-  // Indian mobiles (6-9…) are usually written without the 0; landlines with it.
-  { country: 'IN', written: /^(?:0|[6-9])/ },
-];
+import { labelledBefore, withPlainSeparators } from './common-separators.js';
+import { looksLikeOtherNumber } from './phone-lookalikes.js';
+import { NATIONAL } from './phone-plans.js';
 
 /** Digit groups joined by one space, dot, dash or slash (`089/1234567`), or by parentheses: `(415) 555-2671`, `+44 (0)20 7946 0958`. */
-const RUN = /(?:\+|\(\+?)?\d+(?:(?:[ ./\u00A0-]|\)[ \u00A0-]?|[ \u00A0]?\()\d+)*\)?/g;
-/** Dates look like national numbers to libphonenumber (`2024-06-11` is a valid German number). */
-const DATE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})(?!\d)/;
+const RUN = /(?:\+|\(\+?)?\d+(?:(?:[ ./-]|\)[ -]?| ?\()\d+)*\)?/g;
+/** An extension after the number belongs to it: `ext. 123`, `x204`, `#12`. */
+const EXTENSION = / ?,? ?(?:ext\.?|extn\.?|extension|x|#) ?\d{1,6}(?![\p{L}\p{N}])/iuy;
 /** Characters that, right before a number, make it part of a code, an amount or a URL. */
-const JOINED_BEFORE = new Set(['-', '.', '/', '#', '@', '=', '&', '?', ':', '$', '€', '£', '¥', '%']);
+const JOINED_BEFORE = new Set(['-', '.', '/', '#', '@', '&', '?', '$', '€', '£', '¥', '%']);
+/** Words that say the number after them is a phone number, in the languages of `phone-plans.ts` and a few more. */
+const LABELS = /phone|tel|mobil|cell|fax|call|ring|text me|sms|whatsapp|contact|dial|reach|handy|portable|numéro|móvil|celular|tlf|mob|電話|携帯|手机|电话|тел/;
 
-export const findPhones: Detector = (text, found) => {
+export const findPhones: Detector = (raw, found) => {
+  const text = withPlainSeparators(raw);
   for (const m of text.matchAll(RUN)) {
     let start = m.index;
     let run = m[0];
     // A parenthesis that opens or closes something around the number is not part of it.
     if (run.endsWith(')') && count(run, '(') < count(run, ')')) run = run.slice(0, -1);
     if (run.startsWith('(') && count(run, '(') > count(run, ')')) { run = run.slice(1); start++; }
-    const end = start + run.length;
+    let end = start + run.length;
+    // `?to=%2B14155552671`: a `+` escaped in a query string.
+    if (!run.startsWith('+') && text.slice(start - 3, start).toUpperCase() === '%2B') { start -= 3; run = `+${run}`; }
+    EXTENSION.lastIndex = end;
+    const extension = EXTENSION.exec(text);
+    if (extension !== null) end += extension[0].length;
     if (isPhone(run, text, start, end)) found.push({ start, end, type: 'phone', counted: true });
   }
 };
@@ -53,14 +48,16 @@ export const findPhones: Detector = (text, found) => {
 function isPhone(run: string, text: string, start: number, end: number): boolean {
   const digits = run.replace(/\D/g, '');
   const international = run.startsWith('+') || run.startsWith('(+') || digits.startsWith('00');
-  if (digits.length < (international ? 7 : 9) || digits.length > 15 || DATE.test(run)) return false;
+  if (digits.length < (international ? 7 : 9) || digits.length > 15) return false;
   const before = text[start - 1];
   if (isWordChar(before) || (!run.startsWith('+') && before !== undefined && JOINED_BEFORE.has(before))) return false;
   const after = text[end];
   if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.') && isWordChar(text[end + 1]))) return false;
   if (international && !digits.startsWith('00')) return parsePhoneNumberFromString(run, { extract: false })?.isValid() === true;
+  if (looksLikeOtherNumber(run, digits)) return false;
+  if ((run === digits || before === '=' || before === ':') && !labelledBefore(text, start, LABELS)) return false;
   return NATIONAL.some(({ country, written }) =>
-    written.test(digits) && parsePhoneNumberFromString(run, { defaultCountry: country, extract: false })?.isValid() === true,
+    written(run, digits) && parsePhoneNumberFromString(run, { defaultCountry: country, extract: false })?.isValid() === true,
   );
 }
 
