@@ -14,7 +14,8 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 const TRAILING_PUNCTUATION = /[.,:;!?)\]}]+$/;
 /** Header-like `name: value` or `"name":"value"` pairs whose value is a credential. */
 const CREDENTIAL_FIELD = /\b((?:proxy-)?authorization|x-api-key|api-key|api_key|apikey|access_token|x-goog-api-key)(["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token)\s+)?[^\s"',;}&]+/gi;
-const SCHEME_TOKEN = /\b(bearer|basic)\s+[a-z0-9._~+/=-]{4,}/gi;
+/** A token has a digit or punctuation; a plain word after "Basic" ("authentication") is left alone. */
+const SCHEME_TOKEN = /\b(bearer|basic)\s+(?=[a-z]*[0-9._~+/=-])[a-z0-9._~+/=-]{8,}/gi;
 
 /** `a=1&b&c=` → `a=***&***&c=***`: names stay (they help), values go; a bare name may itself be a key. */
 function maskQuery(query: string): string {

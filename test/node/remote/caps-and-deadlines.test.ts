@@ -44,6 +44,19 @@ describe('byte caps on whole bodies', () => {
   });
 });
 
+describe('a declared Content-Length over the cap', () => {
+  it('fails before reading the body', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * MB) });
+      res.write('{"choices":');
+    });
+    const { error } = await collectError(createRemoteBackend({ ...base(), maxRetries: 0 }).generate(request(), { stream: false }));
+    expect(error.code).toBe('remote_protocol_error');
+    expect(error.details.limitBytes).toBe(8 * MB);
+    await eventually(() => server.closedEarly());
+  });
+});
+
 describe('timeouts.totalMs: one deadline for the whole request', () => {
   it('is validated like the other timeouts', () => {
     expect(validateRemoteOptions({ ...base(), timeouts: { totalMs: 5000 } }).timeouts).toEqual({ totalMs: 5000 });
@@ -64,6 +77,15 @@ describe('timeouts.totalMs: one deadline for the whole request', () => {
     expect(error.code).toBe('remote_timeout');
     expect(error.details).toMatchObject({ phase: 'total', timeoutMs: 400, afterFirstToken: true });
     await eventually(() => server.closedEarly());
+  }, 5000);
+
+  it('an embeddings body that trickles for ever ends at totalMs', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      forever(res, 20, () => ' ');
+    });
+    const error = await createRemoteBackend({ ...base(), maxRetries: 2, timeouts: { totalMs: 300 } }).embed({ texts: ['a'], batchSize: 1, normalize: false }).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'remote_timeout', details: { phase: 'total', timeoutMs: 300, attempts: 1 } });
   }, 5000);
 
   it('covers the retries and their waits: no attempt starts after the deadline', async () => {
@@ -89,6 +111,15 @@ describe('keep-alive comments do not reset the idle clock', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(error.code).toBe('remote_timeout');
     expect(error.details).toMatchObject({ phase: 'idle', timeoutMs: 200 });
+  }, 5000);
+
+  it('only comments from the start: the first-byte clock, which comments never reset either', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      forever(res, 20, () => ': keep-alive\n\n');
+    });
+    const { error } = await collectError(createRemoteBackend({ ...base(), maxRetries: 0, timeouts: { firstByteMs: 200 } }).generate(request()));
+    expect(error.details).toMatchObject({ phase: 'first_byte', timeoutMs: 200 });
   }, 5000);
 });
 

@@ -21,6 +21,11 @@ describe('maskText', () => {
     expect(masked).toBe('POST https://h/v1/chat/completions?key=***: Authorization: ***, "x-api-key":"***" and ***.');
   });
 
+  it('leaves words after "Basic" or "Bearer" alone, and masks tokens there', () => {
+    expect(maskText('Basic authentication required; WWW-Authenticate: Bearer realm="api"')).toBe('Basic authentication required; WWW-Authenticate: Bearer realm="api"');
+    expect(maskText('got bearer eyJhbGciOi.eyJzdWIi.sig and Basic dXNlcjpwYXNz==')).toBe('got bearer *** and Basic ***');
+  });
+
   it('leaves short configured values alone: they are not credentials and would garble the text', () => {
     expect(maskText('the docs team', ['docs'])).toBe('the docs team');
   });
