@@ -43,7 +43,8 @@ export type EdgewiseErrorCode =
   | 'remote_protocol_error'  // the endpoint's answer is not the OpenAI wire format
   | 'invalid_response_format' // responseFormat is malformed, or its schema/regex uses a feature no route can enforce (details.feature)
   | 'invalid_tools'          // tools / toolChoice are malformed (details.option names which)
-  | 'invalid_output';        // the model's output does not parse or validate (details.reason: not_json | schema | regex | length | tool_arguments | unknown_tool)
+  | 'invalid_output'         // the model's output does not parse or validate (details.reason: not_json | schema | regex | length | tool_arguments | unknown_tool)
+  | 'redaction_failed';      // redaction could not run as configured (the redact.model failed to load or run); nothing was sent
 
 const MARK = Symbol.for('edgewise.error');
 

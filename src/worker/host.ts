@@ -11,7 +11,7 @@ import { EdgewiseError } from '../errors.js';
 import { cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels } from '../store/index.js';
 import type { ModelInfo, Progress } from '../types.js';
 import { partBatcher } from './batch.js';
-import type { ModelRole, ResolvedWorkerModel, WorkerApi, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
+import type { ModelRole, ResolvedWorkerModel, WorkerApi, WorkerFindRequest, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
 import { RequestQueue } from './queue.js';
 
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
@@ -32,6 +32,8 @@ const bug = (what: string): EdgewiseError => new EdgewiseError('runtime_error', 
 export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerApi {
   const queue = new RequestQueue();
   const slots = new Map<ModelRole, Slot>();
+  /** Redaction detections in flight, by request id: they run beside the queue, so abort() reaches them here. */
+  const finds = new Map<number, AbortController>();
 
   function kindOf(model: ResolvedWorkerModel): WorkerKind {
     const kind = kinds[model.engine];
@@ -104,6 +106,18 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
       }, () => release(onBatch));
     },
 
+    async findSpans(request: WorkerFindRequest): Promise<Int32Array[]> {
+      const ctl = new AbortController();
+      finds.set(request.requestId, ctl);
+      try {
+        // The detectors (and the redaction model's code) are a lazy chunk: the worker's entry stays as it was.
+        const packed = await (await import('./redact-host.js')).findInWorker(request, ctl.signal);
+        return transfer(packed, packed.map((p) => p.buffer as ArrayBuffer));
+      } finally {
+        finds.delete(request.requestId);
+      }
+    },
+
     countTokens: async (request) => slots.get('generate')?.backend.countTokens?.(request),
     info: async () => ({ liveGpuTensors: Object.values(kinds).reduce((n, k) => n + (k.liveGpuTensors?.() ?? 0), 0) }),
     async loseDeviceForTests() {
@@ -111,7 +125,10 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
       return false;
     },
 
-    abort: (requestId: number): void => queue.abort(requestId),
+    abort(requestId: number): void {
+      queue.abort(requestId);
+      finds.get(requestId)?.abort();
+    },
 
     async cacheList(models) {
       const stored = await listCachedModels();

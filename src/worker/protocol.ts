@@ -5,6 +5,7 @@
  */
 import type { BackendPart, BackendRequest, EmbedRequest, EmbedResult } from '../backends/backend.js';
 import type { ModelRole, WorkerConfig } from '../backends/kind.js';
+import type { RedactOptions } from '../config-types.js';
 import type { ResolvedModel, ResolvedWorkerModel } from '../model/spec.js';
 import type { CacheUsage, CachedModelInfo, ModelInfo, Progress } from '../types.js';
 
@@ -18,6 +19,19 @@ export interface WorkerLoadOptions extends WorkerConfig {
 
 /** A generate request as it crosses the boundary: validated, signal replaced by an id. */
 export interface WorkerGenerateRequest extends BackendRequest {
+  requestId: number;
+}
+
+/** One request's redaction detection, run in the worker (issue 16). */
+export interface WorkerFindRequest {
+  texts: readonly string[];
+  /** Validated options; `patterns` cross as RegExps (structured clone keeps them). */
+  options: RedactOptions;
+  /** `options.model` resolved on the page, where a relative URL means what the app meant. */
+  model?: ResolvedModel;
+  /** Where the worker's runtime files are and how the store caches: the redaction model loads like any model. */
+  config: WorkerConfig;
+  /** Id whose abort cancels the detection. */
   requestId: number;
 }
 
@@ -47,6 +61,14 @@ export interface WorkerApi {
    * with `aborted`.
    */
   embed(request: EmbedRequest & { requestId: number }, onBatch?: (done: number) => void): Promise<EmbedResult>;
+  /**
+   * Redaction's detection: the pattern detectors (and the redaction model when
+   * `request.model` is set) over every text, overlaps resolved; the spans come back packed
+   * per text (see `privacy/worker-spans.ts`), their buffers transferred. Not queued behind
+   * generation: detection is short, and a request waits for it before it can leave the page.
+   * Rejects with `aborted`, or `redaction_failed` when the model cannot load or run.
+   */
+  findSpans(request: WorkerFindRequest): Promise<Int32Array[]>;
   /** The prompt's exact token count with the generation model's tokenizer; undefined when it cannot tell. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages' | 'tools'>): Promise<number | undefined>;
   /** What the worker holds now, for `engine.info()`. */

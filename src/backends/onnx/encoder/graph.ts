@@ -36,14 +36,20 @@ function lastDim(session: Ort.InferenceSession, name: string | undefined): numbe
   return typeof last === 'number' && last > 0 ? last : undefined;
 }
 
-/** Reads the graph's I/O; refuses graphs that want inputs this encoder cannot give. */
-export function readGraph(session: Ort.InferenceSession): GraphLayout {
+/** Which optional inputs the graph takes; refuses graphs that want inputs an encoder cannot give (shared with the token classifier). */
+export function readInputs(session: Ort.InferenceSession): Pick<GraphLayout, 'attentionMask' | 'tokenTypeIds'> {
   const inputs = new Set(session.inputNames);
   const unknown = session.inputNames.filter((n) => !KNOWN_INPUTS.has(n));
   if (!inputs.has('input_ids') || unknown.length > 0) {
     const why = unknown.length > 0 ? `it also wants ${unknown.join(', ')}` : 'it has no input_ids';
     throw new EdgewiseError('unsupported_model', `This ONNX graph is not a text encoder this SDK can drive: ${why}. Expected inputs input_ids, attention_mask and optionally token_type_ids (the Optimum / sentence-transformers feature-extraction export).`, { details: { inputs: session.inputNames } });
   }
+  return { attentionMask: inputs.has('attention_mask'), tokenTypeIds: inputs.has('token_type_ids') };
+}
+
+/** Reads the graph's I/O; refuses graphs that want inputs this encoder cannot give. */
+export function readGraph(session: Ort.InferenceSession): GraphLayout {
+  const { attentionMask, tokenTypeIds } = readInputs(session);
   const outputs = new Set(session.outputNames);
   const hidden = HIDDEN_OUTPUTS.find((n) => outputs.has(n));
   const pooled = POOLED_OUTPUTS.find((n) => outputs.has(n));
@@ -51,8 +57,8 @@ export function readGraph(session: Ort.InferenceSession): GraphLayout {
     throw new EdgewiseError('unsupported_model', `This ONNX graph outputs ${session.outputNames.join(', ')}, none of which is a token or sentence embedding (last_hidden_state, token_embeddings, sentence_embedding, pooler_output).`, { details: { outputs: session.outputNames } });
   }
   return {
-    attentionMask: inputs.has('attention_mask'),
-    tokenTypeIds: inputs.has('token_type_ids'),
+    attentionMask,
+    tokenTypeIds,
     hidden,
     pooled,
     sentenceEmbedding: pooled === 'sentence_embedding',

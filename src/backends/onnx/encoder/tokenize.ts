@@ -54,6 +54,9 @@ export class EncoderTokenizer {
   /** Special tokens the template adds in all (2 for `[CLS] … [SEP]`). */
   readonly specials: number;
   readonly padId: number;
+  /** The template's special ids before and after a text (`[CLS]` and `[SEP]` for BERT), for callers that window ids themselves. */
+  readonly prefixIds: readonly number[];
+  readonly suffixIds: readonly number[];
 
   constructor(tokenizerJson: Json, tokenizerConfig: Json, configPadId: number | undefined) {
     try {
@@ -68,9 +71,18 @@ export class EncoderTokenizer {
     const full = this.tok.encode(probe).ids;
     const at = bare.length > 0 ? indexOfRun(full, bare) : -1;
     this.suffix = at >= 0 ? full.length - at - bare.length : Math.min(1, this.specials);
+    const empty = this.tok.encode('').ids;
+    this.prefixIds = empty.slice(0, empty.length - this.suffix);
+    this.suffixIds = empty.slice(empty.length - this.suffix);
     const padToken = tokenString(tokenizerConfig['pad_token']);
     // Padding is masked out, so any in-vocabulary id works; the named pad token is the honest one.
     this.padId = (padToken === undefined ? undefined : this.tok.token_to_id(padToken)) ?? configPadId ?? 0;
+  }
+
+  /** The text's own ids and token strings, without special tokens and not cut: the token classifier windows them itself. */
+  pieces(text: string): { ids: number[]; tokens: string[] } {
+    const { ids, tokens } = this.tok.encode(text, { add_special_tokens: false });
+    return { ids, tokens };
   }
 
   /** `text` with the template's special tokens, at most `maxLength` ids. */
