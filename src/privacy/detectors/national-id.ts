@@ -1,32 +1,46 @@
 /**
  * National identifiers with a fixed, checkable shape: the US Social Security number and
- * the UK National Insurance number. Both are matched only in their usual printed forms
- * (`123-45-6789`, `AB 12 34 56 C`): a bare nine-digit run is far more often something else.
+ * the UK National Insurance number, in the forms people type them: `123-45-6789`,
+ * `123 45 6789`, `123.45.6789` (Unicode dashes and spaces too, see `common-separators.ts`);
+ * `AB 12 34 56 C`, `AB-12-34-56-C`, `ab 12 34 56 c`, `AB 123456 C`.
+ *
+ * A bare nine-digit run is far more often something else (a ZIP+4, an order number), and a
+ * bare lower-case `ab123456c` is often a short hash, so those two count only after a label
+ * that names them (`SSN: 123456789`, `NI number ab123456c`).
  */
 import { continuesAfter, continuesBefore, type Detector } from '../span.js';
+import { labelledBefore, withPlainSeparators } from './common-separators.js';
 
-const SSN = /(\d{3})-(\d{2})-(\d{4})/g;
-const NINO = /([A-Z]{2}) ?\d{2} ?\d{2} ?\d{2} ?[A-D]/g;
+/** Three groups with one separator used twice, or none (then only after a label). */
+const SSN = /(\d{3})([- .]?)(\d{2})\2(\d{4})/g;
+const NINO = /([A-Za-z]{2})([ -]?)(\d{2})([ -]?)\d{2}\4\d{2}([ -]?)([A-Da-d])/g;
 /** HMRC NIM39110: the first letter is never D, F, I, Q, U or V; the second never those or O. */
 const NINO_PREFIX = /^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]$/;
 /** Prefixes HMRC never allocates. */
 const NINO_UNUSED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
+const SSN_LABELS = /ssn|ss#|ss no|social security|sozialversicherung/;
+const NINO_LABELS = /nino|national insurance|\bni(?: no\b| number|#|:)/;
 
 /** SSA rules: no area 000, 666 or 900-999, no group 00, no serial 0000. */
 function isSSN(area: string, group: string, serial: string): boolean {
   return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
 }
 
-export const findNationalIds: Detector = (text, found) => {
+export const findNationalIds: Detector = (raw, found) => {
+  const text = withPlainSeparators(raw);
   for (const m of text.matchAll(SSN)) {
     const end = m.index + m[0].length;
-    if (continuesBefore(text, m.index) || continuesAfter(text, end) || text[m.index - 1] === '-') continue;
-    if (isSSN(m[1] ?? '', m[2] ?? '', m[3] ?? '')) found.push({ start: m.index, end, type: 'national_id', counted: true });
+    if (continuesBefore(text, m.index) || continuesAfter(text, end) || text[m.index - 1] === '-' || text[m.index - 1] === '.') continue;
+    if (m[2] === '' && !labelledBefore(text, m.index, SSN_LABELS)) continue;
+    if (isSSN(m[1] ?? '', m[3] ?? '', m[4] ?? '')) found.push({ start: m.index, end, type: 'national_id', counted: true });
   }
   for (const m of text.matchAll(NINO)) {
-    const prefix = m[1] ?? '';
+    const prefix = (m[1] ?? '').toUpperCase();
     const end = m.index + m[0].length;
     if (continuesBefore(text, m.index) || continuesAfter(text, end)) continue;
-    if (NINO_PREFIX.test(prefix) && !NINO_UNUSED.has(prefix)) found.push({ start: m.index, end, type: 'national_id', counted: true });
+    if (!NINO_PREFIX.test(prefix) || NINO_UNUSED.has(prefix)) continue;
+    const upper = m[0] === m[0].toUpperCase();
+    const separated = m[2] !== '' || m[4] !== '' || m[5] !== '';
+    if (upper || separated || labelledBefore(text, m.index, NINO_LABELS)) found.push({ start: m.index, end, type: 'national_id', counted: true });
   }
 };

@@ -6,7 +6,7 @@
  * their own, distinctive one, because their plans overlap the first five's (a Brazilian
  * or Chinese mobile is eleven digits, like a long American number with its `1`).
  */
-import type { CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/core';
 
 export interface NationalPlan {
   country: CountryCode;

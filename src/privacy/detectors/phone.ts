@@ -1,8 +1,8 @@
 /**
- * Phone numbers, judged by libphonenumber-js with its `max` metadata. The default `min`
- * metadata only checks a number's length, so every ten-digit run would pass as American;
- * `max` checks the digits against each country's numbering plan (about 65 kB more,
- * loaded only with this lazily imported module).
+ * Phone numbers, judged by libphonenumber-js's `max` metadata (`phone-validity.ts`). The
+ * default `min` metadata only checks a number's length, so every ten-digit run would pass
+ * as American; `max` checks the digits against each country's numbering plan (about
+ * 65 kB more, loaded only with this lazily imported module).
  *
  * International numbers (`+44 20 7946 0958`, `0044 …`, `%2B44…` in a query string) carry
  * their country. A national number does not, so it is tried against the countries of
@@ -12,11 +12,11 @@
  * a `=` or `:`, only when a label such as "phone" or "call" comes before it: a bare run
  * is far more often a counter, a barcode or an ID (`2147483647`, `036000291452`).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isWordChar, type Detector } from '../span.js';
 import { labelledBefore, withPlainSeparators } from './common-separators.js';
 import { looksLikeOtherNumber } from './phone-lookalikes.js';
 import { NATIONAL } from './phone-plans.js';
+import { isValidIn, isValidInternational } from './phone-validity.js';
 
 /** Digit groups joined by one space, dot, dash or slash (`089/1234567`), or by parentheses: `(415) 555-2671`, `+44 (0)20 7946 0958`. */
 const RUN = /(?:\+|\(\+?)?\d+(?:(?:[ ./-]|\)[ -]?| ?\()\d+)*\)?/g;
@@ -53,12 +53,10 @@ function isPhone(run: string, text: string, start: number, end: number): boolean
   if (isWordChar(before) || (!run.startsWith('+') && before !== undefined && JOINED_BEFORE.has(before))) return false;
   const after = text[end];
   if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.') && isWordChar(text[end + 1]))) return false;
-  if (international && !digits.startsWith('00')) return parsePhoneNumberFromString(run, { extract: false })?.isValid() === true;
+  if (international) return isValidInternational(digits.startsWith('00') ? digits.slice(2) : digits);
   if (looksLikeOtherNumber(run, digits)) return false;
   if ((run === digits || before === '=' || before === ':') && !labelledBefore(text, start, LABELS)) return false;
-  return NATIONAL.some(({ country, written }) =>
-    written(run, digits) && parsePhoneNumberFromString(run, { defaultCountry: country, extract: false })?.isValid() === true,
-  );
+  return NATIONAL.some(({ country, written }) => written(run, digits) && isValidIn(country, digits));
 }
 
 function count(s: string, ch: string): number {

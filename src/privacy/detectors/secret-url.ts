@@ -2,8 +2,12 @@
  * URLs that carry a credential: a password in the user info (`https://u:pw@host`,
  * `postgres://app:pw@db/prod`), a token-like user name (`https://ghp_…@github.com`), or a
  * query or fragment parameter whose name says it is a secret (`?api_key=…`,
- * `#access_token=…`, `X-Amz-Signature=…`). The whole URL is hidden: a host and path next
- * to a hidden token still tell the cloud whose resource it is. Ordinary URLs pass.
+ * `#access_token=…`, `X-Amz-Signature=…`), or a path that is itself the credential: a
+ * chat webhook (Slack, Discord, Teams), a Telegram bot token (`/bot123:AA…/`), a JWT, or a
+ * random-looking segment after a step that mails one out (`/reset-password/8f14e4…`,
+ * `/invite/Zx9Kq2…`): whoever holds such a link can act as its owner. The whole URL is
+ * hidden: a host and path next to a hidden token still tell the cloud whose resource it
+ * is. Ordinary URLs pass, long paths with commit hashes and numeric IDs included.
  */
 import type { Detector } from '../span.js';
 
@@ -15,11 +19,29 @@ const TRAILING = /[.,;:!?'"*_]+$/;
 const SECRET_NAMES = new Set([
   'token', 'accesstoken', 'apikey', 'key', 'secret', 'password', 'passwd', 'pwd', 'pass', 'sig', 'signature',
   'auth', 'session', 'sessionid', 'sid', 'code', 'jwt', 'credential', 'credentials', 'otp',
+  'ticket', 'authorization', 'bearer', 'passcode', 'hmac', 'authcode', 'accesscode', 'resetcode',
+  'confirmationcode', 'verificationcode', 'activationcode', 'magiclink',
 ]);
 /** …and endings that make any name a secret (`refresh_token`, `client_secret`, `X-Amz-Signature`, `PHPSESSID`). */
 const SECRET_ENDINGS = ['token', 'secret', 'password', 'signature', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'sessionid', 'sessid', 'credential'];
 /** A user name this long with no password is a token in disguise (GitHub and GitLab clone URLs). */
 const TOKEN_USER_LENGTH = 20;
+/** Hosts and path starts where the path is the credential: Slack, Discord and Microsoft Teams incoming webhooks. */
+const WEBHOOKS: readonly (readonly [host: RegExp, path: string])[] = [
+  [/^hooks\.slack\.com$/, '/services/'],
+  [/^(?:\w+\.)?discord(?:app)?\.com$/, '/api/webhooks/'],
+  [/(?:^|\.)(?:outlook\.office|webhook\.office)\.com$/, '/webhook'],
+];
+/** Path steps that mail out a link whose next segments are the credential (lower-cased, `-` and `_` removed). */
+const TOKEN_STEPS = new Set([
+  'reset', 'resetpassword', 'passwordreset', 'verify', 'verifyemail', 'verification', 'confirm', 'confirmemail', 'activate',
+  'activation', 'magic', 'magiclink', 'loginlink', 'invite', 'invitation', 'invitations', 'token', 'tokens', 'webhook', 'webhooks',
+]);
+/** `bot<id>:<35 characters>`, the form of every Telegram bot token. */
+const TELEGRAM_BOT = /^bot\d{5,}:[\w-]{30,}$/;
+const JWT = /^eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*$/;
+/** A segment that reads as random: 16+ URL-safe characters with letters and at least three digits (not `getting-started-v2`). */
+const RANDOM_SEGMENT = /^(?=(?:[^\d]*\d){3})(?=[^A-Za-z]*[A-Za-z])[\w-]{16,}$/;
 
 export const findSecretUrls: Detector = (text, found) => {
   if (!text.includes('://') && !text.includes('www.')) return;
@@ -48,6 +70,7 @@ export function hasSecret(url: string): boolean {
     const colon = userInfo.indexOf(':');
     if (colon !== -1 ? colon < userInfo.length - 1 : userInfo.length >= TOKEN_USER_LENGTH) return true;
   }
+  if (pathIsSecret(authority.slice(at + 1).replace(/:\d*$/, '').toLowerCase(), rest.slice(authority.length))) return true;
   const query = rest.slice(authority.length).search(/[?#;]/);
   if (query === -1) return false;
   return rest
@@ -64,4 +87,18 @@ function isSecretName(raw: string): boolean {
   try { name = decodeURIComponent(raw); } catch { /* a malformed escape: judge the raw name */ }
   name = name.toLowerCase().replace(/[-_.[\]]/g, '');
   return SECRET_NAMES.has(name) || SECRET_ENDINGS.some((ending) => name.endsWith(ending));
+}
+
+/** Whether the path (with what follows it) of a URL on `host` carries a credential by itself. */
+function pathIsSecret(host: string, afterHost: string): boolean {
+  const end = afterHost.search(/[?#;]/);
+  const path = end === -1 ? afterHost : afterHost.slice(0, end);
+  if (path.length < 2) return false;
+  if (WEBHOOKS.some(([hostPattern, start]) => hostPattern.test(host) && path.startsWith(start) && path.length > start.length + 8)) return true;
+  let afterStep = false;
+  for (const segment of path.split('/')) {
+    if (TELEGRAM_BOT.test(segment) || JWT.test(segment) || (afterStep && RANDOM_SEGMENT.test(segment))) return true;
+    if (TOKEN_STEPS.has(segment.toLowerCase().replace(/[-_]/g, ''))) afterStep = true;
+  }
+  return false;
 }
