@@ -212,6 +212,11 @@ export interface FinishPart {
   cost?: Cost;
   /** Remote calls: what redaction replaced before the request left the page. */
   redactions?: Redactions;
+  /**
+   * Remote calls with redaction: where originals were put back into the answer, as UTF-16
+   * offsets into all its text parts joined, so an app can render those values as plain text.
+   */
+  restored?: { start: number; end: number; type: RedactionType }[];
   /** The generated ids (EOS excluded), only when the request set `includeTokenIds`. */
   tokenIds?: number[];
   /** Settings the backend could not honour (also sent as `warning` parts before the text). */

@@ -9,7 +9,7 @@
 import type { Capabilities } from '../capabilities.js';
 import type { EdgewiseError, EdgewiseErrorCode } from '../errors.js';
 import type {
-  BackendMetadata, ChatMessage, Cost, FinishReason, ModelInfo, Pooling, Progress, RanOn, Redactions, ResponseFormat,
+  BackendMetadata, ChatMessage, Cost, FinishPart, FinishReason, ModelInfo, Pooling, Progress, RanOn, Redactions, ResponseFormat,
   ResponseFormatType, SamplingSetting, SkippedBackend, ToolChoice, ToolDefinition, Usage, WarningPart,
 } from '../types.js';
 
@@ -66,6 +66,8 @@ export interface BackendFinishPart {
   fallback?: { from: RanOn; code: EdgewiseErrorCode; message: string };
   /** Set by the redaction middleware: what was replaced before the request left the page. */
   redactions?: Redactions;
+  /** Set by the redaction middleware: where originals were put back into the text parts. */
+  restored?: NonNullable<FinishPart['restored']>;
 }
 
 /** Text and tool calls, warnings before them, then exactly one finish. */

@@ -11,11 +11,13 @@ import { openSession, type RedactionSession } from './session.js';
 
 export { validateRedactOptions } from './options.js';
 export type { RedactionSession } from './session.js';
-export type { Restorer } from './restorer.js';
+export type { Restorer, RestoredSpan } from './restorer.js';
+export type { SpanFinder } from './finder.js';
 
 /**
- * Starts a session: one table of placeholders shared by every message of a request and
- * by the restorer of its answer. `types` narrows the built-in detectors (default: all of
+ * Starts a session: one table of placeholders shared by every text of a request and by
+ * the restorer of its answer, with detection on this thread (the middleware uses a
+ * finder instead, see `redact-calls.ts`). `types` narrows the built-in detectors (default: all of
  * them); `terms` and `patterns` run whenever given, since the app asked for them by name
  * (listing `'term'` or `'pattern'` in `types` is allowed and changes nothing). Options are
  * validated here too, so bad ones throw `EdgewiseError('invalid_option')`.

@@ -21,8 +21,35 @@ export function placeholderPattern(): RegExp {
   return new RegExp(SOURCE, 'g');
 }
 
-/** The type named inside a placeholder-shaped string, e.g. `'secret_url'` for `[SECRET_URL_3]`. */
+/**
+ * How a model may write a placeholder back: in any case (`[email_1]`, `[Email_1]`) and
+ * Markdown-escaped (`\[EMAIL\_1\]`, `\[EMAIL_1\]`), as models do when they format the answer
+ * as Markdown. Longer type names first, so `SECRET_URL` is tried before `SECRET`.
+ */
+const WRITTEN = `\\\\?\\[(?:${[...REDACTION_TYPES].sort((a, b) => b.length - a.length).map((t) => t.split('_').join('\\\\?_')).join('|')})\\\\?_[1-9]\\d*\\\\?\\]`;
+
+/** A fresh global, case-insensitive matcher for every written form (callers own its `lastIndex`). */
+export function writtenPlaceholderPattern(): RegExp {
+  return new RegExp(WRITTEN, 'gi');
+}
+
+/** The placeholder a written form stands for: `\[email\_1\]` → `[EMAIL_1]`. */
+export function canonicalPlaceholder(written: string): string {
+  return written.replace(/\\/g, '').toUpperCase();
+}
+
+/**
+ * Whether `tail` (text from a `[` or `\[` to the end of what has arrived) could still grow
+ * into a written form of `placeholder`; a trailing `\` may be the start of `\_` or `\]`.
+ */
+export function couldBecome(tail: string, placeholder: string): boolean {
+  const sofar = canonicalPlaceholder(tail);
+  return sofar.length < placeholder.length && placeholder.startsWith(sofar);
+}
+
+/** The type named inside a placeholder-shaped string, e.g. `'secret_url'` for `[SECRET_URL_3]` or `\[secret\_url\_3\]`. */
 export function typeOfPlaceholder(text: string): RedactionType {
-  const label = text.slice(1, text.lastIndexOf('_')).toLowerCase();
+  const canonical = canonicalPlaceholder(text);
+  const label = canonical.slice(1, canonical.lastIndexOf('_')).toLowerCase();
   return REDACTION_TYPES.find((t) => t === label) ?? 'pattern';
 }
