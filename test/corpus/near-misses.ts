@@ -167,4 +167,12 @@ export const NEAR_MISSES: readonly NearMiss[] = Object.freeze([
   { why: 'Bible verse', text: 'John 3:16' },
   { why: 'ratio', text: 'aspect 16:9 at 1920x1080' },
   { why: 'CIDR block', text: 'allow 0.0.0.0/0' },
+  { why: 'repeated small numbers', text: 'Answer: 42 42 42 42 42' },
+  { why: 'browser version', text: 'Chrome 126.0.6478.127' },
+  { why: 'ratio list', text: 'mix 1:2:3:4:5:6:7:8' },
+  { why: 'private block base', text: 'route 10.0.0.0/8 via vpn' },
+  { why: 'private block base', text: 'allow 192.168.0.0/16' },
+  { why: 'serial number', text: 'Serial SN-4111111111111111-X' },
+  { why: 'bracketed at, no address', text: 'see [at] the bottom' },
+  { why: 'spelled-out at without brackets', text: 'meet jane at example dot com' },
 ]);

@@ -8,12 +8,14 @@
  * visible; a four-digit stretch of a longer run of four-digit groups is a piece of a
  * longer number, not a card (`Order 4001 2345 6789 0123 4567`).
  */
-import { continuesAfter, continuesBefore, type Detector } from '../span.js';
+import { continuesAfter, continuesBefore, isWordChar, type Detector } from '../span.js';
 import { withPlainSeparators } from './common-separators.js';
 
 /** Digit groups joined by one separator each (two spaces count as one); the card may be any consecutive groups of it. */
 const RUN = /\d+(?:(?: {1,2}|[-.])\d+)*/g;
 const GROUP = /(^|  ?|[-.])(\d+)/g;
+/** MMYY. */
+const EXPIRY = /^(?:0[1-9]|1[0-2])\d\d$/;
 
 export function luhn(digits: string): boolean {
   let sum = 0;
@@ -57,7 +59,7 @@ export const findCards: Detector = (raw, found) => {
     if (run[0].length < 13) continue;
     const start = run.index;
     const end = start + run[0].length;
-    if (continuesBefore(text, start) || continuesAfter(text, end)) continue;
+    if (continuesBefore(text, start) || continuesAfter(text, end) || insideCode(text, start, end)) continue;
     const groups: Group[] = [...run[0].matchAll(GROUP)].map((g) => ({ at: start + g.index + (g[1]?.length ?? 0), digits: g[2] ?? '', sep: (g[1] ?? '').slice(0, 1) }));
     // "Order 12 4111 1111 1111 1111": the card is the longest valid stretch of whole groups.
     for (let i = 0; i < groups.length; ) {
@@ -70,6 +72,11 @@ export const findCards: Detector = (raw, found) => {
     }
   }
 };
+
+/** `SN-4111111111111111-X`: dashes to letters on both sides make the digits part of a serial number. */
+function insideCode(text: string, start: number, end: number): boolean {
+  return text[start - 1] === '-' && isWordChar(text[start - 2]) && text[end] === '-' && isWordChar(text[end + 1]);
+}
 
 /** Index of the last group of the longest card that starts at group `i`, or -1. */
 function longestCard(groups: readonly Group[], i: number): number {
@@ -87,11 +94,17 @@ function longestCard(groups: readonly Group[], i: number): number {
   return best;
 }
 
-/** A run of four-digit groups that goes on past the card on either side, with the same separator. */
+/**
+ * A run of four-digit groups that goes on past the card on either side, with the same
+ * separator. One last group that reads as an expiry month and year (`… 1111 0927`) is
+ * what follows a card, not more of a number.
+ */
 function pieceOfLonger(groups: readonly Group[], i: number, j: number): boolean {
   if (i === j) return false;
   const sep = groups[i + 1]?.sep;
   const before = groups[i - 1];
   const after = groups[j + 1];
-  return (before !== undefined && before.digits.length === 4 && groups[i]?.sep === sep) || (after !== undefined && after.digits.length === 4 && after.sep === sep);
+  if (before !== undefined && before.digits.length === 4 && groups[i]?.sep === sep) return true;
+  if (after === undefined || after.digits.length !== 4 || after.sep !== sep) return false;
+  return j + 2 < groups.length || !EXPIRY.test(after.digits);
 }

@@ -8,6 +8,10 @@
  * and source files (`icon@2x.png`, `logo@3x.jpg`: the domain ends in a file extension no
  * registry hands out), package versions (`pkg@1.2.3`: no letters in the top level), and
  * the `git@host:org/repo` remote of a code host (a service account, not a person).
+ *
+ * Addresses hidden from scrapers with a bracketed "at" (`jane [at] example [dot] com`,
+ * `jane(at)example.com`) are still addresses; without brackets ("meet jane at example dot
+ * com") the words are too common to tell.
  */
 import type { Detector } from '../span.js';
 
@@ -24,7 +28,29 @@ const FILE_EXTENSIONS = new Set([
   'js', 'mjs', 'cjs', 'ts', 'tsx', 'jsx', 'css', 'scss', 'less', 'map', 'json', 'yaml', 'yml', 'toml', 'lock', 'txt', 'log', 'pdf', 'html', 'htm', 'vue', 'wasm',
 ]);
 
+/** A bracketed `at` with at most one space on either side; the scan walks out from it as from an `@`. */
+const AT_WORD = / ?[[({<]at[\])}>] ?/giu;
+/** Labels joined by `.` or a bracketed `dot`. */
+const SPELLED_DOMAIN = /[\p{L}\p{N}-]+(?: ?(?:\.|[[({<]dot[\])}>]) ?[\p{L}\p{N}-]+)+/iuy;
+const TLD = /[\p{L}]{2,63}$/u;
+
 export const findEmails: Detector = (text, found) => {
+  findPlainEmails(text, found);
+  if (/[[({<]at[\])}>]/i.test(text)) findSpelledEmails(text, found);
+};
+
+const findSpelledEmails: Detector = (text, found) => {
+  for (const m of text.matchAll(AT_WORD)) {
+    const start = localStart(text, m.index);
+    if (start < 0) continue;
+    SPELLED_DOMAIN.lastIndex = m.index + m[0].length;
+    const domain = SPELLED_DOMAIN.exec(text);
+    if (domain === null || !TLD.test(domain[0]) || /[\p{L}\p{N}_]/u.test(text[SPELLED_DOMAIN.lastIndex] ?? '')) continue;
+    found.push({ start, end: SPELLED_DOMAIN.lastIndex, type: 'email', counted: true });
+  }
+};
+
+const findPlainEmails: Detector = (text, found) => {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
     const start = localStart(text, at);
     if (start < 0) continue;

@@ -33,6 +33,9 @@ export function isIPv6(s: string): boolean {
   return halves.length === 1 ? groups.length === hextets : groups.length < hextets;
 }
 
+/** The first address of the shared private blocks (RFC 1918, RFC 6598, RFC 3927): constants of the RFCs, quoted in every firewall rule, never a host. */
+const BLOCK_BASES = new Set(['10.0.0.0', '172.16.0.0', '192.168.0.0', '100.64.0.0', '169.254.0.0']);
+
 /**
  * `0.x.x.x` ("this network", RFC 1122 §3.2.1.3, `0.0.0.0` included), loopback `127/8`,
  * and netmasks, whose bits are ones then zeros (`255.255.255.0`, `255.255.255.255`,
@@ -40,6 +43,7 @@ export function isIPv6(s: string): boolean {
  * 248, 252 or 254 followed by zeros: network or reserved addresses, never a host's.
  */
 export function namesNoHost(v4: string): boolean {
+  if (BLOCK_BASES.has(v4)) return true;
   const octets = v4.split('.').map(Number);
   const first = octets[0] ?? 0;
   if (first === 0 || first === 127) return true;
@@ -50,11 +54,14 @@ export function namesNoHost(v4: string): boolean {
 
 /**
  * `::1` (loopback), and text that only has the form of an address: with no digit at all
- * (`Cafe::Add`, `dead::beef`) or Mixed Case hextets (`Foo::Bar`), it is code. Real
- * addresses are printed in one case (RFC 5952 §4.3 says lower).
+ * (`Cafe::Add`, `dead::beef`) or Mixed Case hextets (`Foo::Bar`), it is code; eight
+ * single digits are a ratio. Real addresses are printed in one case (RFC 5952 §4.3 says
+ * lower).
  */
 export function namesNoHostV6(v6: string): boolean {
   if (/^0{0,4}(?::0{0,4})*::0{0,3}1$/.test(v6) || v6 === '::1') return true;
+  // `1:2:3:4:5:6:7:8` is a ratio or a list before it is an address.
+  if (!v6.includes('::') && v6.split(':').every((g) => g.length === 1)) return true;
   if (!/\d/.test(v6)) return true;
   return /[a-f]/.test(v6) && /[A-F]/.test(v6);
 }

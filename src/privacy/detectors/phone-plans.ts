@@ -16,10 +16,14 @@ export interface NationalPlan {
 
 const startsWith = (re: RegExp) => (_run: string, digits: string): boolean => re.test(digits);
 const shaped = (re: RegExp) => (run: string): boolean => re.test(run);
+/** How NANP numbers are grouped: 3-3-4 (`(415) 555-2671`, `415.555.2671`), 3-7, unbroken, each with an optional leading `1`. */
+const NANP_GROUPS = new Set(['3-3-4', '1-3-3-4', '3-7', '1-3-7', '10', '11', '1-10']);
+const nanp = (run: string): boolean => NANP_GROUPS.has(run.split(/\D+/).filter(Boolean).map((g) => g.length).join('-'));
 
 export const NATIONAL: readonly NationalPlan[] = [
-  // NANP: the metadata itself rejects area codes that start with 0 or 1.
-  { country: 'US', written: () => true },
+  // NANP: the metadata itself rejects area codes that start with 0 or 1; the grouping
+  // rejects the ten digits of `42 42 42 42 42` and of a version like `126.0.6478.127`.
+  { country: 'US', written: nanp },
   // Numbers in these three are always written with their trunk 0; without it
   // libphonenumber would still accept them and match order numbers and years.
   { country: 'GB', written: startsWith(/^0/) },
@@ -35,4 +39,6 @@ export const NATIONAL: readonly NationalPlan[] = [
   { country: 'AU', written: shaped(/^(?:04\d{2} \d{3} \d{3}|\(0[2378]\) ?\d{4} \d{4})$/) },
   // `138 0013 8000`: mobiles in 3-4-4.
   { country: 'CN', written: shaped(/^1[3-9]\d[ -]\d{4}[ -]\d{4}$/) },
+  // `8 (916) 123-45-67`: trunk 8, area code in parentheses, 3-2-2.
+  { country: 'RU', written: shaped(/^8 ?\(\d{3}\) ?\d{3}-\d{2}-\d{2}$/) },
 ];

@@ -24,8 +24,8 @@ const RUN = /(?:\+|\(\+?)?\d+(?:(?:[ ./-]|\)[ -]?| ?\()\d+)*\)?/g;
 const EXTENSION = / ?,? ?(?:ext\.?|extn\.?|extension|x|#) ?\d{1,6}(?![\p{L}\p{N}])/iuy;
 /** Characters that, right before a number, make it part of a code, an amount or a URL. */
 const JOINED_BEFORE = new Set(['-', '.', '/', '#', '@', '&', '?', '$', '€', '£', '¥', '%']);
-/** Words that say the number after them is a phone number, in the languages of `phone-plans.ts` and a few more. */
-const LABELS = /phone|tel|mobil|cell|fax|call|ring|text me|sms|whatsapp|contact|dial|reach|handy|portable|numéro|móvil|celular|tlf|mob|電話|携帯|手机|电话|тел/;
+/** Words that say the number after them is a phone number, whole words only (`tel`, not the `tel` of `TELEGRAM_BOT_TOKEN`), in the languages of `phone-plans.ts` and a few more. */
+const LABELS = /(?:^|[^\p{L}])(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|telefone|mobile?|mob|cell|cellphone|fax|call(?:ed)?|ring|text me|sms|whatsapp|contact|dial|reach|handy|portable|numéro|móvil|celular|tlf)(?!\p{L})|電話|携帯|手机|电话|тел/u;
 
 export const findPhones: Detector = (raw, found) => {
   const text = withPlainSeparators(raw);
@@ -52,7 +52,7 @@ function isPhone(run: string, text: string, start: number, end: number): boolean
   const before = text[start - 1];
   if (isWordChar(before) || (!run.startsWith('+') && before !== undefined && JOINED_BEFORE.has(before))) return false;
   const after = text[end];
-  if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.') && isWordChar(text[end + 1]))) return false;
+  if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.' || after === ':') && isWordChar(text[end + 1]))) return false;
   if (international) return isValidInternational(digits.startsWith('00') ? digits.slice(2) : digits);
   if (looksLikeOtherNumber(run, digits)) return false;
   if ((run === digits || before === '=' || before === ':') && !labelledBefore(text, start, LABELS)) return false;
