@@ -18,7 +18,6 @@ import { Transport, type RemoteDeps } from './transport.js';
 
 export { REMOTE_CAPABILITIES } from './capabilities.js';
 export { validateRemoteOptions } from './options.js';
-export { maskUrl } from './mask.js';
 export type { RemoteOptionName, RemoteTimeouts } from './options.js';
 export type { TimeoutPhase } from './timeouts.js';
 export type { RemoteDeps } from './transport.js';

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { createRemoteBackend, validateRemoteOptions } from '../../../src/backends/remote/index.js';
 import { isEdgewiseError } from '../../../src/errors.js';
 import { collect, collectError, request } from './helpers.js';
+import { collect as collectRun, generate, setup } from '../run/helpers.js';
 import { completionJson, sseChunk, startScriptedServer, type ScriptedServer } from './scripted-server.js';
 
 let server: ScriptedServer;
@@ -138,6 +139,21 @@ describe('no credential or query value in what a failure says', () => {
     const backend = createRemoteBackend({ baseURL: 'https://api.example.com/v1?key=sk-query-secret', model: 'm' });
     const support = backend.supports({ online: false } as Parameters<typeof backend.supports>[0]);
     expect(JSON.stringify(support)).not.toContain('sk-query-secret');
+  });
+
+  it('route.failover.message and the stats, when the remote fails and a local model takes over', async () => {
+    server.handle((req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no capacity for ${server.origin}${req.url} (${String(req.headers.authorization)})` } }));
+    });
+    const remote = createRemoteBackend({ baseURL: `${server.origin}/v1?key=sk-query-secret`, model: 'm', maxRetries: 0, token: () => 'tok-abcdef123456' });
+    const s = setup({ policy: 'prefer-remote' });
+    s.candidates.splice(s.candidates.findIndex((c) => c.location === 'remote'), 1, remote);
+    const { parts, error } = await collectRun(generate(s, { prompt: 'hi' }));
+    expect(error).toBeUndefined();
+    const finish = parts.find((p) => p.type === 'finish');
+    expect(finish).toMatchObject({ route: { failover: { from: 'remote', code: 'remote_http_error' } } });
+    expect(leaks(JSON.stringify(finish))).toEqual([]);
+    expect(leaks(JSON.stringify(s.ctx.stats.snapshot()))).toEqual([]);
   });
 
   it('a non-streamed answer still works with a query in the base URL', async () => {
