@@ -51,6 +51,12 @@ function printed(lengths: readonly number[]): boolean {
   return lengths.every((n, i) => (i < lengths.length - 1 ? n === 4 : n >= 1 && n <= 4));
 }
 
+/** Whether `lengths` can still be the start of a printed card: every group but the last has four digits, or it is 4-6 (Amex, Diners). */
+function canGrow(lengths: readonly number[]): boolean {
+  for (let k = 0; k < lengths.length - 1; k++) if (lengths[k] !== 4 && !(k === 1 && lengths[0] === 4 && lengths[1] === 6)) return false;
+  return true;
+}
+
 interface Group { at: number; digits: string; sep: string }
 
 export const findCards: Detector = (raw, found) => {
@@ -88,7 +94,7 @@ function longestCard(groups: readonly Group[], i: number): number {
     if (g === undefined || (j > i && g.sep !== groups[i + 1]?.sep)) break;
     digits += g.digits;
     lengths.push(g.digits.length);
-    if (digits.length > 19) break;
+    if (digits.length > 19 || !canGrow(lengths)) break;
     if (digits.length >= 13 && luhn(digits) && issued(digits) && printed(lengths) && !pieceOfLonger(groups, i, j)) best = j;
   }
   return best;

@@ -1,10 +1,11 @@
 /**
  * IBANs, printed (`DE89 3704 0044 0532 0130 00`) or electronic (`DE89370400440532013000`),
  * any case, grouped by spaces or dashes of any kind (a French `FR76 3000 …` arrives with
- * narrow no-break spaces, U+202F; see `common-separators.ts`). A candidate is kept only when ibantools accepts its country length, BBAN
- * format and ISO 7064 mod-97 check digits, so a mistyped or made-up IBAN stays visible.
+ * narrow no-break spaces, U+202F; see `common-separators.ts`). A candidate is kept only
+ * when ibantools accepts its country length, BBAN format and ISO 7064 mod-97 check
+ * digits, so a mistyped or made-up IBAN stays visible.
  */
-import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+import { countrySpecs, electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { continuesBefore, isWordChar, type Detector } from '../span.js';
 import { withPlainSeparators } from './common-separators.js';
 
@@ -14,9 +15,6 @@ import { withPlainSeparators } from './common-separators.js';
  */
 const CANDIDATE = /[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:[ -][A-Za-z0-9]{1,30}){0,10}/g;
 const GROUP = /[A-Za-z0-9]+/g;
-/** Norway's IBANs are the shortest; ISO 13616 allows no more than 34 characters. */
-const MIN = 15;
-const MAX = 34;
 
 export const findIbans: Detector = (raw, found) => {
   const text = withPlainSeparators(raw);
@@ -29,20 +27,23 @@ export const findIbans: Detector = (raw, found) => {
   }
 };
 
-/** Length of the longest valid IBAN at the start of `candidate`, or 0. */
+/**
+ * Length of the valid IBAN at the start of `candidate`, or 0. Each country has one IBAN
+ * length (ISO 13616), so only the prefix of whole groups with exactly that many
+ * characters can be one ("… 0130 00 is mine" ends before "is"); one check per candidate
+ * keeps a pasted column of `AB12 AB12 …` linear.
+ */
 function ibanLength(candidate: string): number {
-  // Groups after the IBAN are ordinary words ("… 0130 00 is mine"): try the longest prefix first.
-  const ends: number[] = [];
+  const wanted = countrySpecs[candidate.slice(0, 2).toUpperCase()]?.chars;
+  if (wanted === undefined) return 0;
   let length = 0;
   for (const g of candidate.matchAll(GROUP)) {
     length += g[0].length;
-    if (length > MAX) break;
-    if (length >= MIN) ends.push(g.index + g[0].length);
-  }
-  for (let k = ends.length - 1; k >= 0; k--) {
-    const end = ends[k] ?? 0;
+    if (length < wanted) continue;
+    if (length > wanted) return 0;
+    const end = g.index + g[0].length;
     const iban = electronicFormatIBAN(candidate.slice(0, end).toUpperCase());
-    if (iban !== null && isValidIBAN(iban)) return end;
+    return iban !== null && isValidIBAN(iban) ? end : 0;
   }
   return 0;
 }

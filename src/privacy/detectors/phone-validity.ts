@@ -61,14 +61,14 @@ function validNational(p: CompiledPlan, national: string): boolean {
 }
 
 /** Whether `digits` is a valid national number of `p` once its trunk prefix (if any) is stripped. */
-function validWithPrefix(p: CompiledPlan, digits: string): boolean {
+function validWithPrefix(p: CompiledPlan, digits: string, mayLengthen = false): boolean {
   const match = p.prefix?.exec(digits);
   if (match) {
     // A prefix with a captured group and a transform rule rewrites the number (a carrier code dropped). Rules
-    // that add digits (an area code put before a 7-digit local number in the smaller NANP countries) make
-    // a short digit run valid that nobody would read as a phone number, so only the stripping ones apply.
+    // that add digits (an area code put before a local number, `+672 2 7812` on Norfolk Island) apply, as in
+    // the library, only when the calling code names one country: under +1 it would make any 7 digits valid.
     const rewritten = p.transform && match[match.length - 1] ? digits.replace(p.prefix as RegExp, p.transform) : digits.slice(match[0].length);
-    if (rewritten.length < digits.length && validNational(p, rewritten)) return true;
+    if ((mayLengthen || rewritten.length < digits.length) && validNational(p, rewritten)) return true;
   }
   return validNational(p, digits);
 }
@@ -89,7 +89,7 @@ export function isValidIn(country: CountryCode, digits: string): boolean {
 export function isValidInternational(digits: string): boolean {
   for (let length = 1; length <= 3; length++) {
     const group = sharing(digits.slice(0, length));
-    if (group.length > 0) return group.some((c) => validWithPrefix(plan(c), digits.slice(length)));
+    if (group.length > 0) return group.some((c) => validWithPrefix(plan(c), digits.slice(length), group.length === 1));
   }
   return false;
 }
