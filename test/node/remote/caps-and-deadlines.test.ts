@@ -88,13 +88,26 @@ describe('timeouts.totalMs: one deadline for the whole request', () => {
     expect(error).toMatchObject({ code: 'remote_timeout', details: { phase: 'total', timeoutMs: 300, attempts: 1 } });
   }, 5000);
 
-  it('covers the retries and their waits: no attempt starts after the deadline', async () => {
+  it('a retry wait that would outlast the deadline is not waited: the server\'s own error comes at once', async () => {
     server.handle((_req, res) => { res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":{"message":"busy"}}'); });
     const t0 = performance.now();
     const { error } = await collectError(createRemoteBackend({ ...base(), maxRetries: 5, timeouts: { totalMs: 300 } }).generate(request()));
-    expect(performance.now() - t0).toBeLessThan(1500);
-    expect(['remote_timeout', 'remote_http_error']).toContain(error.code);
-    expect(server.received.length).toBeLessThan(3);
+    expect(performance.now() - t0).toBeLessThan(250);
+    expect(error.code).toBe('remote_http_error');
+    expect(error.details).toMatchObject({ status: 503, attempts: 1 });
+  }, 5000);
+
+  it('covers every attempt: the one running at the deadline is cut, and no more start', async () => {
+    server.handle(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 200));
+      if (!res.destroyed) res.writeHead(503, { 'content-type': 'application/json', 'retry-after-ms': '0' }).end('{}');
+    });
+    // Attempt 1 ends at 200 ms, the wait (100 ms) at 300, attempt 2 is cut at 400.
+    const { error } = await collectError(createRemoteBackend({ ...base(), maxRetries: 10, timeouts: { totalMs: 400 } }).generate(request()));
+    expect(error.code).toBe('remote_timeout');
+    expect(error.details).toMatchObject({ phase: 'total', timeoutMs: 400, attempts: 2 });
+    expect(server.received).toHaveLength(2);
+    await eventually(() => server.closedEarly());
   }, 5000);
 });
 
