@@ -43,7 +43,12 @@ export interface RemoteBackend extends BackendV3 {
 }
 
 /**
- * Creates the backend for an OpenAI-compatible endpoint. Options are checked at once.
+ * Creates the backend for an OpenAI-compatible endpoint. Options are checked at once:
+ * `baseURL` is `https:` (plain `http:` only to 127.0.0.0/8, `[::1]` or `localhost`), with
+ * no user info and no fragment; a query (Azure's `?api-version=`) stays after the path.
+ * Redirects are refused, not followed (`remote_protocol_error`), whole bodies are capped
+ * (`caps.ts`), every request ends within `timeouts.totalMs`, and errors never repeat a
+ * query value, a token or a header value that was sent (`mask.ts`).
  * @throws EdgewiseError `invalid_option` for bad options.
  * @example
  * const remote = createRemoteBackend({
