@@ -144,6 +144,11 @@ const PHONES = rows('phone', [
   ['+43 664 1234567', 'Handy {}'], ['+48 512 345 678', 'Komórka {}'], ['+32 470 12 34 56', 'GSM {}'], ['+91 80 4567 8901', 'Bengaluru office {}'],
   ['8 (916) 123-45-67', 'Мобильный: {}'], ['+1 415-555-2671 ext. 45', 'Support line {}'], ['+44-20-7946-0958', 'tel:{}'],
   ['(+44) 20 7946 0958', 'UK {}'], ['0033 6 12 34 56 78', 'Depuis l\'étranger {}'], ['(21) 98765-4321', 'Zap {}'], ['+7 (916) 123-45-67', 'Mob {}'],
+  // National numbers of countries tried only after a phone label.
+  ['612 34 56 78', 'Móvil: {}'], ['91 123 45 67', 'Teléfono {}'], ['333 123 4567', 'Cellulare: {}'], ['512 345 678', 'Komórka {}'],
+  ['070-123 45 67', 'Mobil: {}'], ['55 1234 5678', 'Celular {}'], ['010-1234-5678', '휴대폰 {}'], ['010 1234 5678', 'Mobile: {}'],
+  ['011 1234-5678', 'Teléfono: {}'], ['912 345 678', 'Telemóvel / phone {}'], ['601 123 456', 'Tel. {}'], ['32 12 34 56', 'Tlf. {}'],
+  ['412 34 567', 'Mobil {}'], ['9123 4567', 'WhatsApp me at {}'], ['0470 12 34 56', 'GSM {}'], ['06-12345678', 'Mobiel {}'],
 ]);
 
 const CARDS = rows('card', [
@@ -274,6 +279,7 @@ const IPS = rows('ip', [
   ['::ffff:203.0.113.9', 'Client {}'], ['2001:db8:1:2:3:4:5:6', 'Full {}'], ['203.0.113.7', 'ssh root@{}'], ['198.51.100.3', '"remote_addr":"{}"'],
   ['2001:db8:cafe::17', 'X-Real-IP: {}'], ['192.168.1.23', 'inet {}/24 scope global'], ['fe80::a00:27ff:fe4e:66a1', 'inet6 {}/64 scope link'],
   ['203.0.113.200', 'IP:{}'], ['198.51.100.14', 'Failed password for root from {} port 22 ssh2'],
+  ['198.51.100.7', 'X-Forwarded-For: {},unknown'], ['203.0.113.10', 'range {}-20 blocked'],
 ]);
 
 const SECRET_URLS = rows('secret_url', [
@@ -348,6 +354,7 @@ const NATIONAL_IDS = rows('national_id', [
   ['ab 12 34 56 c', 'NI number {}'], ['AB-12-34-56-C', 'NINO {}'], ['ab-12-34-56-c', 'NI: {}'], ['AB 123456 C', 'NINO {}'], ['AB123456 C', 'NI number {}'],
   ['ce123456d', 'National Insurance number: {}'], ['JG\u00A010\u00A037\u00A054\u00A0A', 'NI {}'], ['Pz 65 43 21 a', 'ni no {}'], ['HJ 12 34 56 B', '"nino":"{}"'],
   ['404 23 1987', 'SSN# {}'],
+  ['AB 12 34 56', 'NINO {} (no letter)'], ['JG103754', 'National Insurance {}'],
 ]);
 
 /** Every item, grouped by type. */

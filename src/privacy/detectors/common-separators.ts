@@ -29,15 +29,28 @@ export function withPlainSeparators(text: string): string {
   return out;
 }
 
+/** Words that may sit between a label and its value: "call me at …", "phone number is …", "NI no …". */
+const GLUE = 'is|at|on|me|my|our|her|his|number|no|nr|num|de|du|unter|under|to|or|via';
+
+/**
+ * A pattern for {@link labelledBefore}: one of `labels` (a regex alternation of lower-case
+ * words) as a whole word, then only punctuation and glue words up to the value, so "call
+ * me at 4155552671" is labelled and "call volume was 123 456 789" is not.
+ */
+export function labelPattern(labels: string): RegExp {
+  return new RegExp(`(?:^|[^\\p{L}])(?:${labels})(?:[^\\p{L}\\p{N}]|(?:${GLUE})(?!\\p{L}))*$`, 'u');
+}
+
 /**
  * Whether the 40 characters before `start` (back to the previous digit, so a label of an
- * earlier number does not count) contain one of `labels`, lower-cased: a bare digit run
- * is a phone number or an SSN only when the text says so (`phone=4155552671`).
+ * earlier number does not count) end in a label of `pattern` (from {@link labelPattern}),
+ * lower-cased: a bare digit run is a phone number or an SSN only when the text says so
+ * (`phone=4155552671`).
  */
-export function labelledBefore(text: string, start: number, labels: RegExp): boolean {
+export function labelledBefore(text: string, start: number, pattern: RegExp): boolean {
   let from = start;
   while (from > 0 && start - from < 40 && !isAsciiDigit(text.charCodeAt(from - 1))) from--;
-  return labels.test(text.slice(from, start).toLowerCase());
+  return pattern.test(text.slice(from, start).toLowerCase());
 }
 
 function isAsciiDigit(code: number): boolean {

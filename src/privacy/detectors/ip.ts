@@ -26,7 +26,7 @@ const V6 = /[0-9A-Fa-f:.]{2,46}/g;
 export const findIPs: Detector = (text, found) => {
   for (const m of text.matchAll(V4)) {
     const end = m.index + m[0].length;
-    if (isIPv4(m[0]) && !namesNoHost(m[0]) && !continuesBefore(text, m.index) && !continuesAfter(text, end) && text[m.index - 1] !== '.') {
+    if (isIPv4(m[0]) && !namesNoHost(m[0]) && !joinedBefore(text, m.index) && !joinedAfter(text, end) && text[m.index - 1] !== '.') {
       found.push({ start: m.index, end, type: 'ip', counted: true });
     }
   }
@@ -43,6 +43,33 @@ export const findIPs: Detector = (text, found) => {
     if (labelled > 0) found.push({ start, end: labelled, type: 'ip', counted: true });
   }
 };
+
+const QUAD_AT = /\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/y;
+const QUAD_BEFORE = /(?:^|[^\d.])(\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/**
+ * Whether the address at `start` is the end of a longer number (`1.2.3.4.5`, `9,1.2.3.4`),
+ * not the second of a list or range written without spaces (`203.0.113.5,198.51.100.7`
+ * in an X-Forwarded-For header, `203.0.113.5-203.0.113.10`).
+ */
+function joinedBefore(text: string, start: number): boolean {
+  if (!continuesBefore(text, start)) return false;
+  const sep = text[start - 1];
+  if (sep !== ',' && sep !== '-') return true;
+  const quad = QUAD_BEFORE.exec(text.slice(Math.max(0, start - 17), start - 1))?.[1];
+  return quad === undefined || !isIPv4(quad);
+}
+
+/** The mirror of {@link joinedBefore}; a range may also end in a last octet alone (`203.0.113.5-10`). */
+function joinedAfter(text: string, end: number): boolean {
+  if (!continuesAfter(text, end)) return false;
+  const sep = text[end];
+  if (sep !== ',' && sep !== '-') return true;
+  QUAD_AT.lastIndex = end + 1;
+  const quad = QUAD_AT.exec(text)?.[0];
+  if (quad !== undefined) return !isIPv4(quad);
+  return !(sep === '-' && /^\d{1,3}(?![\d.,-])/.test(text.slice(end + 1, end + 5)));
+}
 
 /** End of the IPv6 address that `candidate` at `start` is, or 0. A label colon right before `start` is the caller's to judge. */
 function v6End(text: string, start: number, candidate: string): number {

@@ -12,7 +12,12 @@ const ISBN10_SHAPE = /^\d{1,5}([- ])\d{1,7}\1\d{1,7}\1\d$/;
 const THOUSANDS = /^\d{1,3}(?:([ .])\d{3})(?:\1\d{3})+$/;
 
 export function looksLikeOtherNumber(run: string, digits: string): boolean {
-  return DATE.test(run) || isIsbn(run, digits) || THOUSANDS.test(run) || isCounting(run);
+  return DATE.test(run) || isIsbn(run, digits) || isCounting(run);
+}
+
+/** Grouped in threes like an amount; Polish, Portuguese and Czech numbers are too (`512 345 678`), so a phone label overrides this one. */
+export function groupedLikeAmount(run: string): boolean {
+  return THOUSANDS.test(run);
 }
 
 function isIsbn(run: string, digits: string): boolean {

@@ -42,3 +42,14 @@ export const NATIONAL: readonly NationalPlan[] = [
   // `8 (916) 123-45-67`: trunk 8, area code in parentheses, 3-2-2.
   { country: 'RU', written: shaped(/^8 ?\(\d{3}\) ?\d{3}-\d{2}-\d{2}$/) },
 ];
+
+/**
+ * Countries tried only when a label says the digits are a phone number (`Móvil: 612 34
+ * 56 78`, `Tel. 32 12 34 56`): their national numbers are short or shaped like amounts
+ * and codes elsewhere, so without the label they would cost more look-alikes than they
+ * find numbers. Ordered by users, roughly.
+ */
+export const LABELLED_ONLY: readonly CountryCode[] = [
+  'ES', 'IT', 'MX', 'PL', 'NL', 'BE', 'CH', 'AT', 'SE', 'PT', 'CZ', 'KR', 'TR', 'ID', 'PH', 'VN', 'TH', 'EG', 'NG', 'ZA',
+  'PK', 'BD', 'AR', 'CO', 'CL', 'PE', 'IL', 'IE', 'GR', 'FI', 'DK', 'NO', 'NZ', 'AE', 'SA', 'SG', 'HK', 'MY', 'UA', 'RO', 'HU',
+];

@@ -8,14 +8,15 @@
  * their country. A national number does not, so it is tried against the countries of
  * `phone-plans.ts`, and is accepted only when written the way people there write one,
  * when it is not written like a date, an ISBN or a thousands-grouped amount
- * (`phone-lookalikes.ts`), and, if it is one bare digit run (`4155552671`) or glued to
- * a `=` or `:`, only when a label such as "phone" or "call" comes before it: a bare run
- * is far more often a counter, a barcode or an ID (`2147483647`, `036000291452`).
+ * (`phone-lookalikes.ts`), and, if it is one bare digit run (`4155552671`), eight digits
+ * long, or glued to a `=` or `:`, only when a label such as "phone" or "call" comes before
+ * it: a bare run is far more often a counter, a barcode or an ID (`2147483647`,
+ * `036000291452`). A label also opens the countries of `LABELLED_ONLY`.
  */
 import { isWordChar, type Detector } from '../span.js';
-import { labelledBefore, withPlainSeparators } from './common-separators.js';
-import { looksLikeOtherNumber } from './phone-lookalikes.js';
-import { NATIONAL } from './phone-plans.js';
+import { labelPattern, labelledBefore, withPlainSeparators } from './common-separators.js';
+import { groupedLikeAmount, looksLikeOtherNumber } from './phone-lookalikes.js';
+import { LABELLED_ONLY, NATIONAL } from './phone-plans.js';
 import { isValidIn, isValidInternational } from './phone-validity.js';
 
 /** Digit groups joined by one space, dot, dash or slash (`089/1234567`), or by parentheses: `(415) 555-2671`, `+44 (0)20 7946 0958`. */
@@ -25,7 +26,10 @@ const EXTENSION = / ?,? ?(?:ext\.?|extn\.?|extension|x|#) ?\d{1,6}(?![\p{L}\p{N}
 /** Characters that, right before a number, make it part of a code, an amount or a URL. */
 const JOINED_BEFORE = new Set(['-', '.', '/', '#', '@', '&', '?', '$', '€', '£', '¥', '%']);
 /** Words that say the number after them is a phone number, whole words only (`tel`, not the `tel` of `TELEGRAM_BOT_TOKEN`), in the languages of `phone-plans.ts` and a few more. */
-const LABELS = /(?:^|[^\p{L}])(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|telefone|mobile?|mob|cell|cellphone|fax|call(?:ed)?|ring|text me|sms|whatsapp|contact|dial|reach|handy|portable|numéro|móvil|celular|tlf)(?!\p{L})|電話|携帯|手机|电话|тел/u;
+const LABELS = labelPattern(
+  'tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|telefone|telemóvel|mobile?|mobiel|mob|cell|cellphone|cellulare|gsm|natel|komórka|puhelin|' +
+    'fax|call(?:ed)?|ring|text me|sms|whatsapp|contact|dial|reach|handy|portable|numéro|móvil|celular|tlf|電話|携帯|手机|电话|휴대폰|전화|тел|телефон',
+);
 
 export const findPhones: Detector = (raw, found) => {
   const text = withPlainSeparators(raw);
@@ -48,15 +52,18 @@ export const findPhones: Detector = (raw, found) => {
 function isPhone(run: string, text: string, start: number, end: number): boolean {
   const digits = run.replace(/\D/g, '');
   const international = run.startsWith('+') || run.startsWith('(+') || digits.startsWith('00');
-  if (digits.length < (international ? 7 : 9) || digits.length > 15) return false;
+  if (digits.length < (international ? 7 : 8) || digits.length > 15) return false;
   const before = text[start - 1];
   if (isWordChar(before) || (!run.startsWith('+') && before !== undefined && JOINED_BEFORE.has(before))) return false;
   const after = text[end];
   if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.' || after === ':') && isWordChar(text[end + 1]))) return false;
   if (international) return isValidInternational(digits.startsWith('00') ? digits.slice(2) : digits);
   if (looksLikeOtherNumber(run, digits)) return false;
-  if ((run === digits || before === '=' || before === ':') && !labelledBefore(text, start, LABELS)) return false;
-  return NATIONAL.some(({ country, written }) => written(run, digits) && isValidIn(country, digits));
+  let labelled: boolean | undefined;
+  const isLabelled = (): boolean => (labelled ??= labelledBefore(text, start, LABELS));
+  if ((run === digits || before === '=' || before === ':' || digits.length < 9 || groupedLikeAmount(run)) && !isLabelled()) return false;
+  if (NATIONAL.some(({ country, written }) => written(run, digits) && isValidIn(country, digits))) return true;
+  return isLabelled() && LABELLED_ONLY.some((country) => isValidIn(country, digits));
 }
 
 function count(s: string, ch: string): number {
