@@ -9,11 +9,13 @@ import { wrap } from './backends/middleware.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
 import { remoteCandidate } from './backends/remote/page-kind.js';
 import { capabilities as probeSync, probeCapabilities } from './capabilities.js';
-import type { EngineOptions, RemoteOptions } from './config-types.js';
+import type { EngineOptions, RedactOptions, RemoteOptions } from './config-types.js';
 import { EdgewiseError } from './errors.js';
 import type { ResolvedWorkerModel } from './model/spec.js';
 import { checkEngineOptions } from './options.js';
+import type { SpanFinder } from './privacy/finder.js';
 import { redaction } from './privacy/middleware.js';
+import type { OffloadEnv } from './privacy/offload.js';
 import { validateRedactOptions } from './privacy/options.js';
 import { createCandidate, type Candidate } from './registry.js';
 import type { RunContext } from './run/context.js';
@@ -32,6 +34,18 @@ export interface EngineParts {
   handle: WorkerHandle | undefined;
   remote: RemoteOptions | undefined;
   caching: boolean;
+}
+
+/** The offload finder is a lazy chunk, loaded on the first request that leaves the page; a failed load (offline a moment) is tried again. */
+function lazyFinder(redact: RedactOptions, env: OffloadEnv): SpanFinder {
+  let finder: Promise<SpanFinder> | undefined;
+  return async (texts, signal) => {
+    finder ??= import('./privacy/offload.js').then((m) => m.offloadFinder(redact, env), (e: unknown) => {
+      finder = undefined;
+      throw e;
+    });
+    return (await finder)(texts, signal);
+  };
 }
 
 function specsOf(model: EngineOptions['model']): unknown[] {
@@ -56,7 +70,12 @@ export function assemble(options: EngineOptions): EngineParts {
   const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl)), config };
   const stored: EngineParts['stored'] = [];
   // Whatever leaves the page is redacted first: the configured remote, and an app's own backend that says it is remote.
-  const guard = (b: BackendV3): BackendV3 => (b.location === 'remote' && redact !== false ? wrap(b, redaction(redact)) : b);
+  const guard = (b: BackendV3): BackendV3 => {
+    if (b.location !== 'remote' || redact === false) return b;
+    // Large inputs and redact.model are detected in the worker (issue 16): its handle is made now, so dispose() ends it.
+    env.handle();
+    return wrap(b, redaction(redact, () => lazyFinder(redact, env)));
+  };
   const local = (spec: unknown, role: ModelRole): BackendV3 => {
     const c: Candidate = createCandidate(spec, role, env);
     if (c.model) stored.push({ model: c.model, role });

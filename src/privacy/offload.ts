@@ -75,6 +75,13 @@ export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFind
   // Resolved here: a relative model URL means the page's folder, not the worker script's.
   const model: ResolvedModel | undefined = spec && resolveModel({ id: spec.id, url: spec.url, ...(spec.dtype ? { dtype: spec.dtype } : {}) }, 'fp32');
   const minChars = env.minChars ?? WORKER_MIN_CHARS;
+  const hasWorker = typeof Worker !== 'undefined';
+  // An engine with local models already runs the worker: the detectors' chunk loads there
+  // now, so the first large paste does not wait for it. A remote-only engine's worker is
+  // started by the first input that needs it, not here.
+  if (hasWorker && env.handle().running()) {
+    void env.handle().request((c, requestId) => c.api.findSpans({ texts: [], options: {}, config: env.config, requestId })).catch(() => undefined);
+  }
 
   async function onPage(texts: readonly string[], chars: number): Promise<ReturnType<typeof unpackSpans>> {
     const start = performance.now();
@@ -86,7 +93,6 @@ export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFind
   return async (texts, signal) => {
     if (signal?.aborted) throw aborted(signal);
     const chars = texts.reduce((n, t) => n + t.length, 0);
-    const hasWorker = typeof Worker !== 'undefined';
     if (!model && (!hasWorker || chars < minChars)) return onPage(texts, chars);
     if (!hasWorker) {
       throw new EdgewiseError('redaction_failed', 'redact.model runs in the SDK\'s worker, and this environment has no Worker; nothing was sent. Remove redact.model to redact with the patterns only.', { details: { reason: 'no_worker' } });

@@ -20,9 +20,10 @@ const CONFIG: WorkerConfig = { cache: false, eviction: 'none', numThreads: 1, as
 type Behaviour = 'run' | 'crash' | 'hang';
 
 /** A fake handle: records each request and runs, crashes or hangs as told. */
-function fakeHandle(behaviour: Behaviour) {
+function fakeHandle(behaviour: Behaviour, running = false) {
   const requests: WorkerFindRequest[] = [];
   const handle = {
+    running: () => (running ? {} : undefined),
     request<T>(op: (c: unknown, id: number) => Promise<T>): Promise<T> {
       const api = {
         findSpans(r: WorkerFindRequest): Promise<Int32Array[]> {
@@ -72,6 +73,16 @@ describe('offloadFinder', () => {
     expect(fake.requests[0]!.texts).toEqual(big);
     expect(spans).toEqual(await localFinder({})(big));
     expect(spans[0]!.length).toBeGreaterThan(50);
+  });
+
+  it('loads the detectors in a worker that already runs (an engine with local models), and starts none otherwise', async () => {
+    withWorker();
+    const idle = fakeHandle('run');
+    offloadFinder({}, { handle: idle.handle, config: CONFIG });
+    expect(idle.requests).toHaveLength(0);
+    const busy = fakeHandle('run', true);
+    offloadFinder({}, { handle: busy.handle, config: CONFIG });
+    expect(busy.requests.map((r) => r.texts)).toEqual([[]]);
   });
 
   it('sends RegExp patterns and terms across the boundary intact', async () => {
