@@ -19,9 +19,12 @@ const V4 = /\d{1,3}(?:\.\d{1,3}){3}/g;
 /**
  * Hex digits, colons and dots (for an IPv4 tail, `::ffff:192.0.2.1`); {@link isIPv6} decides.
  * At most 46 characters (the longest form, 45, plus a closing `:` or `.`), so a long hex
- * blob is cut into short pieces instead of being rescanned from every position.
+ * blob is cut into short pieces instead of being rescanned from every position. Tried only
+ * from the start of the hex run around each colon: run over the whole text, it would stop
+ * at every "de", "ad" and "face" of the prose.
  */
-const V6 = /[0-9A-Fa-f:.]{2,46}/g;
+const V6 = /[0-9A-Fa-f:.]{2,46}/y;
+const V6_CHAR = /[0-9A-Fa-f:.]/;
 
 export const findIPs: Detector = (text, found) => {
   for (const m of text.matchAll(V4)) {
@@ -30,9 +33,7 @@ export const findIPs: Detector = (text, found) => {
       found.push({ start: m.index, end, type: 'ip', counted: true });
     }
   }
-  if (!text.includes(':')) return;
-  for (const m of text.matchAll(V6)) {
-    if (!m[0].includes(':')) continue;
+  for (const m of v6Candidates(text)) {
     const end = v6End(text, m.index, m[0]);
     if (end > 0) { found.push({ start: m.index, end, type: 'ip', counted: true }); continue; }
     // "IP:2001:db8::1", "IPv6:2001:db8::5": a label and one colon in front; the match took the colon (and the 6) with it.
@@ -43,6 +44,24 @@ export const findIPs: Detector = (text, found) => {
     if (labelled > 0) found.push({ start, end: labelled, type: 'ip', counted: true });
   }
 };
+
+/** The hex runs that hold a colon, cut as the global {@link V6} scan would cut them. */
+function* v6Candidates(text: string): Generator<{ index: number; 0: string }> {
+  let covered = 0;
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', Math.max(colon + 1, covered))) {
+    let start = colon;
+    while (start > covered && V6_CHAR.test(text[start - 1] ?? '')) start--;
+    // A run longer than 46 is cut into 46-character pieces from its start, as the regex would.
+    while (colon - start >= 46) start += 46;
+    for (V6.lastIndex = start; V6.lastIndex <= colon; ) {
+      const at = V6.lastIndex;
+      const m = V6.exec(text);
+      if (m === null) break;
+      covered = V6.lastIndex;
+      if (m[0].includes(':')) yield { index: at, 0: m[0] };
+    }
+  }
+}
 
 const QUAD_AT = /\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/y;
 const QUAD_BEFORE = /(?:^|[^\d.])(\d{1,3}(?:\.\d{1,3}){3})$/;

@@ -11,8 +11,12 @@
  */
 import type { Detector } from '../span.js';
 
-/** Any scheme (`https`, `wss`, `postgres`, `mongodb+srv` …) or a bare `www.`, up to whitespace or a delimiter. */
-const URL_LIKE = /(?:[A-Za-z][A-Za-z0-9+.-]{0,19}:\/\/|www\.)[^\s<>"'`]+/g;
+/** A URL runs from its start (below) up to whitespace or a delimiter. */
+const URL_BODY = /[^\s<>"'`]+/y;
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const LETTER = /[A-Za-z]/;
+/** Longest scheme we look back over for a `://` (`mongodb+srv` is 11). */
+const MAX_SCHEME = 20;
 /** Punctuation that ends the sentence rather than the URL. */
 const TRAILING = /[.,;:!?'"*_]+$/;
 /** Parameter names, lower-cased with `-`, `_` and `.` removed, that are secrets on their own. */
@@ -44,12 +48,35 @@ const JWT = /^eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*$/;
 const RANDOM_SEGMENT = /^(?=(?:[^\d]*\d){3})(?=[^A-Za-z]*[A-Za-z])[\w-]{16,}$/;
 
 export const findSecretUrls: Detector = (text, found) => {
-  if (!text.includes('://') && !text.includes('www.')) return;
-  for (const m of text.matchAll(URL_LIKE)) {
-    const url = trimEnd(m[0]);
-    if (hasSecret(url)) found.push({ start: m.index, end: m.index + url.length, type: 'secret_url', counted: true });
+  let covered = 0;
+  for (const start of urlStarts(text)) {
+    // A URL inside the one before it (`?next=https://…`) was judged with it.
+    if (start < covered) continue;
+    URL_BODY.lastIndex = start;
+    const body = URL_BODY.exec(text);
+    if (body === null) continue;
+    covered = start + body[0].length;
+    const url = trimEnd(body[0]);
+    if (hasSecret(url)) found.push({ start, end: start + url.length, type: 'secret_url', counted: true });
   }
 };
+
+/**
+ * Where URLs start, in text order: any scheme before a `://` (`https`, `wss`, `postgres`,
+ * `mongodb+srv` …) or a bare `www.`. Found from the `://` and the `www.` outwards: a regex
+ * for the scheme would try up to 20 characters from every letter of the text.
+ */
+function urlStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && at - start < MAX_SCHEME && SCHEME_CHAR.test(text[start - 1] ?? '')) start--;
+    while (start < at && !LETTER.test(text[start] ?? '')) start++;
+    if (start < at) starts.push(start);
+  }
+  for (let at = text.indexOf('www.'); at !== -1; at = text.indexOf('www.', at + 4)) starts.push(at);
+  return starts.sort((a, b) => a - b);
+}
 
 function trimEnd(url: string): string {
   let out = url.replace(TRAILING, '');
