@@ -38,15 +38,6 @@ export function canonicalPlaceholder(written: string): string {
   return written.replace(/\\/g, '').toUpperCase();
 }
 
-/**
- * Whether `tail` (text from a `[` or `\[` to the end of what has arrived) could still grow
- * into a written form of `placeholder`; a trailing `\` may be the start of `\_` or `\]`.
- */
-export function couldBecome(tail: string, placeholder: string): boolean {
-  const sofar = canonicalPlaceholder(tail);
-  return sofar.length < placeholder.length && placeholder.startsWith(sofar);
-}
-
 /** The type named inside a placeholder-shaped string, e.g. `'secret_url'` for `[SECRET_URL_3]` or `\[secret\_url\_3\]`. */
 export function typeOfPlaceholder(text: string): RedactionType {
   const canonical = canonicalPlaceholder(text);

@@ -18,7 +18,7 @@
  */
 import type { RestoreMode } from '../config-types.js';
 import type { RedactionType } from '../route/vocab.js';
-import { canonicalPlaceholder, couldBecome, typeOfPlaceholder, writtenPlaceholderPattern } from './placeholder.js';
+import { canonicalPlaceholder, typeOfPlaceholder, writtenPlaceholderPattern } from './placeholder.js';
 import { createRenderContext } from './restore-context.js';
 
 /** Where an original was put back: UTF-16 offsets into everything the restorer returned. */
@@ -65,7 +65,9 @@ export function createRestorer(originals: ReadonlyMap<string, string>, options: 
       const start = text[open - 1] === '\\' ? open - 1 : open;
       const tail = text.slice(start);
       if (tail.length <= LONGEST_TAIL) {
-        for (const p of originals.keys()) if (couldBecome(tail, p)) return start;
+        // A trailing `\` may be the start of `\_` or `\]`; canonical form drops it.
+        const sofar = canonicalPlaceholder(tail);
+        for (const p of originals.keys()) if (p.length > sofar.length && p.startsWith(sofar)) return start;
       }
     }
     // A lone trailing backslash may be the start of `\[`.
