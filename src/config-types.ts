@@ -99,7 +99,12 @@ export interface RemotePrices {
  * `token` fetch a short-lived token from your own backend. Tokens are never stored.
  */
 export interface RemoteOptions {
-  /** E.g. `'https://api.example.com/v1'`; requests go to `{baseURL}/chat/completions`. */
+  /**
+   * E.g. `'https://api.example.com/v1'`; requests go to `{baseURL}/chat/completions`. Must be
+   * `https:` (`http:` only to loopback), without user info or fragment; a query string is
+   * kept and the path goes before it (`…/deployments/d/chat/completions?api-version=…`).
+   * Redirects are refused (`remote_protocol_error`), so nothing is re-sent to another origin.
+   */
   baseURL: string;
   /** The remote model name sent in the request body. */
   model: string;

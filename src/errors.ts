@@ -38,7 +38,7 @@ export type EdgewiseErrorCode =
   | 'remote_unauthorized'    // the endpoint answered 401/403 (details.status, details.body)
   | 'remote_rate_limited'    // 429 after every retry (details.status, details.retryAfterMs)
   | 'remote_http_error'      // any other non-2xx after the retries (details.status, details.body)
-  | 'remote_timeout'         // connect, first byte or idle-between-chunks timeout (details.phase)
+  | 'remote_timeout'         // connect (token() included), first byte, idle-between-chunks or total timeout (details.phase)
   | 'remote_network_error'   // the connection failed or dropped
   | 'remote_protocol_error'  // the endpoint's answer is not the OpenAI wire format
   | 'invalid_response_format' // responseFormat is malformed, or its schema/regex uses a feature no route can enforce (details.feature)
