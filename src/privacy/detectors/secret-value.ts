@@ -1,0 +1,122 @@
+/**
+ * Reading the value after a secret's label: the separator (`=`, `:`, `:=`, a CLI flag's
+ * space, a `value="…"` attribute, prose "is"), then a quoted or bare value. Values that
+ * only stand for a secret (empty, `***`, `${PASSWORD}`, `<password>`, `[REDACTED]`, a type
+ * name or an expression in pasted code) are not one, and come back `undefined`.
+ */
+
+export interface LabelValue {
+  start: number;
+  end: number;
+  text: string;
+  quoted: boolean;
+  /** `assign`: after `=` or `:`; `loose`: after a space or "is", where the value must look like a password. */
+  form: 'assign' | 'loose';
+}
+
+const BLANK = /[ \t]*/y;
+const XML_VALUE = /[ \t]+value[ \t]*=[ \t]*/iy;
+const IS = /[ \t]+(?:is|was|ist|lautet|est|es)[ \t]+/iy;
+const FLAG_SPACE = /[ \t]+/y;
+/** A bare value ends at whitespace, a quote, a list or statement separator, or a closing bracket. */
+const BARE = /[^\s"'`,;<>)\]}]{1,512}/y;
+/** `&name=` after a bare value starts the next form field (`password=x&remember=1`). */
+const NEXT_FIELD = /&[A-Za-z_][\w.-]*=/;
+const QUOTE_MAX = 1024;
+
+const MASK = /^[*•xX#.?_…-]+$/;
+const TEMPLATE = /^(?:\$[{(]|\$[A-Za-z_]\w*$|\{|%|<|\[|#\{)/;
+const STAND_INS = new Set([
+  'null', 'none', 'nil', 'undefined', 'true', 'false', 'redacted', 'hidden', 'masked', 'removed', 'omitted', 'required',
+  'optional', 'string', 'str', 'number', 'int', 'integer', 'bool', 'boolean', 'any', 'text', 'varchar', 'bytes', 'char',
+  'secretstr', 'object', 'unknown', 'void', 'env', 'example', 'placeholder', 'empty',
+  // A variable passed on in code: `connect(user=user, password=password)`, `{ password: pwd }`.
+  'password', 'passwd', 'pwd', 'pass', 'passphrase',
+]);
+/** `process.env.DB_PASSWORD`, `settings.SECRET_KEY`: a reference in code, not the value. */
+const DOTTED_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+
+function sticky(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.test(text) ? pattern.lastIndex : -1;
+}
+
+/**
+ * The value after the label `text[start, end)`. `password`: the label names a password,
+ * so a CLI flag's space (`--password x`), an XML `value=` and prose "is" separate too.
+ */
+export function readValue(text: string, labelEnd: number, password: boolean, flag: boolean): LabelValue | undefined {
+  const at = separatorEnd(text, labelEnd, password, flag);
+  if (at === undefined) return undefined;
+  const value = at.quote ? quotedAt(text, at.index) : bareAt(text, at.index);
+  if (value === undefined || standsIn(value.text, value.quoted)) return undefined;
+  const result = { ...value, form: at.form };
+  if (result.form === 'loose' && (result.text.length < 4 || /^[\p{L}]+$/u.test(result.text))) return undefined;
+  // "Password: at least 12 characters": a bare word followed by more words is prose, not a value.
+  if (!result.quoted && /^[\p{L}]+$/u.test(result.text) && /^ \p{L}/u.test(text.slice(result.end, result.end + 2))) return undefined;
+  return result;
+}
+
+/** Where the value starts, after the separator; `undefined` when the label is not assigned. */
+export function separatorEnd(
+  text: string, labelEnd: number, password: boolean, flag: boolean,
+): { index: number; quote: boolean; form: LabelValue['form'] } | undefined {
+  let i = labelEnd;
+  const closing = text[i] === '"' || text[i] === "'";
+  if (closing) i++;
+  // Markdown bold or italic around the label: `**Password**: …`.
+  else while (text[i] === '*' && i - labelEnd < 2) i++;
+  let form: LabelValue['form'] = 'assign';
+  const afterBlank = sticky(BLANK, text, i);
+  const ch = text[afterBlank];
+  const next = text[afterBlank + 1];
+  if (ch === ':' && next !== ':' && next !== '/') {
+    i = afterBlank + (next === '=' ? 2 : 1);
+  } else if (ch === '=' && next !== '=' && next !== '>' && next !== '~') {
+    i = afterBlank + 1;
+  } else if (password && closing && sticky(XML_VALUE, text, i) !== -1) {
+    i = XML_VALUE.lastIndex;
+  } else if (password && !closing && sticky(IS, text, i) !== -1) {
+    i = IS.lastIndex;
+    form = 'loose';
+  } else if (password && flag && !closing && sticky(FLAG_SPACE, text, i) !== -1) {
+    i = FLAG_SPACE.lastIndex;
+    form = 'loose';
+  } else {
+    return undefined;
+  }
+  i = sticky(BLANK, text, i);
+  const q = text[i];
+  return { index: i, quote: q === '"' || q === "'" || q === '`', form };
+}
+
+function quotedAt(text: string, open: number): Omit<LabelValue, 'form'> | undefined {
+  const quote = text[open];
+  for (let j = open + 1; j < text.length && j - open < QUOTE_MAX; j++) {
+    const ch = text[j];
+    if (ch === '\\') j++;
+    else if (ch === '\n') return undefined;
+    else if (ch === quote) return { start: open + 1, end: j, text: text.slice(open + 1, j), quoted: true };
+  }
+  return undefined;
+}
+
+function bareAt(text: string, at: number): Omit<LabelValue, 'form'> | undefined {
+  BARE.lastIndex = at;
+  const m = BARE.exec(text);
+  if (m === null) return undefined;
+  let value = m[0];
+  const field = NEXT_FIELD.exec(value);
+  if (field !== null) value = value.slice(0, field.index);
+  // A sentence may end right after the value: "password=hunter2." keeps the full stop out.
+  if (value.length > 1) value = value.replace(/[.:]+$/, '');
+  return { start: at, end: at + value.length, text: value, quoted: false };
+}
+
+function standsIn(value: string, quoted: boolean): boolean {
+  if (value.trim() === '' || MASK.test(value) || TEMPLATE.test(value)) return true;
+  const lower = value.toLowerCase();
+  if (STAND_INS.has(lower) || lower.replace(/[-_ ]/g, '').startsWith('your')) return true;
+  // Two characters or fewer, bare, is a variable (`password=pw`) more often than a password.
+  return !quoted && (value.length < 3 || value.includes('(') || DOTTED_PATH.test(value));
+}
