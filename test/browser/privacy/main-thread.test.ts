@@ -7,36 +7,14 @@
  * in the worker (the SDK's `edgewise:redaction-detect` user-timing entry says where) and
  * that the longest block is far below the old path's; the measured figures are logged.
  */
-import { createEngine, type Engine, type FinishPart } from '/dist/edgewise.js';
+import { createEngine } from '/dist/edgewise.js';
 import { assert, assertEqual } from '../helpers.js';
 import { chatCalls, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
 import { watchMainThread } from './block-monitor.js';
+import { ask, DETECT, phonePaste, whereDetected } from './helpers.js';
 
-const DETECT = 'edgewise:redaction-detect';
-
-/** About `chars` characters of pasted contact lines, two distinct valid phone numbers a line. */
-function phonePaste(chars: number): string {
-  let out = '';
-  for (let i = 0; out.length < chars; i++) {
-    const n = String(i % 1000).padStart(3, '0');
-    out += `Row ${i}: call +44 20 7946 0${n} or (415) 555-${String(1000 + (i % 9000))} today.\n`;
-  }
-  return out;
-}
-
-async function ask(engine: Engine, content: string): Promise<{ text: string; finish: FinishPart }> {
-  let text = '';
-  let finish: FinishPart | undefined;
-  // maxTokens cuts the echo server's answer to a few chunks: the request is what is measured.
-  for await (const p of engine.generate({ messages: [{ role: 'user', content }], maxTokens: 4 })) {
-    if (p.type === 'text') text += p.text;
-    else if (p.type === 'finish') finish = p;
-  }
-  return { text, finish: finish as FinishPart };
-}
-
-const whereDetected = (): string[] =>
-  performance.getEntriesByName(DETECT).map((e) => String((e as PerformanceMeasure).detail?.where));
+/** maxTokens cuts the echo server's answer to a few chunks: the request is what is measured. */
+const ASK = { maxTokens: 4 };
 
 describe('privacy: redaction of a large paste does not block the page', () => {
   beforeEach(async () => {
@@ -50,9 +28,9 @@ describe('privacy: redaction of a large paste does not block the page', () => {
     const engine = createEngine({ ...testRemote(), policy: 'remote-only' });
     try {
       // A small first request loads the lazy remote and redaction chunks, whose parse is not redaction.
-      await ask(engine, 'warm up with +44 20 7946 0958');
+      await ask(engine, 'warm up with +44 20 7946 0958', ASK);
       performance.clearMeasures(DETECT);
-      const { result, report } = await watchMainThread(() => ask(engine, paste));
+      const { result, report } = await watchMainThread(() => ask(engine, paste, ASK));
       const detect = performance.getEntriesByName(DETECT)[0];
       const detectEnd = detect ? detect.startTime + detect.duration : NaN;
       console.log(`200 KB phone paste: longest gap ${report.longestGap.toFixed(1)} ms, ending ${(report.longestGapEnd - detectEnd).toFixed(1)} ms after detection answered (${detect?.duration.toFixed(1)} ms in the worker); long tasks ${report.longTasksSupported ? JSON.stringify(report.longTasks.map((d) => Math.round(d))) : 'unsupported'}`);
@@ -70,7 +48,7 @@ describe('privacy: redaction of a large paste does not block the page', () => {
   it('a short message is detected on the page (no worker round trip) and redacted the same way', async () => {
     const engine = createEngine({ ...testRemote(), policy: 'remote-only' });
     try {
-      const { text, finish } = await ask(engine, 'call +44 20 7946 0958');
+      const { text, finish } = await ask(engine, 'call +44 20 7946 0958', ASK);
       assertEqual(whereDetected(), ['page'], 'small input stays on the page');
       assertEqual(finish.redactions, { phone: 1 }, 'counted');
       assert(text.startsWith('Echo'), 'answered');

@@ -7,22 +7,13 @@
  * from the cache; a model that cannot load fails the request with `redaction_failed` and
  * nothing is sent.
  */
-import { createEngine, isEdgewiseError, type Engine, type FinishPart } from '/dist/edgewise.js';
+import { createEngine, isEdgewiseError } from '/dist/edgewise.js';
 import { MODEL_SERVER, assert, assertEqual, rejection, resetServer, serverLog } from '../helpers.js';
 import { chatCalls, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
+import { ask } from './helpers.js';
 
 const NER_URL = `${MODEL_SERVER}/fixtures/tiny-ner/`;
 const MODEL = { id: 'tiny-ner', url: NER_URL };
-
-async function ask(engine: Engine, content: string): Promise<{ text: string; finish: FinishPart }> {
-  let text = '';
-  let finish: FinishPart | undefined;
-  for await (const p of engine.generate({ messages: [{ role: 'user', content }], maxTokens: 4000 })) {
-    if (p.type === 'text') text += p.text;
-    else if (p.type === 'finish') finish = p;
-  }
-  return { text, finish: finish as FinishPart };
-}
 
 const lastSent = async (): Promise<string> => {
   const calls = await chatCalls();
