@@ -61,7 +61,8 @@ export class StatsRecorder {
       s.cost += f.cost.total;
       this.currency = f.cost.currency;
     }
-    for (const n of Object.values(f.redactions ?? {})) s.redactions += n ?? 0;
+    // `unrestored` counts placeholders left in the answer, not values hidden.
+    for (const [k, n] of Object.entries(f.redactions ?? {})) if (k !== 'unrestored') s.redactions += n ?? 0;
     if (f.usage.completionTokens > 0) {
       s.timed++;
       s.meanTimeToFirstTokenMs += (f.usage.timeToFirstTokenMs - s.meanTimeToFirstTokenMs) / s.timed;

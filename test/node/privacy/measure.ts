@@ -90,7 +90,9 @@ export async function measureCorpus(corpus: readonly PiiItem[], benign: readonly
   const t0 = performance.now();
   const rec = await startRecorder();
   try {
-    const engine = createEngine({ remote: { baseURL: rec.baseURL, model: 'rec', maxRetries: 0 }, policy: 'remote-only' });
+    // A fresh engine per request: an engine remembers the values it hid and hides them in
+    // later requests too, which would let one position's find cover another's miss.
+    const fresh = (): Engine => createEngine({ remote: { baseURL: rec.baseURL, model: 'rec', maxRetries: 0 }, policy: 'remote-only' });
     const byType = new Map<string, TypeRow>();
     const leaks: Leak[] = [];
     for (const item of corpus) {
@@ -99,7 +101,7 @@ export async function measureCorpus(corpus: readonly PiiItem[], benign: readonly
       row.items++;
       let hidden = true;
       for (const position of POSITIONS) {
-        const got = await send(engine, rec, item.context, position);
+        const got = await send(fresh(), rec, item.context, position);
         const sent = sentText(got, position);
         if (leaked(item, got, sent)) {
           hidden = false;
@@ -110,7 +112,7 @@ export async function measureCorpus(corpus: readonly PiiItem[], benign: readonly
     }
     const examples: { text: string; sent: string }[] = [];
     for (const text of benign) {
-      const sent = sentText(await send(engine, rec, text, 'user'), 'user');
+      const sent = sentText(await send(fresh(), rec, text, 'user'), 'user');
       if (sent !== text) examples.push({ text, sent });
     }
     const rows = [...byType.values()].map((r) => ({ ...r, recall: pct(r.hidden, r.items) }));
