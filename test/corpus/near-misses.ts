@@ -175,4 +175,8 @@ export const NEAR_MISSES: readonly NearMiss[] = Object.freeze([
   { why: 'serial number', text: 'Serial SN-4111111111111111-X' },
   { why: 'bracketed at, no address', text: 'see [at] the bottom' },
   { why: 'spelled-out at without brackets', text: 'meet jane at example dot com' },
+  { why: 'URL without a scheme or a secret', text: 'see example.com/docs?page=2' },
+  { why: 'file name with dashed digits', text: 'zip-10-0-1-23.txt' },
+  { why: 'full-width date', text: '２０２４－０６－１１' },
+  { why: 'Arabic-Indic price', text: 'السعر ١٬٢٣٤٬٥٦٧ جنيه' },
 ]);

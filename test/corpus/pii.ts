@@ -87,6 +87,9 @@ const PHONES = rows('phone', [
   ['070-123 45 67', 'Mobil: {}'], ['55 1234 5678', 'Celular {}'], ['010-1234-5678', '휴대폰 {}'], ['010 1234 5678', 'Mobile: {}'],
   ['011 1234-5678', 'Teléfono: {}'], ['912 345 678', 'Telemóvel / phone {}'], ['601 123 456', 'Tel. {}'], ['32 12 34 56', 'Tlf. {}'],
   ['412 34 567', 'Mobil {}'], ['9123 4567', 'WhatsApp me at {}'], ['0470 12 34 56', 'GSM {}'], ['06-12345678', 'Mobiel {}'],
+  // Full-width (Japanese input), Arabic-Indic and Devanagari digits.
+  ['\uFF10\uFF13\uFF0D\uFF11\uFF12\uFF13\uFF14\uFF0D\uFF15\uFF16\uFF17\uFF18', '電話：{}'], ['\uFF0B\uFF18\uFF11 \uFF19\uFF10\uFF0D\uFF11\uFF12\uFF13\uFF14\uFF0D\uFF15\uFF16\uFF17\uFF18', '携帯 {}'],
+  ['+\u0662\u0660 \u0661\u0660 \u0661\u0662\u0663\u0664 \u0665\u0666\u0667\u0668', 'هاتف {}'], ['+\u096F\u0967 \u096F\u096E\u096D\u096C\u096B \u096A\u0969\u0968\u0967\u0966', 'फ़ोन {}'],
 ]);
 
 const CARDS = rows('card', [
@@ -109,6 +112,7 @@ const CARDS = rows('card', [
   ['4123 4567 8901 9005', 'Tarjeta {}'], ['4556 7375 8265 6994', 'Karte: {}, gültig bis 09/27'], ['5200 8282 8282 1249', 'Card ending 1249: {}'],
   ['3621 123456 7858', 'Diners {}'], ['6304 9506 0000 1875', 'Maestro {}'], ['6767 7000 0000 4064 953', 'Solo {}'], ['4111—1111—1111—1111', 'Pasted with em dashes {}'],
   ['4111 1111 1111 1111', 'Card {} 0927 (exp MMYY)'], ['5555555555554444', '{}|12/26|123'],
+  ['\uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11', 'カード番号：{}'],
 ]);
 
 const IBANS = rows('iban', [
@@ -134,6 +138,7 @@ const IBANS = rows('iban', [
   ['PK36 SCBL 0000 0011 2345 6702', 'Account {}'], ['UA21 3223 1300 0002 6007 2335 6600 1', 'Рахунок {}'], ['AD12 0001 2030 2003 5910 0100', 'Compte {}'],
   ['RS35 2600 0560 1001 6113 79', 'Račun {}'], ['GE29 NB00 0000 0101 9049 17', 'Account {}'], ['EG38 0019 0005 0000 0000 2631 8000 2', 'Account {}'],
   ['CR05 0152 0200 1026 2840 66', 'Cuenta {}'], ['XK05 1212 0123 4567 8906', 'Llogaria {}'], ['BH67 BMAG 0000 1299 1234 56', 'Account {}'],
+  ['DE89  3704  0044  0532  0130  00', 'IBAN (two spaces) {}'],
 ]);
 
 const IPS = rows('ip', [
@@ -155,6 +160,7 @@ const IPS = rows('ip', [
   ['2001:db8:cafe::17', 'X-Real-IP: {}'], ['192.168.1.23', 'inet {}/24 scope global'], ['fe80::a00:27ff:fe4e:66a1', 'inet6 {}/64 scope link'],
   ['203.0.113.200', 'IP:{}'], ['198.51.100.14', 'Failed password for root from {} port 22 ssh2'],
   ['198.51.100.7', 'X-Forwarded-For: {},unknown'], ['203.0.113.10', 'range {}-20 blocked'],
+  ['10-0-1-23', 'host ip-{}.ec2.internal is down'], ['203-0-113-5', 'Public DNS: ec2-{}.compute-1.amazonaws.com'],
 ]);
 
 const SECRET_URLS = rows('secret_url', [
@@ -187,6 +193,7 @@ const SECRET_URLS = rows('secret_url', [
   ['https://example.com/download?ticket=ST-12345-abcdef', 'CAS {}'], ['https://example.com/confirm?confirmation_code=839201', 'Confirm {}'],
   ['https://example.com/api?Authorization=Bearer%20abc123', 'Odd but real: {}'], ['https://example.com/invite/Zx9Kq2LmP4Rt7Vw1Yb3N', 'Join via {}'],
   ['https://example.com/verify-email/Q2hlY2tUb2tlbjEyMzQ1Njc4', 'Verify {}'],
+  ['app.example.com/reset?token=abc123', 'go to {} now'], ['example.com?api_key=xyz987', 'Key in the link: {}'],
 ]);
 
 const NATIONAL_IDS = rows('national_id', [
@@ -201,6 +208,7 @@ const NATIONAL_IDS = rows('national_id', [
   ['ab 12 34 56 c', 'NI number {}'], ['AB-12-34-56-C', 'NINO {}'], ['ab-12-34-56-c', 'NI: {}'], ['AB 123456 C', 'NINO {}'], ['AB123456 C', 'NI number {}'],
   ['ce123456d', 'National Insurance number: {}'], ['JG\u00A010\u00A037\u00A054\u00A0A', 'NI {}'], ['Pz 65 43 21 a', 'ni no {}'], ['HJ 12 34 56 B', '"nino":"{}"'],
   ['404 23 1987', 'SSN# {}'], ['AB 12 34 56', 'NINO {} (no letter)'], ['JG103754', 'National Insurance {}'],
+  ['\uFF11\uFF12\uFF13\uFF0D\uFF14\uFF15\uFF0D\uFF16\uFF17\uFF18\uFF19', 'SSN {}'],
 ]);
 
 /** Every item, grouped by type. */

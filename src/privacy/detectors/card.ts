@@ -9,7 +9,7 @@
  * longer number, not a card (`Order 4001 2345 6789 0123 4567`).
  */
 import { continuesAfter, continuesBefore, isWordChar, type Detector } from '../span.js';
-import { withPlainSeparators } from './common-separators.js';
+import { withAsciiForms } from './common-separators.js';
 
 /** Digit groups joined by one separator each (two spaces count as one); the card may be any consecutive groups of it. */
 const RUN = /\d+(?:(?: {1,2}|[-.])\d+)*/g;
@@ -60,7 +60,7 @@ function canGrow(lengths: readonly number[]): boolean {
 interface Group { at: number; digits: string; sep: string }
 
 export const findCards: Detector = (raw, found) => {
-  const text = withPlainSeparators(raw);
+  const text = withAsciiForms(raw);
   for (const run of text.matchAll(RUN)) {
     if (run[0].length < 13) continue;
     const start = run.index;

@@ -7,17 +7,17 @@
  */
 import { countrySpecs, electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { continuesBefore, isWordChar, type Detector } from '../span.js';
-import { withPlainSeparators } from './common-separators.js';
+import { withAsciiForms } from './common-separators.js';
 
 /**
- * Country code, check digits, then space- or dash-separated groups; the IBAN is some prefix of them.
+ * Country code, check digits, then groups split by a dash or one or two spaces; the IBAN is some prefix of them.
  * Bounded, so a long run of codes costs a fixed amount per candidate instead of the rest of the text.
  */
-const CANDIDATE = /[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:[ -][A-Za-z0-9]{1,30}){0,10}/g;
+const CANDIDATE = /[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:(?: {1,2}|-)[A-Za-z0-9]{1,30}){0,10}/g;
 const GROUP = /[A-Za-z0-9]+/g;
 
 export const findIbans: Detector = (raw, found) => {
-  const text = withPlainSeparators(raw);
+  const text = withAsciiForms(raw);
   CANDIDATE.lastIndex = 0;
   for (let m = CANDIDATE.exec(text); m !== null; m = CANDIDATE.exec(text)) {
     const end = continuesBefore(text, m.index) ? 0 : ibanLength(m[0]);

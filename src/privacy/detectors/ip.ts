@@ -26,7 +26,26 @@ const V4 = /\d{1,3}(?:\.\d{1,3}){3}/g;
 const V6 = /[0-9A-Fa-f:.]{2,46}/y;
 const V6_CHAR = /[0-9A-Fa-f:.]/;
 
+/**
+ * An IPv4 address written with dashes inside a host name, as cloud providers name hosts:
+ * `ip-10-0-1-23.ec2.internal`, `ec2-203-0-113-5.compute-1.amazonaws.com`. Only the digits
+ * are hidden; the prefix and the domain stay.
+ */
+const DASHED_HOST = /\b(?:ip|ec2)-(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})(?=\.[a-z])/gi;
+
 export const findIPs: Detector = (text, found) => {
+  findDottedAndColoned(text, found);
+  if (text.includes('-')) {
+    for (const m of text.matchAll(DASHED_HOST)) {
+      const quad = m[1] ?? '';
+      const start = m.index + m[0].length - quad.length;
+      const v4 = quad.replace(/-/g, '.');
+      if (isIPv4(v4) && !namesNoHost(v4)) found.push({ start, end: start + quad.length, type: 'ip', counted: true });
+    }
+  }
+};
+
+const findDottedAndColoned: Detector = (text, found) => {
   for (const m of text.matchAll(V4)) {
     const end = m.index + m[0].length;
     if (isIPv4(m[0]) && !namesNoHost(m[0]) && !joinedBefore(text, m.index) && !joinedAfter(text, end) && text[m.index - 1] !== '.') {

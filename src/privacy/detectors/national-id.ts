@@ -10,7 +10,7 @@
  * `NI number ab123456c`, `NINO AB 12 34 56`).
  */
 import { continuesAfter, continuesBefore, type Detector } from '../span.js';
-import { labelPattern, labelledBefore, withPlainSeparators } from './common-separators.js';
+import { labelPattern, labelledBefore, withAsciiForms } from './common-separators.js';
 
 /** Three groups with one separator used twice, or none (then only after a label). */
 const SSN = /(\d{3})([- .]?)(\d{2})\2(\d{4})/g;
@@ -29,7 +29,7 @@ function isSSN(area: string, group: string, serial: string): boolean {
 }
 
 export const findNationalIds: Detector = (raw, found) => {
-  const text = withPlainSeparators(raw);
+  const text = withAsciiForms(raw);
   for (const m of text.matchAll(SSN)) {
     const end = m.index + m[0].length;
     if (continuesBefore(text, m.index) || continuesAfter(text, end) || text[m.index - 1] === '-' || text[m.index - 1] === '.') continue;

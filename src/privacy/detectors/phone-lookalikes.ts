@@ -1,7 +1,7 @@
 /**
  * Digit runs that libphonenumber would accept as a national number but that are written
  * the way something else is: dates, ISBNs, thousands, counting. Each test takes the run
- * with plain separators (see `common-separators.ts`) and its digits alone.
+ * in ASCII forms (see `common-separators.ts`) and its digits alone.
  */
 
 /** `2024-06-11`, `11.06.2024`, `06/11/2024`, but not `06.12.34.56.78` (a French number: the date would go on). */

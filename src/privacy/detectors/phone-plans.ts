@@ -10,7 +10,7 @@ import type { CountryCode } from 'libphonenumber-js/core';
 
 export interface NationalPlan {
   country: CountryCode;
-  /** Whether `run` (separators already plain, see `common-separators.ts`) is written the way people there write a number; `digits` is `run` without its separators. */
+  /** Whether `run` (in ASCII forms, see `common-separators.ts`) is written the way people there write a number; `digits` is `run` without its separators. */
   written: (run: string, digits: string) => boolean;
 }
 

@@ -14,7 +14,7 @@
  * `036000291452`). A label also opens the countries of `LABELLED_ONLY`.
  */
 import { isWordChar, type Detector } from '../span.js';
-import { labelPattern, labelledBefore, withPlainSeparators } from './common-separators.js';
+import { labelPattern, labelledBefore, withAsciiForms } from './common-separators.js';
 import { groupedLikeAmount, looksLikeOtherNumber } from './phone-lookalikes.js';
 import { LABELLED_ONLY, NATIONAL } from './phone-plans.js';
 import { isValidIn, isValidInternational } from './phone-validity.js';
@@ -32,7 +32,7 @@ const LABELS = labelPattern(
 );
 
 export const findPhones: Detector = (raw, found) => {
-  const text = withPlainSeparators(raw);
+  const text = withAsciiForms(raw);
   for (const m of text.matchAll(RUN)) {
     let start = m.index;
     let run = m[0];

@@ -7,7 +7,9 @@
  * random-looking segment after a step that mails one out (`/reset-password/8f14e4…`,
  * `/invite/Zx9Kq2…`): whoever holds such a link can act as its owner. The whole URL is
  * hidden: a host and path next to a hidden token still tell the cloud whose resource it
- * is. Ordinary URLs pass, long paths with commit hashes and numeric IDs included.
+ * is. Ordinary URLs pass, long paths with commit hashes and numeric IDs included. A URL
+ * pasted without its scheme (`app.example.com/reset?token=…`) counts when its host has a
+ * top-level domain.
  */
 import type { Detector } from '../span.js';
 
@@ -75,7 +77,31 @@ function urlStarts(text: string): number[] {
     if (start < at) starts.push(start);
   }
   for (let at = text.indexOf('www.'); at !== -1; at = text.indexOf('www.', at + 4)) starts.push(at);
+  if (text.includes('=')) starts.push(...schemelessStarts(text));
   return starts.sort((a, b) => a - b);
+}
+
+/** A host name with a top-level domain and maybe a port, as the whole authority of a URL typed without a scheme. */
+const BARE_HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(?::\d{1,5})?$/;
+const URL_CHAR = /[^\s<>"'`()[\]{}]/;
+
+/**
+ * `app.example.com/reset?token=…` pasted without `https://`: a host name, then a query or
+ * fragment. Found from each `?` and `#` backwards, never past the previous one, so a run of
+ * them costs one pass.
+ */
+function schemelessStarts(text: string): number[] {
+  const starts: number[] = [];
+  let floor = 0;
+  for (const mark of text.matchAll(/[?#]/g)) {
+    let start = mark.index;
+    while (start > floor && URL_CHAR.test(text[start - 1] ?? '')) start--;
+    floor = mark.index + 1;
+    const head = text.slice(start, mark.index);
+    const slash = head.indexOf('/');
+    if (BARE_HOST.test(slash === -1 ? head : head.slice(0, slash))) starts.push(start);
+  }
+  return starts;
 }
 
 function trimEnd(url: string): string {
