@@ -35,6 +35,9 @@ export function withAsciiForms(text: string): string {
   return out;
 }
 
+/** The first name of {@link withAsciiForms}, from when it mapped separators only; `national-id-intl.ts` imports it. */
+export const withPlainSeparators = withAsciiForms;
+
 function ascii(ch: string): string {
   if (DASHES.includes(ch)) return '-';
   if (SPACES.includes(ch)) return ' ';
