@@ -67,6 +67,7 @@ const KEYS = rows('secret', [
   ["0xb3bf1cbde4ffe854c476542354248f38a20968649f15e1c83b58296286c20024", "PRIVATE_KEY={}"],
   ["qtVFUIlMTZY1VXjCpb9MTX4eH2eoRVRQ", "api_key: \"{}\""],
   ["FewHTP4cYQ1n_czE2w9OnIgi_focqygYT9Vxn8UE", "X-Api-Key: {}"],
+  ["9f8e7d6c5b4a39281706f5e4d3c2b1a0c7d2e9f4", "SECRET_KEY_BASE={}"],
 ]);
 
 const TOKENS = rows('secret', [
@@ -112,6 +113,11 @@ const PASSWORDS = rows('secret', [
   ["purple monkey dishwasher 7", "passphrase = \"{}\""],
   ["Pw0rd-77", "Data Source=db;Initial Catalog=app;User ID=app;Pwd={}"],
   ["Qw3rty!9", "# mail\nSMTP_PASS={}\nSMTP_PORT=587"],
+  ["Hunter2024", "wifi password {} thanks"],
+  ["Gr33n-Tea", "**Password**: {}"],
+  ["4821-77", "door passcode: {}"],
+  ["cG9zdGdyZXMtcHc5OQ==", "apiVersion: v1\nkind: Secret\ndata:\n  password: {}"],
+  ["Mysql!Root42", "docker run -e MYSQL_ROOT_PASSWORD={} -d mysql:8"],
 ]);
 
 const WEBHOOKS = rows('secret', [

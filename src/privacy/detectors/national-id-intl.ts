@@ -4,10 +4,11 @@
  * A candidate whose check digit fails stays visible: it is more likely an order number.
  */
 import { continuesAfter, continuesBefore, isWordChar, type Detector, type Span } from '../span.js';
+import { withAsciiForms } from './common-separators.js';
 import { isAadhaar, isNir, isSteuerId } from './id-checksums.js';
 
 /** Steuer-ID, bare or printed in the BZSt's groups of 2-3-3-3 (`12 345 678 901`). */
-const STEUER_ID = /[1-9]\d(?:\d{9}|[ \u00A0]\d{3}[ \u00A0]\d{3}[ \u00A0]\d{3})/g;
+const STEUER_ID = /[1-9]\d(?:\d{9}| \d{3} \d{3} \d{3})/g;
 /**
  * NIR: sex, year, month, department (2A/2B in Corsica), commune, order, key; bare or in
  * the groups of the Carte Vitale (`1 84 12 76 451 089 46`). Sexes 3, 4, 7 and 8 are the
@@ -15,7 +16,7 @@ const STEUER_ID = /[1-9]\d(?:\d{9}|[ \u00A0]\d{3}[ \u00A0]\d{3}[ \u00A0]\d{3})/g
  */
 const NIR = /[1-478] ?\d\d ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d/g;
 /** Aadhaar, bare or in UIDAI's groups of four, split by spaces or dashes. */
-const AADHAAR = /[2-9]\d{3}(?:\d{8}|([ \u00A0-])\d{4}\1\d{4})/g;
+const AADHAAR = /[2-9]\d{3}(?:\d{8}|([ -])\d{4}\1\d{4})/g;
 /** PAN: the fourth letter is the holder type (Income Tax Department, "PAN structure"). */
 const PAN = /[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z]/g;
 
@@ -31,8 +32,10 @@ const PASSPORT_WINDOW = 32;
 const PASSPORT_NUMBER = /^[A-Z0-9]{6,10}$/i;
 const TOKEN = /[^\s:#.,;()"'=|/-]+/g;
 
-export const findInternationalIds: Detector = (text, found) => {
-  if (!/\d/.test(text)) return;
+export const findInternationalIds: Detector = (original, found) => {
+  if (!/\d/.test(original)) return;
+  // Non-breaking and thin spaces, en dashes, Devanagari digits: same length, so spans index the original too.
+  const text = withAsciiForms(original);
   scan(text, STEUER_ID, found, (m) => isSteuerId(m.replace(/\D/g, '')));
   scan(text, NIR, found, (m) => isNir(m.replace(/[ ]/g, '')));
   scan(text, AADHAAR, found, (m) => isAadhaar(m.replace(/\D/g, '')));

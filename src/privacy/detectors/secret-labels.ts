@@ -16,13 +16,13 @@ const STEM = /pass|pwd|secret|token|key|authorization|credential|contrase|senha/
 const FOLLOWS_LABEL = new Set([61, 58, 34, 39, 32, 9, 42]);
 const LABEL_MAX = 64;
 /** Endings of a password label, lower-cased with `-`, `_` and `.` removed. */
-const PASSWORD_ENDINGS = ['password', 'passwort', 'passwd', 'passphrase', 'contraseña', 'contrasena', 'senha'];
+const PASSWORD_ENDINGS = ['password', 'passwort', 'passwd', 'passphrase', 'passcode', 'contraseña', 'contrasena', 'senha'];
 /** `pass` and `pwd` end many words (bypass, compass): they count only as a whole word or after `_`, `-`, `.` or a camel-case step. */
 const SHORT_PASSWORDS = ['pass', 'pwd'];
 /** Endings of a key or token label (`client_secret`, `X-Auth-Token`, `SecretAccessKey`). */
 const TOKEN_ENDINGS = [
   'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'accountkey', 'authkey', 'signingkey',
-  'encryptionkey', 'masterkey', 'credential', 'credentials',
+  'encryptionkey', 'masterkey', 'privkey', 'secretkeybase', 'credential', 'credentials',
 ];
 const AUTHORIZATION = new Set(['authorization', 'proxyauthorization']);
 
@@ -43,12 +43,13 @@ export function findLabelled(text: string, found: Span[]): void {
     const kind = kindOf(raw);
     if (kind === undefined) continue;
     if (kind === 'authorization') {
-      const at = separatorEnd(text, end, false, false);
+      const at = separatorEnd(text, end, false, 'none');
       const span = at === undefined ? undefined : credentialAt(text, at.index);
       if (span !== undefined) found.push({ ...span, type: 'secret', counted: true });
       continue;
     }
-    const value = readValue(text, end, kind !== 'token', raw.startsWith('-'));
+    const flag = raw.startsWith('-');
+    const value = readValue(text, end, kind !== 'token', kind === 'token' ? 'none' : flag ? 'flag' : kind === 'password' ? 'prose' : 'none');
     if (value !== undefined && keep(kind, raw, value)) found.push({ start: value.start, end: value.end, type: 'secret', counted: true });
   }
 }

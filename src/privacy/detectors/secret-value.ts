@@ -42,31 +42,47 @@ function sticky(pattern: RegExp, text: string, at: number): number {
 }
 
 /**
- * The value after the label `text[start, end)`. `password`: the label names a password,
- * so a CLI flag's space (`--password x`), an XML `value=` and prose "is" separate too.
+ * Which separators besides `=` and `:` a label accepts: `flag`, a space after a CLI flag
+ * (`--password x`); `prose`, that too after a password word, and "is" (`my password is …`).
  */
-export function readValue(text: string, labelEnd: number, password: boolean, flag: boolean): LabelValue | undefined {
-  const at = separatorEnd(text, labelEnd, password, flag);
+export type Looseness = 'none' | 'flag' | 'prose';
+
+/**
+ * The value after the label that ends at `labelEnd`. `password`: the label names a
+ * password, so an XML `value="…"` attribute after it counts too.
+ */
+export function readValue(text: string, labelEnd: number, password: boolean, loose: Looseness): LabelValue | undefined {
+  const at = separatorEnd(text, labelEnd, password, loose);
   if (at === undefined) return undefined;
   const value = at.quote ? quotedAt(text, at.index) : bareAt(text, at.index);
   if (value === undefined || standsIn(value.text, value.quoted)) return undefined;
   const result = { ...value, form: at.form };
-  if (result.form === 'loose' && (result.text.length < 4 || /^[\p{L}]+$/u.test(result.text))) return undefined;
+  if (result.form === 'loose' && !looksLikePassword(result.text, at.spaced)) return undefined;
   // "Password: at least 12 characters": a bare word followed by more words is prose, not a value.
   if (!result.quoted && /^[\p{L}]+$/u.test(result.text) && /^ \p{L}/u.test(text.slice(result.end, result.end + 2))) return undefined;
   return result;
 }
 
+/**
+ * Without `=` or `:` the value must look made up: not a word, and after a bare space
+ * (`password Hunter2024`) a digit among other characters, not `password 3 times`.
+ */
+function looksLikePassword(value: string, spaced: boolean): boolean {
+  if (value.length < 4 || /^[\p{L}]+$/u.test(value)) return false;
+  return !spaced || (/\d/.test(value) && /\D/.test(value));
+}
+
 /** Where the value starts, after the separator; `undefined` when the label is not assigned. */
 export function separatorEnd(
-  text: string, labelEnd: number, password: boolean, flag: boolean,
-): { index: number; quote: boolean; form: LabelValue['form'] } | undefined {
+  text: string, labelEnd: number, password: boolean, loose: Looseness,
+): { index: number; quote: boolean; form: LabelValue['form']; spaced: boolean } | undefined {
   let i = labelEnd;
   const closing = text[i] === '"' || text[i] === "'";
   if (closing) i++;
   // Markdown bold or italic around the label: `**Password**: …`.
   else while (text[i] === '*' && i - labelEnd < 2) i++;
   let form: LabelValue['form'] = 'assign';
+  let spaced = false;
   const afterBlank = sticky(BLANK, text, i);
   const ch = text[afterBlank];
   const next = text[afterBlank + 1];
@@ -76,18 +92,19 @@ export function separatorEnd(
     i = afterBlank + 1;
   } else if (password && closing && sticky(XML_VALUE, text, i) !== -1) {
     i = XML_VALUE.lastIndex;
-  } else if (password && !closing && sticky(IS, text, i) !== -1) {
+  } else if (loose === 'prose' && !closing && sticky(IS, text, i) !== -1) {
     i = IS.lastIndex;
     form = 'loose';
-  } else if (password && flag && !closing && sticky(FLAG_SPACE, text, i) !== -1) {
+  } else if (loose !== 'none' && !closing && sticky(FLAG_SPACE, text, i) !== -1) {
     i = FLAG_SPACE.lastIndex;
     form = 'loose';
+    spaced = loose === 'prose';
   } else {
     return undefined;
   }
   i = sticky(BLANK, text, i);
   const q = text[i];
-  return { index: i, quote: q === '"' || q === "'" || q === '`', form };
+  return { index: i, quote: q === '"' || q === "'" || q === '`', form, spaced };
 }
 
 function quotedAt(text: string, open: number): Omit<LabelValue, 'form'> | undefined {

@@ -69,6 +69,10 @@ describe('international IDs in context', () => {
     expect(redact('passport photo 123456789')).toBe('passport photo 123456789');
   });
 
+  it('reads non-breaking and thin spaces as spaces', () => {
+    expect(redact('Steuer-ID 25\u00A0367\u00A0418\u00A0988, Aadhaar 9141\u202F8968\u202F7790')).toBe('Steuer-ID [NATIONAL_ID_1], Aadhaar [NATIONAL_ID_2]');
+  });
+
   it('finds IDs next to each other in a table row', () => {
     expect(redact('| 53478072765 | BNZPM2501F | 9141 8968 7790 |')).toBe('| [NATIONAL_ID_1] | [NATIONAL_ID_2] | [NATIONAL_ID_3] |');
   });
