@@ -9,7 +9,7 @@
  */
 import { createEngine } from '/dist/edgewise.js';
 import { assert, assertEqual } from '../helpers.js';
-import { chatCalls, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
+import { chatCalls, remoteFaults, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
 import { watchMainThread } from './block-monitor.js';
 import { ask, DETECT, phonePaste, whereDetected } from './helpers.js';
 
@@ -54,6 +54,23 @@ describe('privacy: redaction of a large paste does not block the page', () => {
       assert(text.startsWith('Echo'), 'answered');
       const [call] = await chatCalls();
       assert(!JSON.stringify(call?.body).includes('7946'), 'redacted');
+    } finally {
+      await engine.dispose();
+    }
+  });
+  it("the app's patterns and terms cross to the worker (RegExps survive the structured clone)", async () => {
+    const engine = createEngine({ ...testRemote(), policy: 'remote-only', redact: { patterns: [/EMP-\d{6}/], terms: ['Project Falcon'] } });
+    // Large SSE chunks: the 20 KB echo comes back whole within maxTokens.
+    await remoteFaults([{ match: '/chat/completions', chunkSize: 1024 }]);
+    try {
+      const content = `${'Minutes of the weekly sync, nothing personal here. '.repeat(400)}EMP-123456 leads Project Falcon.`;
+      const { text, finish } = await ask(engine, content);
+      assertEqual(whereDetected(), ['worker'], 'a large input is detected in the worker');
+      const [call] = await chatCalls();
+      const sent = JSON.stringify(call?.body);
+      assert(!sent.includes('EMP-123456') && !sent.includes('Falcon'), 'pattern and term hidden');
+      assertEqual(finish.redactions, { pattern: 1, term: 1 }, 'counted');
+      assertEqual(text, `Echo: ${content}`, 'restored');
     } finally {
       await engine.dispose();
     }
