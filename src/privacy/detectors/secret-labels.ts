@@ -6,7 +6,7 @@
  * hidden; the label stays, so the model still knows what was there.
  */
 import type { Span } from '../span.js';
-import { readValue, separatorEnd, type LabelValue } from './secret-value.js';
+import { DOTTED_PATH, readValue, separatorEnd, type LabelValue } from './secret-value.js';
 
 type LabelKind = 'password' | 'short' | 'token' | 'authorization';
 
@@ -43,14 +43,18 @@ export function findLabelled(text: string, found: Span[]): void {
     const kind = kindOf(raw);
     if (kind === undefined) continue;
     if (kind === 'authorization') {
-      const at = separatorEnd(text, end, false, 'none');
+      const at = separatorEnd(text, start, end, false, 'none');
       const span = at === undefined ? undefined : credentialAt(text, at.index);
       if (span !== undefined) found.push({ ...span, type: 'secret', counted: true });
       continue;
     }
     const flag = raw.startsWith('-');
-    const value = readValue(text, end, kind !== 'token', kind === 'token' ? 'none' : flag ? 'flag' : kind === 'password' ? 'prose' : 'none');
-    if (value !== undefined && keep(kind, raw, value)) found.push({ start: value.start, end: value.end, type: 'secret', counted: true });
+    const value = readValue(text, start, end, kind !== 'token', kind === 'token' ? 'none' : flag ? 'flag' : kind === 'password' ? 'prose' : 'none');
+    if (value === undefined || !keep(kind, raw, value)) continue;
+    // `'password=' + value`: the label and its `=` are a string literal of their own, and the quote after them closes it.
+    const q = text[start - 1];
+    if (value.quoted && (q === '"' || q === "'" || q === '`') && text[end] !== q && text[value.start - 1] === q) continue;
+    found.push({ start: value.start, end: value.end, type: 'secret', counted: true });
   }
 }
 
@@ -100,7 +104,8 @@ function credentialAt(text: string, at: number): { start: number; end: number } 
   if (credential === null) return undefined;
   const token = credential[0];
   // A word ("Bearer realm", "Authorization: Required") is prose; a random credential has digits or runs long.
-  if (/^[A-Za-z]{1,19}$/.test(token)) return undefined;
+  // `req.headers.authorization` is code that passes one on.
+  if (/^[A-Za-z]{1,19}$/.test(token) || DOTTED_PATH.test(token)) return undefined;
   return { start: open + offset, end: open + offset + token.length };
 }
 

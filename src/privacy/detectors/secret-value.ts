@@ -25,7 +25,8 @@ const NEXT_FIELD = /&[A-Za-z_][\w.-]*=/;
 const QUOTE_MAX = 1024;
 
 const MASK = /^[*•xX#.?_…-]+$/;
-const TEMPLATE = /^(?:\$[{(]|\$[A-Za-z_]\w*$|\{|%|<|\[|#\{)/;
+/** Stand-ins and references: `${X}`, `$X`, `{{ x }}`, `%X%`, `<x>`, `[REDACTED]`, `#{x}`, and paths or regex literals (`/…`). */
+const TEMPLATE = /^(?:\$[{(]|\$[A-Za-z_]\w*$|\{|%|<|\[|#\{|\/)/;
 const STAND_INS = new Set([
   'null', 'none', 'nil', 'undefined', 'true', 'false', 'redacted', 'hidden', 'masked', 'removed', 'omitted', 'required',
   'optional', 'string', 'str', 'number', 'int', 'integer', 'bool', 'boolean', 'any', 'text', 'varchar', 'bytes', 'char',
@@ -34,7 +35,7 @@ const STAND_INS = new Set([
   'password', 'passwd', 'pwd', 'pass', 'passphrase',
 ]);
 /** `process.env.DB_PASSWORD`, `settings.SECRET_KEY`: a reference in code, not the value. */
-const DOTTED_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+export const DOTTED_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
 function sticky(pattern: RegExp, text: string, at: number): number {
   pattern.lastIndex = at;
@@ -48,11 +49,11 @@ function sticky(pattern: RegExp, text: string, at: number): number {
 export type Looseness = 'none' | 'flag' | 'prose';
 
 /**
- * The value after the label that ends at `labelEnd`. `password`: the label names a
+ * The value after the label `text[labelStart, labelEnd)`. `password`: the label names a
  * password, so an XML `value="…"` attribute after it counts too.
  */
-export function readValue(text: string, labelEnd: number, password: boolean, loose: Looseness): LabelValue | undefined {
-  const at = separatorEnd(text, labelEnd, password, loose);
+export function readValue(text: string, labelStart: number, labelEnd: number, password: boolean, loose: Looseness): LabelValue | undefined {
+  const at = separatorEnd(text, labelStart, labelEnd, password, loose);
   if (at === undefined) return undefined;
   const value = at.quote ? quotedAt(text, at.index) : bareAt(text, at.index);
   if (value === undefined || standsIn(value.text, value.quoted)) return undefined;
@@ -74,10 +75,11 @@ function looksLikePassword(value: string, spaced: boolean): boolean {
 
 /** Where the value starts, after the separator; `undefined` when the label is not assigned. */
 export function separatorEnd(
-  text: string, labelEnd: number, password: boolean, loose: Looseness,
+  text: string, labelStart: number, labelEnd: number, password: boolean, loose: Looseness,
 ): { index: number; quote: boolean; form: LabelValue['form']; spaced: boolean } | undefined {
   let i = labelEnd;
-  const closing = text[i] === '"' || text[i] === "'";
+  // A quote closes the label only when one opened it: `"password": …`, not `"Valid password" : …`.
+  const closing = (text[i] === '"' || text[i] === "'") && text[labelStart - 1] === text[i];
   if (closing) i++;
   // Markdown bold or italic around the label: `**Password**: …`.
   else while (text[i] === '*' && i - labelEnd < 2) i++;
@@ -130,10 +132,13 @@ function bareAt(text: string, at: number): Omit<LabelValue, 'form'> | undefined 
   return { start: at, end: at + value.length, text: value, quoted: false };
 }
 
+/** `IDataType`, `SecureString`: a type in pasted code (`password: IDataType`), not a value. */
+const TYPE_NAME = /^(?:I[A-Z][A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$/;
+
 function standsIn(value: string, quoted: boolean): boolean {
-  if (value.trim() === '' || MASK.test(value) || TEMPLATE.test(value)) return true;
+  if (value.trim() === '' || MASK.test(value) || TEMPLATE.test(value) || value.includes('...') || value.includes('…')) return true;
   const lower = value.toLowerCase();
   if (STAND_INS.has(lower) || lower.replace(/[-_ ]/g, '').startsWith('your')) return true;
   // Two characters or fewer, bare, is a variable (`password=pw`) more often than a password.
-  return !quoted && (value.length < 3 || value.includes('(') || DOTTED_PATH.test(value));
+  return !quoted && (value.length < 3 || value.includes('(') || value.includes('[') || DOTTED_PATH.test(value) || TYPE_NAME.test(value));
 }
