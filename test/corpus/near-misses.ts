@@ -179,4 +179,8 @@ export const NEAR_MISSES: readonly NearMiss[] = Object.freeze([
   { why: 'file name with dashed digits', text: 'zip-10-0-1-23.txt' },
   { why: 'full-width date', text: '２０２４－０６－１１' },
   { why: 'Arabic-Indic price', text: 'السعر ١٬٢٣٤٬٥٦٧ جنيه' },
+  { why: 'decimal fraction', text: 'gamma = 0.5772156649' },
+  { why: 'signed decimal', text: "Decimal('+35236450.6')" },
+  { why: 'Debian package version', text: 'libfoo 1.2.5.1-2 installed' },
+  { why: 'git remote over ssh', text: 'Repository: git+ssh://git@github.com/org/repo.git' },
 ]);

@@ -159,7 +159,7 @@ const IPS = rows('ip', [
   ['::ffff:203.0.113.9', 'Client {}'], ['2001:db8:1:2:3:4:5:6', 'Full {}'], ['203.0.113.7', 'ssh root@{}'], ['198.51.100.3', '"remote_addr":"{}"'],
   ['2001:db8:cafe::17', 'X-Real-IP: {}'], ['192.168.1.23', 'inet {}/24 scope global'], ['fe80::a00:27ff:fe4e:66a1', 'inet6 {}/64 scope link'],
   ['203.0.113.200', 'IP:{}'], ['198.51.100.14', 'Failed password for root from {} port 22 ssh2'],
-  ['198.51.100.7', 'X-Forwarded-For: {},unknown'], ['203.0.113.10', 'range {}-20 blocked'],
+  ['198.51.100.7', 'X-Forwarded-For: {},unknown'], ['203.0.113.10', 'iptables -A INPUT -s {} -j DROP'],
   ['10-0-1-23', 'host ip-{}.ec2.internal is down'], ['203-0-113-5', 'Public DNS: ec2-{}.compute-1.amazonaws.com'],
 ]);
 

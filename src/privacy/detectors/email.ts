@@ -7,7 +7,8 @@
  * domain (a local mailbox, not one the cloud could write to or tie to a person), image
  * and source files (`icon@2x.png`, `logo@3x.jpg`: the domain ends in a file extension no
  * registry hands out), package versions (`pkg@1.2.3`: no letters in the top level), and
- * the `git@host:org/repo` remote of a code host (a service account, not a person).
+ * the `git@host:org/repo` and `ssh://git@host/org/repo` remotes of a code host (a service
+ * account, not a person).
  *
  * Addresses hidden from scrapers with a bracketed "at" (`jane [at] example [dot] com`,
  * `jane(at)example.com`) are still addresses; without brackets ("meet jane at example dot
@@ -58,7 +59,7 @@ const findPlainEmails: Detector = (text, found) => {
     const domain = DOMAIN.exec(text);
     if (domain === null || FILE_EXTENSIONS.has((domain[1] ?? '').toLowerCase())) continue;
     const end = DOMAIN.lastIndex;
-    if (text.slice(start, at) === 'git' && text[end] === ':' && /[\w~./-]/.test(text[end + 1] ?? '')) continue;
+    if (text.slice(start, at) === 'git' && (text[end] === '/' || (text[end] === ':' && /[\w~./-]/.test(text[end + 1] ?? '')))) continue;
     found.push({ start, end, type: 'email', counted: true });
   }
 };

@@ -98,15 +98,17 @@ function joinedBefore(text: string, start: number): boolean {
   return quad === undefined || !isIPv4(quad);
 }
 
-/** The mirror of {@link joinedBefore}; a range may also end in a last octet alone (`203.0.113.5-10`). */
+/**
+ * The mirror of {@link joinedBefore}. A range that ends in a last octet alone
+ * (`203.0.113.5-10`) reads like a Debian package version (`1.2.5.1-2`), so it stays joined.
+ */
 function joinedAfter(text: string, end: number): boolean {
   if (!continuesAfter(text, end)) return false;
   const sep = text[end];
   if (sep !== ',' && sep !== '-') return true;
   QUAD_AT.lastIndex = end + 1;
   const quad = QUAD_AT.exec(text)?.[0];
-  if (quad !== undefined) return !isIPv4(quad);
-  return !(sep === '-' && /^\d{1,3}(?![\d.,-])/.test(text.slice(end + 1, end + 5)));
+  return quad === undefined || !isIPv4(quad);
 }
 
 /** End of the IPv6 address that `candidate` at `start` is, or 0. A label colon right before `start` is the caller's to judge. */

@@ -11,8 +11,11 @@ const ISBN10_SHAPE = /^\d{1,5}([- ])\d{1,7}\1\d{1,7}\1\d$/;
 /** `1 073 741 824`, `1.234.567`: thousands groups. A national phone number never ends in two groups of three with nothing else after a short first group. */
 const THOUSANDS = /^\d{1,3}(?:([ .])\d{3})(?:\1\d{3})+$/;
 
+/** `0.333333333`, `+35236450.6`: two groups and one dot are a decimal number; no plan writes a phone number so. */
+const DECIMAL = /^[+(]?\d+\.\d+$/;
+
 export function looksLikeOtherNumber(run: string, digits: string): boolean {
-  return DATE.test(run) || isIsbn(run, digits) || isCounting(run);
+  return DECIMAL.test(run) || DATE.test(run) || isIsbn(run, digits) || isCounting(run);
 }
 
 /** Grouped in threes like an amount; Polish, Portuguese and Czech numbers are too (`512 345 678`), so a phone label overrides this one. */

@@ -52,13 +52,12 @@ export const findPhones: Detector = (raw, found) => {
 function isPhone(run: string, text: string, start: number, end: number): boolean {
   const digits = run.replace(/\D/g, '');
   const international = run.startsWith('+') || run.startsWith('(+') || digits.startsWith('00');
-  if (digits.length < (international ? 7 : 8) || digits.length > 15) return false;
+  if (digits.length < (international ? 7 : 8) || digits.length > 15 || looksLikeOtherNumber(run, digits)) return false;
   const before = text[start - 1];
   if (isWordChar(before) || (!run.startsWith('+') && before !== undefined && JOINED_BEFORE.has(before))) return false;
   const after = text[end];
   if (isWordChar(after) || after === '@' || after === '%' || ((after === '-' || after === '/' || after === '.' || after === ':') && isWordChar(text[end + 1]))) return false;
   if (international) return isValidInternational(digits.startsWith('00') ? digits.slice(2) : digits);
-  if (looksLikeOtherNumber(run, digits)) return false;
   let labelled: boolean | undefined;
   const isLabelled = (): boolean => (labelled ??= labelledBefore(text, start, LABELS));
   if ((run === digits || before === '=' || before === ':' || digits.length < 9 || groupedLikeAmount(run)) && !isLabelled()) return false;

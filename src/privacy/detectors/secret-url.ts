@@ -57,8 +57,9 @@ export const findSecretUrls: Detector = (text, found) => {
     URL_BODY.lastIndex = start;
     const body = URL_BODY.exec(text);
     if (body === null) continue;
-    covered = start + body[0].length;
-    const url = trimEnd(body[0]);
+    const whole = cutAtUnopened(body[0]);
+    covered = start + whole.length;
+    const url = trimEnd(whole);
     if (hasSecret(url)) found.push({ start, end: start + url.length, type: 'secret_url', counted: true });
   }
 };
@@ -102,6 +103,19 @@ function schemelessStarts(text: string): number[] {
     if (BARE_HOST.test(slash === -1 ? head : head.slice(0, slash))) starts.push(start);
   }
   return starts;
+}
+
+/** A `)` or `]` the URL did not open ends it: `[![badge](https://x/b.svg?token=…)](https://x/)` holds two URLs. */
+function cutAtUnopened(body: string): string {
+  let parens = 0;
+  let brackets = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '(') parens++;
+    else if (ch === '[') brackets++;
+    else if ((ch === ')' && --parens < 0) || (ch === ']' && --brackets < 0)) return body.slice(0, i);
+  }
+  return body;
 }
 
 function trimEnd(url: string): string {

@@ -88,6 +88,8 @@ describe('phone numbers as people write them', () => {
     'Call volume was 123 456 789 yesterday',
     'SMS sent: 12345678',
     'cell_count=12345678',
+    'gamma = 0.5772156649',
+    "Decimal('+35236450.6')",
   ])('leaves %j alone', (text) => {
     expect(redactPhones(text)).toBe(text);
   });
@@ -103,7 +105,7 @@ describe('emails', () => {
   });
 
   it('are not image assets, package versions, local mailboxes or git remotes', () => {
-    const text = 'icon@2x.png logo@3x.jpg pkg@1.2.3 root@localhost git@github.com:org/repo.git';
+    const text = 'icon@2x.png logo@3x.jpg pkg@1.2.3 root@localhost git@github.com:org/repo.git git+ssh://git@github.com/org/repo';
     expect(redact(text)).toBe(text);
   });
 });
@@ -136,10 +138,9 @@ describe('cards, IBANs and national IDs with any separator', () => {
 
 describe('IP addresses', () => {
   it('take each address of a list or range written without spaces', () => {
-    expect(redact('XFF: 203.0.113.5,198.51.100.7; range 203.0.113.5-203.0.113.10, 203.0.113.20-30')).toBe(
-      'XFF: [IP_1],[IP_2]; range [IP_1]-[IP_3], [IP_4]-30',
-    );
-    expect(redact('1.2.3.4.5 and 9,1.2.3.4')).toBe('1.2.3.4.5 and 9,1.2.3.4');
+    expect(redact('XFF: 203.0.113.5,198.51.100.7; range 203.0.113.5-203.0.113.10')).toBe('XFF: [IP_1],[IP_2]; range [IP_1]-[IP_3]');
+    // A last octet alone after a dash reads as a package version's revision.
+    expect(redact('1.2.3.4.5 and 9,1.2.3.4 and libfoo 1.2.5.1-2')).toBe('1.2.3.4.5 and 9,1.2.3.4 and libfoo 1.2.5.1-2');
   });
 
   it('take the address after a label and its colon', () => {
@@ -164,6 +165,10 @@ describe('secret URLs whose path is the credential', () => {
     'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
   ])('hides %s', (url) => {
     expect(redact(`see ${url} now`)).toMatch(/^see \[SECRET(?:_URL)?_1\] now$/);
+  });
+
+  it('end at a bracket they did not open, so a markdown badge and its link are two URLs', () => {
+    expect(redact('[![cov](https://codecov.io/gh/o/r/badge.svg?token=MHTC)](https://example.com/r?token=abc)')).toBe('[![cov]([SECRET_URL_1])]([SECRET_URL_2])');
   });
 
   it('lets commit, issue and numeric paths through', () => {
