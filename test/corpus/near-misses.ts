@@ -183,4 +183,8 @@ export const NEAR_MISSES: readonly NearMiss[] = Object.freeze([
   { why: 'signed decimal', text: "Decimal('+35236450.6')" },
   { why: 'Debian package version', text: 'libfoo 1.2.5.1-2 installed' },
   { why: 'git remote over ssh', text: 'Repository: git+ssh://git@github.com/org/repo.git' },
+  { why: 'Python slices', text: 'rows[1::2] and text[::2] and seq[-16::]' },
+  { why: 'row of decimals', text: '2 "Bb" 0.8188 0.2458 ellipse' },
+  { why: 'citation with a year', text: 'Physical Review E 71, 036108 (2005)' },
+  { why: 'digits of a float', text: 'zeta2 = 1.6449340668482264' },
 ]);

@@ -102,11 +102,12 @@ function longestCard(groups: readonly Group[], i: number): number {
 
 /**
  * A run of four-digit groups that goes on past the card on either side, with the same
- * separator. One last group that reads as an expiry month and year (`… 1111 0927`) is
- * what follows a card, not more of a number.
+ * separator, or an unbroken one joined to a decimal point. One last group that reads as an
+ * expiry month and year (`… 1111 0927`) is what follows a card, not more of a number.
  */
 function pieceOfLonger(groups: readonly Group[], i: number, j: number): boolean {
-  if (i === j) return false;
+  // `1.6449340668482264`: an unbroken run after or before a dot is a decimal's digits.
+  if (i === j) return (i > 0 && groups[i]?.sep === '.') || groups[j + 1]?.sep === '.';
   const sep = groups[i + 1]?.sep;
   const before = groups[i - 1];
   const after = groups[j + 1];

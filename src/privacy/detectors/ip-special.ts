@@ -55,13 +55,16 @@ export function namesNoHost(v4: string): boolean {
 /**
  * `::1` (loopback), and text that only has the form of an address: with no digit at all
  * (`Cafe::Add`, `dead::beef`) or Mixed Case hextets (`Foo::Bar`), it is code; eight
- * single digits are a ratio. Real addresses are printed in one case (RFC 5952 §4.3 says
+ * single digits are a ratio, one or two short groups a Python slice. Real addresses are printed in one case (RFC 5952 §4.3 says
  * lower).
  */
 export function namesNoHostV6(v6: string): boolean {
   if (/^0{0,4}(?::0{0,4})*::0{0,3}1$/.test(v6) || v6 === '::1') return true;
+  const groups = v6.split(':').filter((g) => g !== '');
   // `1:2:3:4:5:6:7:8` is a ratio or a list before it is an address.
-  if (!v6.includes('::') && v6.split(':').every((g) => g.length === 1)) return true;
+  if (!v6.includes('::') && groups.every((g) => g.length === 1)) return true;
+  // `[1::2]`, `[::2]`, `[-16::]`: Python slices.
+  if (groups.length <= 2 && groups.every((g) => g.length <= 2)) return true;
   if (!/\d/.test(v6)) return true;
   return /[a-f]/.test(v6) && /[A-F]/.test(v6);
 }

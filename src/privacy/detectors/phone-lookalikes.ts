@@ -13,9 +13,13 @@ const THOUSANDS = /^\d{1,3}(?:([ .])\d{3})(?:\1\d{3})+$/;
 
 /** `0.333333333`, `+35236450.6`: two groups and one dot are a decimal number; no plan writes a phone number so. */
 const DECIMAL = /^[+(]?\d+\.\d+$/;
+/** `0.8188 0.2458`: dots and spaces in one run are a row of decimals. */
+const DECIMALS = /\..* |\s.*\./;
+/** `036108 (2005)`: a group in parentheses at the end is a year or a note; an area code comes first. */
+const TRAILING_PARENTHESES = /\(\d+\)?$/;
 
 export function looksLikeOtherNumber(run: string, digits: string): boolean {
-  return DECIMAL.test(run) || DATE.test(run) || isIsbn(run, digits) || isCounting(run);
+  return DECIMAL.test(run) || DECIMALS.test(run) || TRAILING_PARENTHESES.test(run) || DATE.test(run) || isIsbn(run, digits) || isCounting(run);
 }
 
 /** Grouped in threes like an amount; Polish, Portuguese and Czech numbers are too (`512 345 678`), so a phone label overrides this one. */
