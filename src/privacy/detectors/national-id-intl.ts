@@ -17,6 +17,13 @@ const STEUER_ID = /[1-9]\d(?:\d{9}| \d{3} \d{3} \d{3})/g;
 const NIR = /[1-478] ?\d\d ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d/g;
 /** Aadhaar, bare or in UIDAI's groups of four, split by spaces or dashes. */
 const AADHAAR = /[2-9]\d{3}(?:\d{8}|([ -])\d{4}\1\d{4})/g;
+/**
+ * A bare run of 12 digits passes Verhoeff one time in ten, and such runs are mostly other
+ * things (AWS account IDs, random seeds, matrix entries, all seen in a probe of real code):
+ * unspaced, an Aadhaar needs its name or UIDAI's nearby. The printed 4-4-4 form does not.
+ */
+const AADHAAR_WORD = /aadh?aar|\buid|uidai|आधार|kyc/i;
+const AADHAAR_WINDOW = 48;
 /** PAN: the fourth letter is the holder type (Income Tax Department, "PAN structure"). */
 const PAN = /[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z]/g;
 
@@ -38,17 +45,18 @@ export const findInternationalIds: Detector = (original, found) => {
   const text = withAsciiForms(original);
   scan(text, STEUER_ID, found, (m) => isSteuerId(m.replace(/\D/g, '')));
   scan(text, NIR, found, (m) => isNir(m.replace(/[ ]/g, '')));
-  scan(text, AADHAAR, found, (m) => isAadhaar(m.replace(/\D/g, '')));
+  scan(text, AADHAAR, found, (m, start) => isAadhaar(m.replace(/\D/g, '')) && (m.length > 12 || AADHAAR_WORD.test(text.slice(Math.max(0, start - AADHAAR_WINDOW), start))));
   scan(text, PAN, found, () => true);
   findPassports(text, found);
 };
 
-function scan(text: string, pattern: RegExp, found: Span[], valid: (match: string) => boolean): void {
+function scan(text: string, pattern: RegExp, found: Span[], valid: (match: string, start: number) => boolean): void {
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    if (!continuesBefore(text, start) && !continuesAfter(text, end) && valid(m[0])) {
+    // After a `+` the digits are an international phone number (`+447700900907`).
+    if (!continuesBefore(text, start) && !continuesAfter(text, end) && text[start - 1] !== '+' && valid(m[0], start)) {
       found.push({ start, end, type: 'national_id', counted: true });
     }
     // A run that failed may hold a valid number one digit later ("0 12 345 678 901" is rare, but cheap to allow).

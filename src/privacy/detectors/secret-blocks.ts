@@ -10,6 +10,8 @@ const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
 const PEM_END = /^-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/;
 /** A 16384-bit RSA key is about 12 KB in PEM; PGP blocks with subkeys run longer. */
 const PEM_MAX = 64 * 1024;
+/** The shortest private key (an Ed25519 seed in PKCS #8) is 64 base64 characters; a body of a few is documentation. */
+const PEM_MIN_BODY = 40;
 /**
  * The lines of a block whose END line never came: whole lines of base64, and RFC 1421
  * headers (`Proc-Type: …`) with the blank line after them; breaks real or escaped (`\n`).
@@ -28,12 +30,13 @@ export function findPemKeys(text: string, found: Span[]): void {
       const close = PEM_END.exec(text.slice(at, at + 80));
       if (close !== null) { end = at + close[0].length; break; }
     }
-    if (end === -1) {
-      // A truncated paste: hide what there is of the body.
-      PEM_BODY.lastIndex = bodyStart;
-      PEM_BODY.test(text);
-      end = bodyStart + text.slice(bodyStart, PEM_BODY.lastIndex).replace(/(?:\s|\\n)+$/, '').length;
-    }
+    // What there is of the body when the END line is missing, or when prose stands between
+    // the two lines (documentation naming the markers: "a file with '-----BEGIN …' and '-----END …'").
+    PEM_BODY.lastIndex = bodyStart;
+    PEM_BODY.test(text);
+    const body = text.slice(bodyStart, PEM_BODY.lastIndex).replace(/(?:\s|\\n)+$/, '');
+    if (end === -1 || !/^(?:\s|\\n)*-----END /.test(text.slice(bodyStart + body.length, end))) end = bodyStart + body.length;
+    if (body.replace(/\s|\\n/g, '').length < PEM_MIN_BODY) continue;
     found.push({ start, end, type: 'secret', counted: true });
     PEM_BEGIN.lastIndex = end;
   }

@@ -50,7 +50,7 @@ export function findLabelled(text: string, found: Span[]): void {
     }
     const flag = raw.startsWith('-');
     const value = readValue(text, start, end, kind !== 'token', kind === 'token' ? 'none' : flag ? 'flag' : kind === 'password' ? 'prose' : 'none');
-    if (value === undefined || !keep(kind, raw, value)) continue;
+    if (value === undefined || !keep(kind, raw, value) || passesVariable(text, start, raw, value)) continue;
     // `'password=' + value`: the label and its `=` are a string literal of their own, and the quote after them closes it.
     const q = text[start - 1];
     if (value.quoted && (q === '"' || q === "'" || q === '`') && text[end] !== q && text[value.start - 1] === q) continue;
@@ -63,9 +63,23 @@ function isLabelChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45 || code === 241;
 }
 
+/**
+ * Code that hands a variable on: `self.password = user`, `username, password = parts`,
+ * `userid = passwd = acct`. A bare lower-case word after an object's field or inside a
+ * multiple assignment names a variable; in a config file (`password = hunter`) it is the value.
+ */
+function passesVariable(text: string, start: number, raw: string, value: LabelValue): boolean {
+  if (value.quoted || !/^[a-z]+$/.test(value.text)) return false;
+  if (/^(?:self|this|cls|obj)\./.test(raw) || raw.startsWith('@')) return true;
+  const before = text.slice(Math.max(0, start - 2), start);
+  return before === ', ' || before === '= ';
+}
+
 function kindOf(raw: string): LabelKind | undefined {
   const label = raw.replace(/^-+/, '');
   const name = label.toLowerCase().replace(/[-_.]/g, '');
+  // .NET's publicKeyToken and other public keys are published on purpose.
+  if (name.includes('public')) return undefined;
   if (AUTHORIZATION.has(name)) return 'authorization';
   if (PASSWORD_ENDINGS.some((e) => name.endsWith(e))) return 'password';
   for (const short of SHORT_PASSWORDS) {
@@ -91,7 +105,7 @@ function keep(kind: LabelKind, raw: string, value: LabelValue): boolean {
   return v.length >= 8 && !/\s/.test(v) && /[A-Za-z]/.test(v) && /\d/.test(v);
 }
 
-const SCHEME = /^(?:bearer|basic|token|bot|apikey|api-key|sso-key|ssws|oauth|negotiate|ntlm)[ \t]+/i;
+const SCHEME = /^(?:bearer|basic|token|bot|apikey|api-key|sso-key|ssws|oauth|negotiate|ntlm|aws4-hmac-sha256)[ \t]+/i;
 const CREDENTIAL = /^[A-Za-z0-9._~+/=:-]{8,4096}/;
 
 /** The credential of an `Authorization` value starting at `at`, after its scheme: `Bearer <hidden>`. */

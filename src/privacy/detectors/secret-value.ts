@@ -88,6 +88,8 @@ export function separatorEnd(
   const afterBlank = sticky(BLANK, text, i);
   const ch = text[afterBlank];
   const next = text[afterBlank + 1];
+  // `"passwd:gecos"`: a namespaced symbol inside one string, not a label and its value.
+  if (ch === ':' && !closing && afterBlank === i && /^["']$/.test(text[labelStart - 1] ?? '') && /[A-Za-z]/.test(next ?? '')) return undefined;
   if (ch === ':' && next !== ':' && next !== '/') {
     i = afterBlank + (next === '=' ? 2 : 1);
   } else if (ch === '=' && next !== '=' && next !== '>' && next !== '~') {
@@ -133,12 +135,17 @@ function bareAt(text: string, at: number): Omit<LabelValue, 'form'> | undefined 
 }
 
 /** `IDataType`, `SecureString`: a type in pasted code (`password: IDataType`), not a value. */
-const TYPE_NAME = /^(?:I[A-Z][A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)+)$/;
+const TYPE_NAME = /^(?:I[A-Z][A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]*)+)$/;
+/** `master_user_password`, `call_assertion_pass_hook`: a variable or constant in pasted code. */
+const IDENTIFIER = /^[A-Za-z]+(?:[_-][A-Za-z]+)+$/;
+/** `FORCE_CHANGE_PASSWORD`, `no-password-required`: an enum or option named after the label. */
+const NAMED_AFTER_LABEL = /^[A-Za-z_-]*pass(?:word|wd)[A-Za-z_-]*$/i;
 
 function standsIn(value: string, quoted: boolean): boolean {
   if (value.trim() === '' || MASK.test(value) || TEMPLATE.test(value) || value.includes('...') || value.includes('…')) return true;
+  if (NAMED_AFTER_LABEL.test(value) && /[_-]/.test(value)) return true;
   const lower = value.toLowerCase();
   if (STAND_INS.has(lower) || lower.replace(/[-_ ]/g, '').startsWith('your')) return true;
   // Two characters or fewer, bare, is a variable (`password=pw`) more often than a password.
-  return !quoted && (value.length < 3 || value.includes('(') || value.includes('[') || DOTTED_PATH.test(value) || TYPE_NAME.test(value));
+  return !quoted && (value.length < 3 || value.includes('(') || value.includes('[') || DOTTED_PATH.test(value) || TYPE_NAME.test(value) || IDENTIFIER.test(value));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detectorsFor, findSpans } from '../../../src/privacy/find.js';
 import { createRedactionSession } from '../../../src/privacy/index.js';
 import { isAadhaar, isNir, isSteuerId, mod11_10, nirKey } from '../../../src/privacy/detectors/id-checksums.js';
 import { INTL_IDS } from '../../corpus/national-ids.js';
@@ -75,6 +76,13 @@ describe('international IDs in context', () => {
 
   it('finds IDs next to each other in a table row', () => {
     expect(redact('| 53478072765 | BNZPM2501F | 9141 8968 7790 |')).toBe('| [NATIONAL_ID_1] | [NATIONAL_ID_2] | [NATIONAL_ID_3] |');
+  });
+
+  it('needs a context word for an unspaced Aadhaar, not for the printed 4-4-4 form, and none after a +', () => {
+    expect(redact('seed 994130450287')).toBe('seed 994130450287');
+    expect(redact('seed 9941 3045 0287')).toBe('seed [NATIONAL_ID_1]');
+    expect(redact('UIDAI record 994130450287')).toBe('UIDAI record [NATIONAL_ID_1]');
+    expect(findSpans('+994130450287', detectorsFor({ types: ['national_id'] }))).toEqual([]);
   });
 
   it('does not cut an ID out of a longer number or code', () => {
