@@ -194,6 +194,8 @@ const SECRET_URLS = rows('secret_url', [
   ['https://example.com/api?Authorization=Bearer%20abc123', 'Odd but real: {}'], ['https://example.com/invite/Zx9Kq2LmP4Rt7Vw1Yb3N', 'Join via {}'],
   ['https://example.com/verify-email/Q2hlY2tUb2tlbjEyMzQ1Njc4', 'Verify {}'],
   ['app.example.com/reset?token=abc123', 'go to {} now'], ['example.com?api_key=xyz987', 'Key in the link: {}'],
+  ['https://example.com/api?auth_key=ak_29f8e7', 'GET {}'], ['https://example.com/login?pin=4821&user=7', 'Kiosk {}'],
+  ['https://idp.example.com/acs?SAMLResponse=PHNhbWxwOlJlc3BvbnNl', 'POST {}'], ['https://example.com/form?csrf=9b7c1e5f', 'Form at {}'],
 ]);
 
 const NATIONAL_IDS = rows('national_id', [

@@ -26,10 +26,14 @@ const SECRET_NAMES = new Set([
   'token', 'accesstoken', 'apikey', 'key', 'secret', 'password', 'passwd', 'pwd', 'pass', 'sig', 'signature',
   'auth', 'session', 'sessionid', 'sid', 'code', 'jwt', 'credential', 'credentials', 'otp',
   'ticket', 'authorization', 'bearer', 'passcode', 'hmac', 'authcode', 'accesscode', 'resetcode',
-  'confirmationcode', 'verificationcode', 'activationcode', 'magiclink',
+  'confirmationcode', 'verificationcode', 'activationcode', 'magiclink', 'pin', 'pincode', 'passphrase', 'csrf', 'xsrf', 'ott',
+  'samlresponse', 'samlrequest',
 ]);
 /** …and endings that make any name a secret (`refresh_token`, `client_secret`, `X-Amz-Signature`, `PHPSESSID`). */
-const SECRET_ENDINGS = ['token', 'secret', 'password', 'signature', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'sessionid', 'sessid', 'credential'];
+const SECRET_ENDINGS = [
+  'token', 'secret', 'password', 'signature', 'apikey', 'accesskey', 'privatekey', 'secretkey', 'sessionid', 'sessid', 'credential',
+  'authkey', 'appkey', 'clientkey', 'licensekey', 'signingkey', 'sharedkey', 'assertion',
+];
 /** A user name this long with no password is a token in disguise (GitHub and GitLab clone URLs). */
 const TOKEN_USER_LENGTH = 20;
 /** Hosts and path starts where the path is the credential: Slack, Discord and Microsoft Teams incoming webhooks. */
