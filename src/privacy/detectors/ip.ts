@@ -118,7 +118,7 @@ function v6End(text: string, start: number, candidate: string): number {
   if (!isIPv6(address) && /[^:][.:]$/.test(address)) address = address.slice(0, -1);
   const end = start + address.length;
   const before = text[start - 1];
-  const joined = isWordChar(before) || (before === ':' && text[start - 2] === ':') || (before === ':' && start === 0) || (text[end] === ':' && isWordChar(text[end + 1]));
+  const joined = isWordChar(before) || (before === ':' && text[start - 2] === ':') || (text[end] === ':' && isWordChar(text[end + 1]));
   const fromLabel = before === ':' && isLabel(text, start - 1);
   if (joined || (before === ':' && !fromLabel) || !isIPv6(address) || namesNoHostV6(address) || continuesAfter(text, end)) return 0;
   return end;
