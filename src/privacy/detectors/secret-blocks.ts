@@ -13,11 +13,11 @@ const PEM_MAX = 64 * 1024;
 /** The shortest private key (an Ed25519 seed in PKCS #8) is 64 base64 characters; a body of a few is documentation. */
 const PEM_MIN_BODY = 40;
 /**
- * The lines of a block whose END line never came: whole lines of base64, and RFC 1421
- * headers (`Proc-Type: …`) with the blank line after them; breaks real or escaped (`\n`).
+ * The lines of a block: whole lines of base64, RFC 1421 and OpenPGP armor headers
+ * (`Proc-Type: …`, `Version: …`) and blank lines, after real or escaped (`\n`) breaks.
  * Any other line ends the block.
  */
-const PEM_BODY = /(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]{1,8192}(?=[ \t]*(?:\r?\n|\\n|$))|[A-Za-z-]{1,20}: [^\r\n\\]{0,200}(?:\r?\n|\\n)?))*/y;
+const PEM_BODY = /(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]{1,8192}(?=[ \t]*(?:\r?\n|\\n|$))|[A-Za-z-]{1,20}: [^\r\n\\]{0,200})?)*/y;
 
 export function findPemKeys(text: string, found: Span[]): void {
   if (!text.includes('PRIVATE KEY')) return;

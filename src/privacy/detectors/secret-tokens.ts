@@ -54,6 +54,8 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   { hint: 'xapp-', pattern: /xapp-\d-[A-Za-z0-9-]{20,250}/g },
   // Stripe secret and restricted keys; test-mode ones too, as they read the account's test data. Publishable pk_ keys are public.
   { hint: 'k_', pattern: /[sr]k_(?:live|test)_[A-Za-z0-9]{10,250}/g, valid: (t) => classes(t.slice(8)) >= 2 },
+  // A Slack incoming-webhook path without its host (`SLACK_HOOK_PATH=/services/T…/B…/…`); with the host, the whole URL is hidden.
+  { hint: '/services/T', pattern: /\/services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}/g },
   { hint: 'whsec_', pattern: /whsec_[A-Za-z0-9+/=]{20,100}/g },
   { hint: 'AIza', pattern: /AIza[A-Za-z0-9_-]{35}/g },
   { hint: 'ya29.', pattern: /ya29\.[A-Za-z0-9_-]{20,2048}/g },

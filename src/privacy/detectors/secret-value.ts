@@ -146,6 +146,7 @@ function standsIn(value: string, quoted: boolean): boolean {
   if (NAMED_AFTER_LABEL.test(value) && /[_-]/.test(value)) return true;
   const lower = value.toLowerCase();
   if (STAND_INS.has(lower) || lower.replace(/[-_ ]/g, '').startsWith('your')) return true;
-  // Two characters or fewer, bare, is a variable (`password=pw`) more often than a password.
+  // Bare, these are code: a short name (`password=pw`), a call or index (`getenv(…)`, `m[2]`),
+  // a field path, a type or a snake_case identifier. Quoted, any of them may be the password.
   return !quoted && (value.length < 3 || value.includes('(') || value.includes('[') || DOTTED_PATH.test(value) || TYPE_NAME.test(value) || IDENTIFIER.test(value));
 }

@@ -76,6 +76,12 @@ describe('what a secret span covers', () => {
     expect(redact(`POST to ${hook}.`, ['secret'])).toBe('POST to [SECRET_1].');
   });
 
+  it('hides a Slack webhook path given without its host, and a PGP private key block', () => {
+    expect(redact('SLACK_HOOK_PATH=/services/T0A1B2C3D/B4E5F6G7H8/AbCdEfGhIjKlMnOpQrStUvWx')).toBe('SLACK_HOOK_PATH=[SECRET_1]');
+    const pgp = '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF0abcdEFGHijklMNOPqrstUVWXyz0123456789+/abcdEFGH\n=ab12\n-----END PGP PRIVATE KEY BLOCK-----';
+    expect(redact(`my key:\n${pgp}\n`)).toBe('my key:\n[SECRET_1]\n');
+  });
+
   it('finds a Telegram token glued to "bot" in an API URL when secret_url is off', () => {
     expect(redact('https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0/getMe', ['secret'])).toBe(
       'https://api.telegram.org/bot[SECRET_1]/getMe',
