@@ -29,7 +29,7 @@ import { unpackSpans } from './worker-spans.js';
  */
 export const WORKER_MIN_CHARS = 8 * 1024;
 
-/** The user-timing entry each detection leaves (`detail.where`: `'page'` or `'worker'`), for devtools and tests. */
+/** The user-timing entry the latest detection leaves (`detail.where`: `'page'` or `'worker'`), for devtools and tests. */
 export const DETECT_MEASURE = 'edgewise:redaction-detect';
 
 export interface OffloadEnv {
@@ -42,6 +42,8 @@ export interface OffloadEnv {
 
 function measure(start: number, where: 'page' | 'worker', chars: number): void {
   try {
+    // Only the latest is kept: user-timing entries are never dropped by the browser, and a long session makes many requests.
+    performance.clearMeasures(DETECT_MEASURE);
     performance.measure(DETECT_MEASURE, { start, detail: { where, chars } });
   } catch {
     // No User Timing Level 3 (old engines): the entry is only diagnostics.

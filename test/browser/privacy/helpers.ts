@@ -1,7 +1,7 @@
 /** Shared by the privacy browser suites (issue 16): one request through the public API, pastes, where detection ran. */
 import type { Engine, FinishPart } from '/dist/edgewise.js';
 
-/** The user-timing entry the SDK leaves per detection; `detail.where` is `'page'` or `'worker'`. */
+/** The user-timing entry of the latest detection (the SDK keeps only that one); `detail.where` is `'page'` or `'worker'`. */
 export const DETECT = 'edgewise:redaction-detect';
 
 export const whereDetected = (): string[] =>
