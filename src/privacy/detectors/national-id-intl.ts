@@ -45,10 +45,15 @@ export const findInternationalIds: Detector = (original, found) => {
   const text = withAsciiForms(original);
   scan(text, STEUER_ID, found, (m) => isSteuerId(m.replace(/\D/g, '')));
   scan(text, NIR, found, (m) => isNir(m.replace(/[ ]/g, '')));
-  scan(text, AADHAAR, found, (m, start) => isAadhaar(m.replace(/\D/g, '')) && (m.length > 12 || AADHAAR_WORD.test(text.slice(Math.max(0, start - AADHAAR_WINDOW), start))));
+  scan(text, AADHAAR, found, (m, start) => isAadhaar(m.replace(/\D/g, '')) && (m.length > 12 || namedNear(text, start, start + m.length)));
   scan(text, PAN, found, () => true);
   findPassports(text, found);
 };
+
+/** Whether an Aadhaar context word stands shortly before the number, or right after it ("994130450287 (Aadhaar)"). */
+function namedNear(text: string, start: number, end: number): boolean {
+  return AADHAAR_WORD.test(text.slice(Math.max(0, start - AADHAAR_WINDOW), start)) || AADHAAR_WORD.test(text.slice(end, end + AADHAAR_WINDOW / 2));
+}
 
 function scan(text: string, pattern: RegExp, found: Span[], valid: (match: string, start: number) => boolean): void {
   pattern.lastIndex = 0;

@@ -82,6 +82,7 @@ describe('international IDs in context', () => {
     expect(redact('seed 994130450287')).toBe('seed 994130450287');
     expect(redact('seed 9941 3045 0287')).toBe('seed [NATIONAL_ID_1]');
     expect(redact('UIDAI record 994130450287')).toBe('UIDAI record [NATIONAL_ID_1]');
+    expect(redact('994130450287 (Aadhaar)')).toBe('[NATIONAL_ID_1] (Aadhaar)');
     expect(findSpans('+994130450287', detectorsFor({ types: ['national_id'] }))).toEqual([]);
   });
 
