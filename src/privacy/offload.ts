@@ -20,12 +20,14 @@ import { unpackSpans } from './worker-spans.js';
 
 /**
  * Total characters of a request from which detection moves to the worker. Measured in
- * Chromium 156 on the 2-core test machine (the page's `localFinder`, warm, median of 5):
- * dense phone-number pastes, the detectors' worst case, take 6–11 ms at 8 KB and 15–17 ms
- * at 16 KB (~277 ms cold at 200 KB); the mixed support-chat paste 1.6 ms at 8 KB; prose
- * 0.03 ms. So at 8 KB even the worst case stays inside one 16 ms frame with room for the
- * replacement pass, while a warm worker round trip costs ~1 ms plus the transfer, and a
- * cold start tens of ms: not worth it for the short messages that are nearly all traffic.
+ * Chromium 156 on the 2-core test machine (the page's `localFinder`, median of 5, warm):
+ * dense phone-number pastes, the detectors' worst case, take 5.9 ms at 8 KB (max 7.6),
+ * 5.3 ms at 16 KB (max 9.8), 21 ms at 64 KB and 47 ms at 200 KB (137 ms on the first,
+ * cold run); a mixed support-chat paste 0.9 ms at 8 KB; prose well under 1 ms. At 8 KB
+ * even the worst case leaves most of a 16 ms frame to the replacement pass on a device
+ * two or three times slower than this one (mid-range phones), while a warm worker round
+ * trip costs ~1 ms and a cold start ~140 ms (the worker and its detector chunk load):
+ * not worth it for the short messages that are nearly all traffic.
  */
 export const WORKER_MIN_CHARS = 8 * 1024;
 
