@@ -69,7 +69,8 @@ export function labelPattern(labels: string): RegExp {
 export function labelledBefore(text: string, start: number, pattern: RegExp): boolean {
   let from = start;
   while (from > 0 && start - from < 40 && !isAsciiDigit(text.charCodeAt(from - 1))) from--;
-  return pattern.test(text.slice(from, start).toLowerCase());
+  // `<td>Phone</td><td>4155552671</td>`: tags between a label and its value are layout.
+  return pattern.test(text.slice(from, start).replace(/<[^<>]*>/g, ' ').toLowerCase());
 }
 
 function isAsciiDigit(code: number): boolean {

@@ -115,7 +115,7 @@ function joinedAfter(text: string, end: number): boolean {
 function v6End(text: string, start: number, candidate: string): number {
   // A sentence may end right after the address: "reach 2001:db8::1: it answers", "… fe80::1.".
   let address = candidate;
-  if (!isIPv6(address) && /[^:][.:]$/.test(address)) address = address.slice(0, -1);
+  if (!isIPv6(address) && /[.:]$/.test(address)) address = address.slice(0, -1);
   const end = start + address.length;
   const before = text[start - 1];
   const joined = isWordChar(before) || (before === ':' && text[start - 2] === ':') || (text[end] === ':' && isWordChar(text[end + 1]));

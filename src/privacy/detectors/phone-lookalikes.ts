@@ -16,7 +16,7 @@ const DECIMAL = /^[+(]?\d+\.\d+$/;
 /** `0.8188 0.2458`: dots and spaces in one run are a row of decimals. */
 const DECIMALS = /\..* |\s.*\./;
 /** `036108 (2005)`: a group in parentheses at the end is a year or a note; an area code comes first. */
-const TRAILING_PARENTHESES = /\(\d+\)?$/;
+const TRAILING_PARENTHESES = /\d[ -]?\(\d+\)?$/;
 
 export function looksLikeOtherNumber(run: string, digits: string): boolean {
   return DECIMAL.test(run) || DECIMALS.test(run) || TRAILING_PARENTHESES.test(run) || DATE.test(run) || isIsbn(run, digits) || isCounting(run);

@@ -8,10 +8,10 @@
  * their country. A national number does not, so it is tried against the countries of
  * `phone-plans.ts`, and is accepted only when written the way people there write one,
  * when it is not written like a date, an ISBN or a thousands-grouped amount
- * (`phone-lookalikes.ts`), and, if it is one bare digit run (`4155552671`), eight digits
- * long, or glued to a `=` or `:`, only when a label such as "phone" or "call" comes before
- * it: a bare run is far more often a counter, a barcode or an ID (`2147483647`,
- * `036000291452`). A label also opens the countries of `LABELLED_ONLY`.
+ * (`phone-lookalikes.ts`), and, if it is one bare digit run (`4155552671`) or eight digits
+ * long, only when a label such as "phone" or "call" comes before it: a bare run is far
+ * more often a counter, a barcode or an ID (`2147483647`, `036000291452`). A label also
+ * opens the countries of `LABELLED_ONLY`.
  */
 import { isWordChar, type Detector } from '../span.js';
 import { labelPattern, labelledBefore, withAsciiForms } from './common-separators.js';
@@ -60,7 +60,7 @@ function isPhone(run: string, text: string, start: number, end: number): boolean
   if (international) return isValidInternational(digits.startsWith('00') ? digits.slice(2) : digits);
   let labelled: boolean | undefined;
   const isLabelled = (): boolean => (labelled ??= labelledBefore(text, start, LABELS));
-  if ((run === digits || before === '=' || before === ':' || digits.length < 9 || groupedLikeAmount(run)) && !isLabelled()) return false;
+  if ((run === digits || digits.length < 9 || groupedLikeAmount(run)) && !isLabelled()) return false;
   if (NATIONAL.some(({ country, written }) => written(run, digits) && isValidIn(country, digits))) return true;
   return isLabelled() && LABELLED_ONLY.some((country) => isValidIn(country, digits));
 }

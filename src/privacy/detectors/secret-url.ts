@@ -13,8 +13,8 @@
  */
 import type { Detector } from '../span.js';
 
-/** A URL runs from its start (below) up to whitespace or a delimiter. */
-const URL_BODY = /[^\s<>"'`]+/y;
+/** A URL runs from its start (below) up to whitespace or a delimiter, CJK and guillemet quotes and full stops included. */
+const URL_BODY = /[^\s<>"'`|«»「」『』。、…，；（）]+/y;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 const LETTER = /[A-Za-z]/;
 /** Longest scheme we look back over for a `://` (`mongodb+srv` is 11). */
@@ -88,7 +88,8 @@ function urlStarts(text: string): number[] {
 
 /** A host name with a top-level domain and maybe a port, as the whole authority of a URL typed without a scheme. */
 const BARE_HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(?::\d{1,5})?$/;
-const URL_CHAR = /[^\s<>"'`()[\]{}]/;
+/** What a scheme-less host and path are made of, walking back from the `?`; a `:` only before a port. */
+const HOST_PATH_CHAR = /[A-Za-z0-9._~%/+-]/;
 
 /**
  * `app.example.com/reset?token=…` pasted without `https://`: a host name, then a query or
@@ -100,7 +101,7 @@ function schemelessStarts(text: string): number[] {
   let floor = 0;
   for (const mark of text.matchAll(/[?#]/g)) {
     let start = mark.index;
-    while (start > floor && URL_CHAR.test(text[start - 1] ?? '')) start--;
+    while (start > floor && (HOST_PATH_CHAR.test(text[start - 1] ?? '') || (text[start - 1] === ':' && /\d/.test(text[start] ?? '')))) start--;
     floor = mark.index + 1;
     const head = text.slice(start, mark.index);
     const slash = head.indexOf('/');
@@ -168,7 +169,9 @@ function pathIsSecret(host: string, afterHost: string): boolean {
   if (WEBHOOKS.some(([hostPattern, start]) => hostPattern.test(host) && path.startsWith(start) && path.length > start.length + 8)) return true;
   let afterStep = false;
   for (const segment of path.split('/')) {
-    if (TELEGRAM_BOT.test(segment) || JWT.test(segment) || (afterStep && RANDOM_SEGMENT.test(segment))) return true;
+    // A token ends where its characters do: `/reset/AbC123…,` in a CSV row, `/invite/Zx9…&w=1`.
+    const token = /^[\w:.-]*/.exec(segment)?.[0] ?? '';
+    if (TELEGRAM_BOT.test(token) || JWT.test(token) || (afterStep && RANDOM_SEGMENT.test(/^[\w-]*/.exec(token)?.[0] ?? ''))) return true;
     if (TOKEN_STEPS.has(segment.toLowerCase().replace(/[-_]/g, ''))) afterStep = true;
   }
   return false;

@@ -69,6 +69,9 @@ describe('phone numbers as people write them', () => {
     ['Móvil: 612 34 56 78', 'Móvil: [PHONE_1]'],
     ['Komórka 512 345 678', 'Komórka [PHONE_1]'],
     ['call me at 4155552671', 'call me at [PHONE_1]'],
+    ['<td>Phone</td><td>4155552671</td>', '<td>Phone</td><td>[PHONE_1]</td>'],
+    ['value:(415) 555-2671', 'value:[PHONE_1]'],
+    ['call me at (4155552671)', 'call me at [PHONE_1]'],
   ])('hides %j', (text, expected) => {
     expect(redact(text)).toBe(expected);
   });
@@ -172,6 +175,11 @@ describe('secret URLs whose path is the credential', () => {
 
   it('end at a bracket they did not open, so a markdown badge and its link are two URLs', () => {
     expect(redact('[![cov](https://codecov.io/gh/o/r/badge.svg?token=MHTC)](https://example.com/r?token=abc)')).toBe('[![cov]([SECRET_URL_1])]([SECRET_URL_2])');
+  });
+
+  it('count without their scheme when the host has a top-level domain, port and markup around them included', () => {
+    expect(redact('go to **app.example.com/reset?token=abc123** or «example.com:8080/a?api_key=x»')).toBe('go to **[SECRET_URL_1]** or «[SECRET_URL_2]»');
+    expect(redact('value:example.com?token=x, a,example.com/r/?sig=1,b')).toBe('value:[SECRET_URL_1], a,[SECRET_URL_2]');
   });
 
   it('lets commit, issue and numeric paths through', () => {
