@@ -2,7 +2,7 @@
  * Payment card numbers: 13 to 19 digits that pass the Luhn check (ISO/IEC 7812-1), start
  * the way an issuer's numbers start, and are written whole or in the groups cards are
  * printed in (4-4-4-4, 4-6-5 …), split by one kind of separator: a space (or two), a dash
- * or a dot, after `common-separators.ts` has made Unicode dashes and spaces plain.
+ * or a dot, after `common-separators.ts` has put Unicode dashes, spaces and digits in ASCII.
  *
  * Digit runs that fail any of these (order numbers, timestamps, tracking numbers) stay
  * visible; a four-digit stretch of a longer run of four-digit groups is a piece of a
