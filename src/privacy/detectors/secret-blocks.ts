@@ -65,7 +65,7 @@ function trimEnd(url: string): string {
 }
 
 /** `user:password@` right after `scheme://`. */
-const USER_INFO = /([^\s:@/?#'"<>]{0,128}):([^\s@/?#'"<>]{1,256})@/y;
+const USER_INFO = /([^\s:@/?#'"<>[\]]{0,128}):([^\s@/?#'"<>[\]]{1,256})@/y;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 /**
@@ -81,7 +81,8 @@ export function findUrlCredentials(text: string, found: Span[]): void {
     if (m === null) continue;
     const user = m[1] ?? '';
     const password = m[2] ?? '';
-    if (/^(?:\*+|x+|\$\{?\w+\}?)$/i.test(password)) continue;
+    // Documentation writes the parts' names or a mask: `https://user:password@host`, `u:****@`, `u:${PW}@`.
+    if (/^(?:\*+|x+|\$\{?\w+\}?|pass(?:word|wd)?|pwd|secret)$/i.test(password)) continue;
     const start = user === '' ? at + 4 : at + 3;
     found.push({ start, end: at + 3 + user.length + 1 + password.length, type: 'secret', counted: true });
   }

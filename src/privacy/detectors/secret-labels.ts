@@ -25,6 +25,8 @@ const TOKEN_ENDINGS = [
   'encryptionkey', 'masterkey', 'privkey', 'secretkeybase', 'credential', 'credentials',
 ];
 const AUTHORIZATION = new Set(['authorization', 'proxyauthorization']);
+const DOC_TAG = /[:@](?:param|arg|type|argument)\s+$/;
+const NOT_CREDENTIALS = /(?:next|page|pagination|continuation|client|clientrequest|change|idempotency|sync|cancellation|resume|start|max|request)tokens?$/;
 
 export function findLabelled(text: string, found: Span[]): void {
   STEM.lastIndex = 0;
@@ -39,6 +41,9 @@ export function findLabelled(text: string, found: Span[]): void {
     if (!FOLLOWS_LABEL.has(text.charCodeAt(end))) continue;
     let start = m.index;
     while (start > 0 && m.index - start < LABEL_MAX && isLabelChar(text.charCodeAt(start - 1))) start--;
+    // `arn:aws:secretsmanager:…:secret:Name`: a segment of a resource name, not a label;
+    // `:param password: …`, `@param password …`: documentation of a parameter.
+    if (text[start - 1] === ':' || DOC_TAG.test(text.slice(Math.max(0, start - 10), start))) continue;
     const raw = text.slice(start, end);
     const kind = kindOf(raw);
     if (kind === undefined) continue;
@@ -78,8 +83,9 @@ function passesVariable(text: string, start: number, raw: string, value: LabelVa
 function kindOf(raw: string): LabelKind | undefined {
   const label = raw.replace(/^-+/, '');
   const name = label.toLowerCase().replace(/[-_.]/g, '');
-  // .NET's publicKeyToken and other public keys are published on purpose.
-  if (name.includes('public')) return undefined;
+  // .NET's publicKeyToken and other public keys are published on purpose; paging and
+  // idempotency tokens (AWS `NextToken`, `ClientRequestToken`) grant nothing.
+  if (name.includes('public') || NOT_CREDENTIALS.test(name)) return undefined;
   if (AUTHORIZATION.has(name)) return 'authorization';
   if (PASSWORD_ENDINGS.some((e) => name.endsWith(e))) return 'password';
   for (const short of SHORT_PASSWORDS) {
@@ -106,6 +112,7 @@ function keep(kind: LabelKind, raw: string, value: LabelValue): boolean {
 }
 
 const SCHEME = /^(?:bearer|basic|token|bot|apikey|api-key|sso-key|ssws|oauth|negotiate|ntlm|aws4-hmac-sha256)[ \t]+/i;
+const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
 const CREDENTIAL = /^[A-Za-z0-9._~+/=:-]{8,4096}/;
 
 /** The credential of an `Authorization` value starting at `at`, after its scheme: `Bearer <hidden>`. */
@@ -118,8 +125,8 @@ function credentialAt(text: string, at: number): { start: number; end: number } 
   if (credential === null) return undefined;
   const token = credential[0];
   // A word ("Bearer realm", "Authorization: Required") is prose; a random credential has digits or runs long.
-  // `req.headers.authorization` is code that passes one on.
-  if (/^[A-Za-z]{1,19}$/.test(token) || DOTTED_PATH.test(token)) return undefined;
+  // `req.headers.authorization` and a bare `auth_token` are code that passes one on.
+  if (/^[A-Za-z]{1,19}$/.test(token) || DOTTED_PATH.test(token) || (open === at && SNAKE_CASE.test(token))) return undefined;
   return { start: open + offset, end: open + offset + token.length };
 }
 

@@ -24,7 +24,7 @@ const BARE = /[^\s"'`,;<>)\]}]{1,512}/y;
 const NEXT_FIELD = /&[A-Za-z_][\w.-]*=/;
 const QUOTE_MAX = 1024;
 
-const MASK = /^[*•xX#.?_…-]+$/;
+const MASK = /^[*•xX#.?_…:-]+$/;
 /** Stand-ins and references: `${X}`, `$X`, `{{ x }}`, `%X%`, `<x>`, `[REDACTED]`, `#{x}`, and paths or regex literals (`/…`). */
 const TEMPLATE = /^(?:\$[{(]|\$[A-Za-z_]\w*$|\{|%|<|\[|#\{|\/)/;
 const STAND_INS = new Set([
@@ -140,10 +140,14 @@ const TYPE_NAME = /^(?:I[A-Z][A-Za-z]+|[A-Z][a-z]+(?:[A-Z][a-z]*)+)$/;
 const IDENTIFIER = /^[A-Za-z]+(?:[_-][A-Za-z]+)+$/;
 /** `FORCE_CHANGE_PASSWORD`, `no-password-required`: an enum or option named after the label. */
 const NAMED_AFTER_LABEL = /^[A-Za-z_-]*pass(?:word|wd)[A-Za-z_-]*$/i;
+/** `challengePassword`: a camel-case name with the label as one of its humps. */
+const CAMEL_AFTER_LABEL = /^[a-z]+(?:[A-Z][a-z]*)*Pass(?:word|wd)?(?:[A-Z][a-z]*)*$/;
 
 function standsIn(value: string, quoted: boolean): boolean {
   if (value.trim() === '' || MASK.test(value) || TEMPLATE.test(value) || value.includes('...') || value.includes('…')) return true;
-  if (NAMED_AFTER_LABEL.test(value) && /[_-]/.test(value)) return true;
+  if ((NAMED_AFTER_LABEL.test(value) && /[_-]/.test(value)) || CAMEL_AFTER_LABEL.test(value)) return true;
+  // An AWS resource name, or a sentence describing the value ("The password for the … user").
+  if (value.startsWith('arn:') || (value.match(/ /g)?.length ?? 0) >= 5) return true;
   const lower = value.toLowerCase();
   if (STAND_INS.has(lower) || lower.replace(/[-_ ]/g, '').startsWith('your')) return true;
   // Bare, these are code: a short name (`password=pw`), a call or index (`getenv(…)`, `m[2]`),
