@@ -17,7 +17,11 @@ const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 
 // Minified + gzipped budget for what the page pays up front: the core (router, worker
 // client, validation) without any runtime. The IIFE cannot split, so it also carries the
 // remote client and the redaction detectors that the ESM build loads lazily.
-const BUDGET = { 'edgewise.js': 15_000, 'edgewise.iife.js': 110_000 };
+// Issue 16 raised both: the core by ~0.9 KB for the transport rules checked synchronously
+// at createEngine (https or loopback only, no user info, masked URLs in what it says) and
+// the redact option's restore/model checks; the IIFE by ~7 KB for the secret and
+// international-ID detectors it has to inline.
+const BUDGET = { 'edgewise.js': 16_000, 'edgewise.iife.js': 120_000 };
 
 const resolve = () => nodeResolve({ browser: true, exportConditions: ['onnxruntime-web-use-extern-wasm', 'browser', 'import', 'default'] });
 const ts = () => esbuild({ target: 'es2022', minify: false, sourceMap: true });
@@ -73,6 +77,10 @@ const rows = [
   { input: { 'edgewise.conformance': 'src/conformance.ts' }, output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true } },
   {
     input: { 'edgewise.worker': 'workers/inference.worker.ts' },
+    // The worker's entry has no exports, but its lazy chunks import shared code from it:
+    // 'strict' would move that code into a chunk and leave the entry a stub that only
+    // imports it, and the entry is where lazy-runtimes.test.ts reads the chunk names.
+    preserveEntrySignatures: 'allow-extension',
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
     extra: [copyOrt()],
   },

@@ -5,7 +5,7 @@
  */
 import type { BackendV3 } from './backends/backend.js';
 import type { ModelRole, WorkerConfig } from './backends/kind.js';
-import { wrap } from './backends/middleware.js';
+import { wrap, type BackendMiddleware } from './backends/middleware.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
 import { remoteCandidate } from './backends/remote/page-kind.js';
 import { capabilities as probeSync, probeCapabilities } from './capabilities.js';
@@ -70,11 +70,14 @@ export function assemble(options: EngineOptions): EngineParts {
   const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl)), config };
   const stored: EngineParts['stored'] = [];
   // Whatever leaves the page is redacted first: the configured remote, and an app's own backend that says it is remote.
+  // One middleware for the whole engine, so its memory of hidden values covers every remote.
+  let redactor: BackendMiddleware | undefined;
   const guard = (b: BackendV3): BackendV3 => {
     if (b.location !== 'remote' || redact === false) return b;
     // Large inputs and redact.model are detected in the worker (issue 16): its handle is made now, so dispose() ends it.
     env.handle();
-    return wrap(b, redaction(redact, () => lazyFinder(redact, env)));
+    redactor ??= redaction(redact, () => lazyFinder(redact, env));
+    return wrap(b, redactor);
   };
   const local = (spec: unknown, role: ModelRole): BackendV3 => {
     const c: Candidate = createCandidate(spec, role, env);
