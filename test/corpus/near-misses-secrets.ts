@@ -96,4 +96,7 @@ export const NEAR_MISSES_SECRETS: readonly NearMiss[] = Object.freeze([
   { why: 'order number after an ID word', text: 'Order 20240611-0042 for passport renewal' },
   { why: 'passport then a year', text: 'Reisepass abgelaufen seit 2019' },
   { why: 'timestamp in milliseconds', text: 'ts=1718064000123' },
+  { why: 'curl credentials from variables', text: 'curl -u $USER:$API_PASSWORD https://api.example.com' },
+  { why: 'curl credentials as placeholders', text: 'curl -u <user>:<password> https://api.example.com' },
+  { why: 'a flag that is not -u', text: 'tar -uvf backup.tar notes:today' },
 ]);

@@ -118,6 +118,9 @@ const PASSWORDS = rows('secret', [
   ["4821-77", "door passcode: {}"],
   ["cG9zdGdyZXMtcHc5OQ==", "apiVersion: v1\nkind: Secret\ndata:\n  password: {}"],
   ["Mysql!Root42", "docker run -e MYSQL_ROOT_PASSWORD={} -d mysql:8"],
+  ["Pa55w0rd", "curl -u admin:{} https://api.example.com"],
+  ["s3cr3t-Val", "curl --user 'deploy:{}' -X POST https://ci.example.com/job"],
+  ["Tr0ub4dor", "wget --proxy-user=ops:{} http://mirror.example.com/file.iso"],
 ]);
 
 const WEBHOOKS = rows('secret', [

@@ -87,3 +87,18 @@ export function findUrlCredentials(text: string, found: Span[]): void {
     found.push({ start, end: at + 3 + user.length + 1 + password.length, type: 'secret', counted: true });
   }
 }
+
+/** `curl -u user:pass`, `--user=user:pass`, `wget --http-password …` is a label; this is the pair form. */
+const CLI_USER = /(?:^|\s)(?:-u|--user|--proxy-user)(?:\s+|=)(["']?)([^\s:"']{1,64}):([^\s"']{3,256})\1/g;
+
+/** The password half of a command line's `user:password` pair; the user name stays, as in a URL. */
+export function findCliCredentials(text: string, found: Span[]): void {
+  if (!text.includes('-u') && !text.includes('-user')) return;
+  CLI_USER.lastIndex = 0;
+  for (const m of text.matchAll(CLI_USER)) {
+    const password = m[3] ?? '';
+    if (/^(?:\*+|x+|\$\{?\w+\}?|pass(?:word|wd)?|pwd|secret|<[^>]*>)$/i.test(password)) continue;
+    const end = m.index + m[0].length - (m[1] ?? '').length;
+    found.push({ start: end - password.length, end, type: 'secret', counted: true });
+  }
+}

@@ -5,7 +5,7 @@
  * family lives in its own `secret-*.ts` file.
  */
 import type { Detector } from '../span.js';
-import { findPemKeys, findUrlCredentials, findWebhooks } from './secret-blocks.js';
+import { findCliCredentials, findPemKeys, findUrlCredentials, findWebhooks } from './secret-blocks.js';
 import { findBareBearer, findLabelled } from './secret-labels.js';
 import { findTokens } from './secret-tokens.js';
 
@@ -16,4 +16,5 @@ export const findSecrets: Detector = (text, found) => {
   findPemKeys(text, found);
   findWebhooks(text, found);
   findUrlCredentials(text, found);
+  findCliCredentials(text, found);
 };
