@@ -6,10 +6,11 @@
 import type { BackendV3 } from './backends/backend.js';
 import type { ModelRole, WorkerConfig } from './backends/kind.js';
 import { wrap, type BackendMiddleware } from './backends/middleware.js';
+import { maskUrl } from './backends/remote/mask.js';
 import { validateRemoteOptions } from './backends/remote/options.js';
 import { remoteCandidate } from './backends/remote/page-kind.js';
 import { capabilities as probeSync, probeCapabilities } from './capabilities.js';
-import type { EngineOptions, RedactOptions, RemoteOptions } from './config-types.js';
+import type { EngineOptions, RedactOptions } from './config-types.js';
 import { EdgewiseError } from './errors.js';
 import type { ResolvedWorkerModel } from './model/spec.js';
 import { checkEngineOptions } from './options.js';
@@ -32,7 +33,8 @@ export interface EngineParts {
   /** Local models the worker runs (the cache API's defaults; `engine.model` is the first generation one). */
   stored: { model: ResolvedWorkerModel; role: ModelRole }[];
   handle: WorkerHandle | undefined;
-  remote: RemoteOptions | undefined;
+  /** What `info()` says of the remote: its URL masked, since query values may be keys (`?code=…`). */
+  remote: { baseURL: string; model: string } | undefined;
   caching: boolean;
 }
 
@@ -100,5 +102,6 @@ export function assemble(options: EngineOptions): EngineParts {
     capabilities: async () => ({ ...(await probeCapabilities()), ...o.capabilities }),
     stats: new StatsRecorder(),
   };
-  return { ctx, generation, embedding, stored, handle, remote, caching };
+  const shown = remote && { baseURL: maskUrl(remote.baseURL), model: remote.model };
+  return { ctx, generation, embedding, stored, handle, remote: shown, caching };
 }

@@ -4,7 +4,6 @@
  * its first request, not on load; validation runs on the calling thread, at once.
  */
 import type { BackendV3 } from './backends/backend.js';
-import { maskUrl } from './backends/remote/mask.js';
 import { now } from './clock.js';
 import type { EngineOptions } from './config-types.js';
 import type { Engine, EngineInfo } from './engine-api.js';
@@ -99,7 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (loaded) out.model = loaded;
       const embedder = locals(embedding)[0]?.state.info;
       if (embedder) out.embeddingModel = embedder;
-      if (remote) out.remote = { baseURL: maskUrl(remote.baseURL), model: remote.model }; // query values may be keys
+      if (remote) out.remote = remote;
       return out;
     },
     async unload(which) {
