@@ -10,7 +10,11 @@
  * CPU once V8 has optimized it. A 2000-way alternation of the values themselves spent
  * about 10 ms in every request, mostly compiling; a binary search over the sorted values
  * was as fast once optimized but about 20 ms on its first runs, while V8 interprets it.
+ *
+ * {@link literalPass} is the pass over one request, wherever it runs: in the session on
+ * the page, or in the worker beside detection (see `finder.ts`), so both give the same spans.
  */
+import type { RedactionType } from '../route/vocab.js';
 import type { Span } from './span.js';
 
 export interface LiteralMatch {
@@ -99,4 +103,47 @@ export function literalMatcher(values: Iterable<string>): LiteralMatcher {
       return found;
     },
   };
+}
+
+/**
+ * The literal pass over one request's texts: the detected spans (`found[i]` for
+ * `texts[i]`, non-overlapping, in text order) plus every other occurrence of every
+ * detected value and every `known` value, merged in text order. Every span of one value
+ * carries the same type and `counted`, those the session numbers it with: a detected
+ * value's from its first detected span across the texts, a value only known from the
+ * type it was known as, counted.
+ */
+export function literalPass(texts: readonly string[], found: readonly (readonly Span[])[], known: Iterable<readonly [string, RedactionType]>): Span[][] {
+  const detected = new Map<string, Span>();
+  texts.forEach((text, i) => {
+    for (const s of found[i] ?? []) {
+      const value = text.slice(s.start, s.end);
+      if (!detected.has(value)) detected.set(value, s);
+    }
+  });
+  const knownTypes = new Map(known);
+  const matcher = literalMatcher([...detected.keys(), ...knownTypes.keys()]);
+  const spanOf = (start: number, end: number, value: string): Span => {
+    const first = detected.get(value);
+    return first ? { start, end, type: first.type, counted: first.counted } : { start, end, type: knownTypes.get(value) as RedactionType, counted: true };
+  };
+  return texts.map((text, i) => {
+    const spans = found[i] ?? [];
+    const literal = matcher.matches(text, spans);
+    const all: Span[] = [];
+    let next = 0;
+    // Both lists are in text order and never overlap: a merge, not a sort.
+    for (const s of spans) {
+      while (next < literal.length && (literal[next] as LiteralMatch).start < s.start) {
+        const m = literal[next++] as LiteralMatch;
+        all.push(spanOf(m.start, m.end, m.value));
+      }
+      all.push(spanOf(s.start, s.end, text.slice(s.start, s.end)));
+    }
+    for (; next < literal.length; next++) {
+      const m = literal[next] as LiteralMatch;
+      all.push(spanOf(m.start, m.end, m.value));
+    }
+    return all;
+  });
 }

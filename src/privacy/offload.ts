@@ -15,7 +15,7 @@ import type { RedactOptions } from '../config-types.js';
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { resolveModel, type ResolvedModel } from '../model/spec.js';
 import type { WorkerHandle } from '../worker/handle.js';
-import { localFinder, type SpanFinder } from './finder.js';
+import { localFinder, type FoundSpans, type SpanFinder } from './finder.js';
 import { unpackSpans } from './worker-spans.js';
 
 /**
@@ -71,7 +71,7 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
  *
  * @example
  * const finder = offloadFinder(redact, { handle: env.handle, config: env.config });
- * const spans = await finder(['a 200 KB paste …'], signal); // detected in the worker
+ * const found = await finder(['a 200 KB paste …'], { signal, known: session.known() }); // detected in the worker, literal pass included
  */
 export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFinder {
   const local = localFinder(options);
@@ -87,14 +87,16 @@ export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFind
     void env.handle().request((c, requestId) => c.api.findSpans({ texts: [], options: {}, config: env.config, requestId })).catch(() => undefined);
   }
 
-  async function onPage(texts: readonly string[], chars: number): Promise<ReturnType<typeof unpackSpans>> {
+  /** Detection only: the session runs the literal pass over what this finds. */
+  async function onPage(texts: readonly string[], chars: number): Promise<FoundSpans> {
     const start = performance.now();
     const spans = await local(texts);
     measure(start, 'page', chars);
     return spans;
   }
 
-  return async (texts, signal) => {
+  return async (texts, call = {}) => {
+    const { signal, known } = call;
     if (signal?.aborted) throw aborted(signal);
     const chars = texts.reduce((n, t) => n + t.length, 0);
     if (!model && (!hasWorker || chars < minChars)) return onPage(texts, chars);
@@ -103,7 +105,7 @@ export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFind
     }
     const start = performance.now();
     try {
-      const packed = await raceAbort(env.handle().request((c, requestId) => c.api.findSpans({ texts, options, ...(model ? { model } : {}), config: env.config, requestId }), signal), signal);
+      const packed = await raceAbort(env.handle().request((c, requestId) => c.api.findSpans({ texts, options, ...(model ? { model } : {}), ...(known ? { known } : {}), config: env.config, requestId }), signal), signal);
       measure(start, 'worker', chars);
       return unpackSpans(packed);
     } catch (e) {
@@ -112,7 +114,8 @@ export function offloadFinder(options: RedactOptions, env: OffloadEnv): SpanFind
       if (model) {
         throw new EdgewiseError('redaction_failed', `The redaction model could not run: the worker failed (${isEdgewiseError(e) ? e.code : String(e)}); nothing was sent.`, { cause: e, details: { model: model.id, ...(isEdgewiseError(e) ? { reason: e.code } : {}) } });
       }
-      // The worker died or could not start: the same patterns, here, rather than nothing.
+      // The worker died or could not start: the same patterns, here, rather than nothing
+      // (detection only: the session then runs the literal pass itself).
       return onPage(texts, chars);
     }
   };

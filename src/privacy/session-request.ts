@@ -8,8 +8,6 @@
  */
 import type { BackendRequest } from '../backends/backend.js';
 import type { ChatMessage } from '../types.js';
-import type { SpanFinder } from './finder.js';
-import type { RedactionSession } from './session.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -47,20 +45,18 @@ function mapRequest(request: BackendRequest, f: (s: string) => string): BackendR
   return { ...body, stop: request.stop.map(f) };
 }
 
-/** Finds spans in `texts` with one finder call and redacts them in the session. */
-export async function redactAll(session: RedactionSession, finder: SpanFinder, texts: readonly string[], signal?: AbortSignal): Promise<string[]> {
-  const found = await finder(texts, signal);
-  return session.redactTexts(texts, found);
-}
-
-/** The request as it may leave the page. */
-export async function redactRequest(session: RedactionSession, finder: SpanFinder, request: BackendRequest, signal?: AbortSignal): Promise<BackendRequest> {
+/** Every text of the request, in the order {@link withTexts} puts them back. */
+export function requestTexts(request: BackendRequest): string[] {
   const texts: string[] = [];
   mapRequest(request, (s) => {
     texts.push(s);
     return s;
   });
-  const redacted = await redactAll(session, finder, texts, signal);
+  return texts;
+}
+
+/** The request with its texts replaced by `redacted` (as many as {@link requestTexts} gave, in its order). */
+export function withTexts(request: BackendRequest, redacted: readonly string[]): BackendRequest {
   let next = 0;
   return mapRequest(request, () => redacted[next++] as string);
 }

@@ -1,11 +1,13 @@
 /**
  * One redaction session: the table of placeholders for one request to the cloud.
  *
- * Detection names the values (spans from a finder, on this thread or in the worker); the
- * session numbers them in text order and then runs the literal pass: every occurrence of
- * every value in the table, and of every value the middleware remembers from earlier
- * requests, is replaced in every text of the request, wherever it sits. So a value found
- * once cannot leak where its surroundings hid it from the detectors (`(tel:020 7946 0958)`).
+ * Detection names the values (spans from a finder, on this thread or in the worker); then
+ * the literal pass (`literal-pass.ts`) adds every occurrence of every value in the table,
+ * and of every value the middleware remembers from earlier requests, in every text of the
+ * request, wherever it sits. So a value found once cannot leak where its surroundings hid
+ * it from the detectors (`(tel:020 7946 0958)`). The worker runs that pass beside
+ * detection when given {@link RedactionSession.known} (a 200 KB paste's pass would block
+ * the page); otherwise the session runs it. Either way it numbers the spans in text order.
  *
  * Input that already contains text shaped like our placeholders (a user pasting "[EMAIL_1]",
  * a transcript of an earlier redacted chat) is hidden behind a placeholder of its own,
@@ -19,8 +21,9 @@ import type { RedactionType } from '../route/vocab.js';
 import type { ChatMessage, Redactions } from '../types.js';
 import type { RedactOptions, RestoreMode } from '../config-types.js';
 import { detectorsFor, findSpans } from './find.js';
-import { literalMatcher } from './literal-pass.js';
-import { canonicalPlaceholder, placeholderFor, writtenPlaceholderPattern } from './placeholder.js';
+import type { FoundSpans } from './finder.js';
+import { literalPass } from './literal-pass.js';
+import { canonicalPlaceholder, placeholderFor, typeOfPlaceholder, writtenPlaceholderPattern } from './placeholder.js';
 import { createRestorer, type Restorer } from './restorer.js';
 import type { Detector, Span } from './span.js';
 
@@ -38,11 +41,14 @@ import type { Detector, Span } from './span.js';
  */
 export interface RedactionSession {
   /**
-   * Numbers the values a finder found (`found[i]`: spans of `texts[i]`, in text order) and
-   * replaces every literal occurrence of every known value in every text, longest first.
-   * Same value → same placeholder within the session.
+   * Numbers the values a finder found and replaces them. `found` is a finder's answer, or
+   * detected spans alone (`found[i]`: spans of `texts[i]`, in text order). Unless the
+   * finder says its spans are complete, every literal occurrence of every known value in
+   * every text is replaced too, longest first. Same value → same placeholder within the session.
    */
-  redactTexts(texts: readonly string[], found: readonly (readonly Span[])[]): string[];
+  redactTexts(texts: readonly string[], found: readonly (readonly Span[])[] | FoundSpans): string[];
+  /** The values the literal pass hides besides the detected ones (remembered, and numbered by this session), for a finder that runs it. */
+  known(): [string, RedactionType][];
   /** Detection on this thread, then {@link RedactionSession.redactTexts} over every message's content at once. */
   redactMessages(messages: readonly ChatMessage[]): ChatMessage[];
   /** Same as {@link RedactionSession.redactMessages}, for one text. */
@@ -59,10 +65,10 @@ export interface RedactionSession {
   restorer(mode?: RestoreMode): Restorer;
 }
 
-/** Options must already be validated (see `index.ts`). `known`: values remembered from earlier requests. */
-export function openSession(options: RedactOptions, known: Iterable<readonly [string, RedactionType]> = []): RedactionSession {
+/** Options must already be validated (see `index.ts`). `earlier`: values remembered from earlier requests. */
+export function openSession(options: RedactOptions, earlier: Iterable<readonly [string, RedactionType]> = []): RedactionSession {
   let detectors: Detector[] | undefined;
-  const remembered = new Map(known);
+  const remembered = new Map(earlier);
   /** Keyed by the exact text, so restoration gives back exactly what was hidden ("ACME" and "Acme" are two values). */
   const placeholders = new Map<string, string>();
   const originals = new Map<string, string>();
@@ -73,8 +79,8 @@ export function openSession(options: RedactOptions, known: Iterable<readonly [st
   const ambiguous = new Set<string>();
 
   function placeholderOf(value: string, type: RedactionType, counted: boolean): string {
-    const known = placeholders.get(value);
-    if (known !== undefined) return known;
+    const existing = placeholders.get(value);
+    if (existing !== undefined) return existing;
     const n = (issued.get(type) ?? 0) + 1;
     issued.set(type, n);
     const p = placeholderFor(type, n);
@@ -92,34 +98,30 @@ export function openSession(options: RedactOptions, known: Iterable<readonly [st
     for (const m of text.matchAll(writtenPlaceholderPattern())) if (m[0] !== canonicalPlaceholder(m[0])) ambiguous.add(m[0]);
   }
 
-  function redactTexts(texts: readonly string[], found: readonly (readonly Span[])[]): string[] {
-    // Values first, numbers later: placeholders are numbered in order of appearance across the request.
-    const detected = new Map<string, Span>();
-    texts.forEach((text, i) => {
-      for (const s of found[i] ?? []) {
-        const value = text.slice(s.start, s.end);
-        if (!placeholders.has(value) && !detected.has(value)) detected.set(value, s);
-      }
-      noteWrittenForms(text);
-    });
-    const matcher = literalMatcher([...placeholders.keys(), ...detected.keys(), ...remembered.keys()]);
-    const numbered = (value: string): string => {
-      const span = detected.get(value);
-      return span ? placeholderOf(value, span.type, span.counted) : placeholderOf(value, remembered.get(value) as RedactionType, true);
-    };
-    return texts.map((text, i) => {
-      const spans = found[i] ?? [];
-      const literal = matcher.matches(text, spans);
-      if (spans.length === 0 && literal.length === 0) return text;
-      const all = [...spans.map((s) => ({ start: s.start, end: s.end, value: text.slice(s.start, s.end) })), ...literal].sort((a, b) => a.start - b.start);
-      let out = '';
-      let at = 0;
-      for (const r of all) {
-        out += text.slice(at, r.start) + numbered(r.value);
-        at = r.end;
-      }
-      return out + text.slice(at);
-    });
+  function known(): [string, RedactionType][] {
+    const out = [...remembered];
+    // The type only matters to a value not numbered yet: one of ours keeps its placeholder.
+    for (const [value, p] of placeholders) if (!remembered.has(value)) out.push([value, typeOfPlaceholder(p)]);
+    return out;
+  }
+
+  function apply(text: string, spans: readonly Span[]): string {
+    if (spans.length === 0) return text;
+    let out = '';
+    let at = 0;
+    for (const s of spans) {
+      out += text.slice(at, s.start) + placeholderOf(text.slice(s.start, s.end), s.type, s.counted);
+      at = s.end;
+    }
+    return out + text.slice(at);
+  }
+
+  function redactTexts(texts: readonly string[], found: readonly (readonly Span[])[] | FoundSpans): string[] {
+    const given: FoundSpans | { spans: readonly (readonly Span[])[]; complete: false } = 'complete' in found ? found : { spans: found, complete: false };
+    const spans = given.complete ? given.spans : literalPass(texts, given.spans, known());
+    for (const text of texts) noteWrittenForms(text);
+    // Placeholders are numbered in order of appearance across the request.
+    return texts.map((text, i) => apply(text, spans[i] ?? []));
   }
 
   function detect(texts: readonly string[]): Span[][] {
@@ -130,6 +132,7 @@ export function openSession(options: RedactOptions, known: Iterable<readonly [st
 
   return {
     redactTexts,
+    known,
     redactMessages(messages) {
       const texts = messages.map((m) => m.content);
       const out = redactTexts(texts, detect(texts));

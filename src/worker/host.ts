@@ -8,6 +8,7 @@ import type { BackendPart, BackendV3, EmbedRequest, EmbedResult } from '../backe
 import type { WorkerKind } from '../backends/kind.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
+import type { PackedSpans } from '../privacy/worker-spans.js';
 import { cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels } from '../store/index.js';
 import type { ModelInfo, Progress } from '../types.js';
 import { partBatcher } from './batch.js';
@@ -106,13 +107,13 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
       }, () => release(onBatch));
     },
 
-    async findSpans(request: WorkerFindRequest): Promise<Int32Array[]> {
+    async findSpans(request: WorkerFindRequest): Promise<PackedSpans> {
       const ctl = new AbortController();
       finds.set(request.requestId, ctl);
       try {
         // The detectors (and the redaction model's code) are a lazy chunk: the worker's entry stays as it was.
         const packed = await (await import('./redact-host.js')).findInWorker(request, ctl.signal);
-        return transfer(packed, packed.map((p) => p.buffer as ArrayBuffer));
+        return transfer(packed, packed.spans.map((p) => p.buffer as ArrayBuffer));
       } finally {
         finds.delete(request.requestId);
       }

@@ -7,6 +7,8 @@ import type { BackendPart, BackendRequest, EmbedRequest, EmbedResult } from '../
 import type { ModelRole, WorkerConfig } from '../backends/kind.js';
 import type { RedactOptions } from '../config-types.js';
 import type { ResolvedModel, ResolvedWorkerModel } from '../model/spec.js';
+import type { KnownValues } from '../privacy/finder.js';
+import type { PackedSpans } from '../privacy/worker-spans.js';
 import type { CacheUsage, CachedModelInfo, ModelInfo, Progress } from '../types.js';
 
 export type { ResolvedModel, ResolvedWorkerModel };
@@ -31,6 +33,11 @@ export interface WorkerFindRequest {
   model?: ResolvedModel;
   /** Where the worker's runtime files are and how the store caches: the redaction model loads like any model. */
   config: WorkerConfig;
+  /**
+   * Values hidden before (see `privacy/finder.ts`). Given, the worker runs the literal pass
+   * over them and the detected values too, and answers `complete: true`.
+   */
+  known?: KnownValues;
   /** Id whose abort cancels the detection. */
   requestId: number;
 }
@@ -63,12 +70,13 @@ export interface WorkerApi {
   embed(request: EmbedRequest & { requestId: number }, onBatch?: (done: number) => void): Promise<EmbedResult>;
   /**
    * Redaction's detection: the pattern detectors (and the redaction model when
-   * `request.model` is set) over every text, overlaps resolved; the spans come back packed
-   * per text (see `privacy/worker-spans.ts`), their buffers transferred. Not queued behind
-   * generation: detection is short, and a request waits for it before it can leave the page.
+   * `request.model` is set) over every text, overlaps resolved, then the literal pass when
+   * `request.known` is given; the spans come back packed per text (see
+   * `privacy/worker-spans.ts`), their buffers transferred. Not queued behind generation:
+   * detection is short, and a request waits for it before it can leave the page.
    * Rejects with `aborted`, or `redaction_failed` when the model cannot load or run.
    */
-  findSpans(request: WorkerFindRequest): Promise<Int32Array[]>;
+  findSpans(request: WorkerFindRequest): Promise<PackedSpans>;
   /** The prompt's exact token count with the generation model's tokenizer; undefined when it cannot tell. */
   countTokens(request: Pick<BackendRequest, 'prompt' | 'messages' | 'tools'>): Promise<number | undefined>;
   /** What the worker holds now, for `engine.info()`. */

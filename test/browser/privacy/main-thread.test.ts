@@ -1,13 +1,17 @@
 /**
  * Issue 16, defect 7: a 200 KB paste of phone numbers sent to the cloud used to be
  * redacted on the page's main thread (~276 ms of one blocking task). Detection of large
- * inputs now runs in the SDK's worker; the page keeps only the literal replacement pass.
+ * inputs now runs in the SDK's worker, and so does the literal pass over them; the page
+ * only numbers the spans it gets back and builds the request (the SDK's
+ * `edgewise:redaction-apply` user-timing entry measures that step). The issue wants the
+ * page never blocked more than 16 ms on redaction.
  *
  * Timings on a shared 2-core machine are noisy, so the hard checks are that detection ran
- * in the worker (the SDK's `edgewise:redaction-detect` user-timing entry says where) and
- * that the longest block is far below the old path's; the measured figures are logged.
+ * in the worker (the SDK's `edgewise:redaction-detect` user-timing entry says where), that
+ * the longest block is far below the old path's, and that the page-side step's median over
+ * three requests fits in a frame; the measured figures are logged.
  */
-import { createEngine } from '/dist/edgewise.js';
+import { createEngine, type Engine } from '/dist/edgewise.js';
 import { assert, assertEqual } from '../helpers.js';
 import { chatCalls, remoteFaults, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
 import { watchMainThread } from './block-monitor.js';
@@ -15,6 +19,28 @@ import { ask, DETECT, phonePaste, whereDetected } from './helpers.js';
 
 /** maxTokens cuts the echo server's answer to a few chunks: the request is what is measured. */
 const ASK = { maxTokens: 4 };
+
+/** The SDK's entry for the page-side step of the latest redacted request (it keeps only that one). */
+const APPLY = 'edgewise:redaction-apply';
+
+/** The issue's budget for any one block of the page on redaction: a frame. */
+const FRAME_MS = 16;
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+/** The page-side step of `runs` requests of `content`, each its own entry; `detail.complete` must say the worker ran the literal pass. */
+async function applyTimes(engine: Engine, content: string, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    performance.clearMeasures(APPLY);
+    await ask(engine, content, ASK);
+    const [entry] = performance.getEntriesByName(APPLY) as PerformanceMeasure[];
+    assert(entry !== undefined, 'the page-side step left its entry');
+    assertEqual((entry.detail as { complete?: boolean }).complete, true, 'the worker ran the literal pass');
+    times.push(entry.duration);
+  }
+  return times;
+}
 
 describe('privacy: redaction of a large paste does not block the page', () => {
   beforeEach(async () => {
@@ -40,6 +66,13 @@ describe('privacy: redaction of a large paste does not block the page', () => {
       assert((result.finish.redactions?.phone ?? 0) > 4000, `every distinct number counted (${JSON.stringify(result.finish.redactions)})`);
       assertEqual(whereDetected(), ['worker'], 'detection ran in the worker');
       assert(report.longestGap < 100, `longest main-thread block ${report.longestGap.toFixed(1)} ms, want < 100 ms (the old path blocked ~276 ms)`);
+      const [first] = performance.getEntriesByName(APPLY) as PerformanceMeasure[];
+      // The median of three requests (this one and two more), not the maximum: one run can lose the core to another process.
+      const large = [first?.duration ?? Number.NaN, ...(await applyTimes(engine, paste, 2))];
+      const small = await applyTimes(engine, phonePaste(20_000), 3);
+      console.log(`page-side redaction step: 200 KB ${large.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(large).toFixed(1)}), 20 KB ${small.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(small).toFixed(1)}); spans ${JSON.stringify((first?.detail as { spans?: number } | undefined)?.spans)}`);
+      assert(median(large) <= FRAME_MS, `page-side redaction of 200 KB: median ${median(large).toFixed(1)} ms, want <= ${FRAME_MS} ms`);
+      assert(median(small) <= FRAME_MS, `page-side redaction of 20 KB: median ${median(small).toFixed(1)} ms, want <= ${FRAME_MS} ms`);
     } finally {
       await engine.dispose();
     }

@@ -173,10 +173,11 @@ describe('the finder seam', () => {
     const calls: string[][] = [];
     const finder: SpanFinder = async (texts) => {
       calls.push([...texts]);
-      return texts.map((t): Span[] => {
+      const spans = texts.map((t): Span[] => {
         const at = t.indexOf('Jane Roe');
         return at === -1 ? [] : [{ start: at, end: at + 8, type: 'name', counted: true }];
       });
+      return { spans, complete: false };
     };
     const out = await guarded({}, () => finder).send({
       messages: [

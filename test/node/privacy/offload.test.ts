@@ -11,6 +11,7 @@ import type { RedactOptions } from '../../../src/config-types.js';
 import { EdgewiseError, isEdgewiseError } from '../../../src/errors.js';
 import { localFinder } from '../../../src/privacy/finder.js';
 import { offloadFinder, WORKER_MIN_CHARS } from '../../../src/privacy/offload.js';
+import type { PackedSpans } from '../../../src/privacy/worker-spans.js';
 import type { WorkerHandle } from '../../../src/worker/handle.js';
 import type { WorkerFindRequest } from '../../../src/worker/protocol.js';
 import { findInWorker } from '../../../src/worker/redact-host.js';
@@ -26,11 +27,11 @@ function fakeHandle(behaviour: Behaviour, running = false) {
     running: () => (running ? {} : undefined),
     request<T>(op: (c: unknown, id: number) => Promise<T>): Promise<T> {
       const api = {
-        findSpans(r: WorkerFindRequest): Promise<Int32Array[]> {
+        findSpans(r: WorkerFindRequest): Promise<PackedSpans> {
           const cloned = structuredClone(r);
           requests.push(cloned);
           if (behaviour === 'crash') return Promise.reject(new EdgewiseError('worker_crashed', 'The inference worker stopped.'));
-          if (behaviour === 'hang') return new Promise<Int32Array[]>(() => undefined);
+          if (behaviour === 'hang') return new Promise<PackedSpans>(() => undefined);
           return findInWorker(cloned, new AbortController().signal);
         },
       };
@@ -68,11 +69,23 @@ describe('offloadFinder', () => {
     expect(await find(small)).toEqual(await localFinder({})(small));
     expect(fake.requests).toHaveLength(0);
     const big = [phones(WORKER_MIN_CHARS / 2), phones(WORKER_MIN_CHARS / 2 + 10)];
-    const spans = await find(big);
+    const found = await find(big);
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.texts).toEqual(big);
-    expect(spans).toEqual(await localFinder({})(big));
-    expect(spans[0]!.length).toBeGreaterThan(50);
+    expect(found).toEqual(await localFinder({})(big));
+    expect(found.spans[0]!.length).toBeGreaterThan(50);
+  });
+
+  it('sends the known values along when given: the worker runs the literal pass and says so', async () => {
+    withWorker();
+    const fake = fakeHandle('run');
+    const find = offloadFinder({}, { handle: fake.handle, config: CONFIG });
+    const big = [`${phones(WORKER_MIN_CHARS)}Ticket K-77 (ref K-77).`];
+    const found = await find(big, { known: [['K-77', 'pattern']] });
+    expect(fake.requests[0]!.known).toEqual([['K-77', 'pattern']]);
+    expect(found.complete).toBe(true);
+    expect(found.spans[0]!.filter((s) => big[0]!.slice(s.start, s.end) === 'K-77')).toHaveLength(2);
+    expect((await find(big)).complete).toBe(false);
   });
 
   it('loads the detectors in a worker that already runs (an engine with local models), and starts none otherwise', async () => {
@@ -90,7 +103,7 @@ describe('offloadFinder', () => {
     const fake = fakeHandle('run');
     const options: RedactOptions = { patterns: [/EMP-\d{6}/g], terms: ['Project Falcon'] };
     const text = `${'x '.repeat(WORKER_MIN_CHARS)} EMP-123456 works on Project Falcon`;
-    const [spans] = await offloadFinder(options, { handle: fake.handle, config: CONFIG, minChars: 10 })([text]);
+    const { spans: [spans] } = await offloadFinder(options, { handle: fake.handle, config: CONFIG, minChars: 10 })([text]);
     expect(fake.requests[0]!.options.patterns![0]).toBeInstanceOf(RegExp);
     expect(spans!.map((s) => [text.slice(s.start, s.end), s.type])).toEqual([['EMP-123456', 'pattern'], ['Project Falcon', 'term']]);
   });
@@ -99,16 +112,18 @@ describe('offloadFinder', () => {
     withWorker();
     const fake = fakeHandle('crash');
     const big = [phones(WORKER_MIN_CHARS + 1)];
-    const spans = await offloadFinder({}, { handle: fake.handle, config: CONFIG })(big);
+    const found = await offloadFinder({}, { handle: fake.handle, config: CONFIG })(big, { known: [['K-77', 'pattern']] });
     expect(fake.requests).toHaveLength(1);
-    expect(spans).toEqual(await localFinder({})(big));
+    // Detection only: the session runs the literal pass itself (complete-spans.test.ts checks the output).
+    expect(found).toEqual(await localFinder({})(big));
+    expect(found.complete).toBe(false);
   });
 
   it('rejects with aborted as soon as the signal fires, even while the worker is busy', async () => {
     withWorker();
     const fake = fakeHandle('hang');
     const ctl = new AbortController();
-    const pending = offloadFinder({}, { handle: fake.handle, config: CONFIG })([phones(WORKER_MIN_CHARS + 1)], ctl.signal);
+    const pending = offloadFinder({}, { handle: fake.handle, config: CONFIG })([phones(WORKER_MIN_CHARS + 1)], { signal: ctl.signal });
     ctl.abort();
     const e = await pending.catch((x: unknown) => x);
     expect(isEdgewiseError(e) && e.code).toBe('aborted');
