@@ -9,6 +9,15 @@
  * the alternative, but a worker busy in a long synchronous runtime call (session
  * creation takes seconds for big models) would look dead to it. Where Web Locks are
  * missing (insecure contexts) the worker's `error` event is the only signal.
+ *
+ * The page queues for the lock only once the worker has been seen to hold it (its answer
+ * to `hello`, or the lock listed as held by `navigator.locks.query()`): queued earlier, it
+ * could be granted a lock the worker had not taken yet and bury a live worker. Start-up is
+ * watched apart, or a worker killed before that point would leave nothing to notice and
+ * its calls would hang: the `error` event, a poll of the lock table (a worker that took
+ * the lock and died before its answer arrived), and a deadline for a worker that never ran
+ * its script (terminated at spawn), which nothing else reports, not even a `close` event
+ * on a port sent to it (checked in Chromium 156).
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { EdgewiseError } from '../errors.js';
@@ -56,6 +65,17 @@ function spawn(assetsUrl: string): Worker {
 const crashed = (why: string): EdgewiseError => new EdgewiseError('worker_crashed',
   `The inference worker stopped (${why}); requests in flight were cancelled. The next call starts a fresh worker and reloads the model (from the cache when it is stored).`);
 
+/**
+ * How long a fresh worker may take to hold its lock (without Web Locks: to answer
+ * `hello`). Measured cold start here: ~140 ms; the worker bundle is ~470 KB, which a link
+ * of ~50 KB/s (slow 3G) fetches in about as many seconds as this allows once compressed.
+ * A worker still loading past it is ended like a dead one: its calls fail with
+ * `worker_crashed` (redaction falls back to the page) and the next call starts afresh.
+ */
+const STARTUP_DEADLINE_MS = 10_000;
+/** How often the page looks for the worker's lock (or its answer) during start-up, and only then. */
+const STARTUP_POLL_MS = 50;
+
 const lockName = (): string => `edgewise-worker-${globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2)}`;
 
 /** `onDeath` runs once, when the worker dies on its own (not after `terminate()`). */
@@ -71,10 +91,13 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
   const api = wrap<WorkerApi>(worker);
   const pending = new Set<(e: EdgewiseError) => void>();
   let death: EdgewiseError | undefined;
+  /** The start-up watch's next look (see below). */
+  let watch: ReturnType<typeof setTimeout> | undefined;
 
   function end(e: EdgewiseError): boolean {
     if (death) return false;
     death = e;
+    clearTimeout(watch);
     for (const reject of pending) reject(e);
     pending.clear();
     api[releaseProxy]();
@@ -93,11 +116,27 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
 
   const name = lockName();
   const locks = globalThis.navigator?.locks;
-  if (locks) {
-    api.hello(name).then(() => {
-      if (!death) void locks.request(name, () => die(crashed('terminated by the browser or out of memory')));
-    }, () => undefined);
-  }
+  let started = false;
+  // The worker holds the lock (or, without Web Locks, has answered): from here on a grant
+  // of the lock to the page means the worker is gone.
+  const holding = (): void => {
+    if (started || death) return;
+    started = true;
+    clearTimeout(watch);
+    if (locks) void locks.request(name, () => die(crashed('terminated by the browser or out of memory')));
+  };
+  const since = Date.now();
+  // The lock table is read before the clock: a page thread busy past the deadline must not
+  // bury a worker that took its lock meanwhile.
+  const look = async (): Promise<void> => {
+    const table = await locks?.query().catch(() => undefined);
+    if (started || death) return;
+    if (table?.held?.some((l) => l.name === name)) holding();
+    else if (Date.now() - since > STARTUP_DEADLINE_MS) die(crashed(`it did not start within ${STARTUP_DEADLINE_MS / 1000} s`));
+    else watch = setTimeout(() => void look(), STARTUP_POLL_MS);
+  };
+  api.hello(name).then(holding, () => undefined);
+  void look();
 
   return {
     api,
