@@ -68,9 +68,10 @@ describe('privacy: redaction of a large paste does not block the page', () => {
       assert(report.longestGap < 100, `longest main-thread block ${report.longestGap.toFixed(1)} ms, want < 100 ms (the old path blocked ~276 ms)`);
       const [first] = performance.getEntriesByName(APPLY) as PerformanceMeasure[];
       // The first large request runs the page-side code before V8 has optimized it (measured
-      // 13 to 18 ms, where later ones take 4 to 12); it is logged, and bounded by the block check
-      // above. The budget is checked on the median of three more, not the maximum: on a shared
-      // 2-core machine one run can lose the core to another process.
+      // 13 to 20 ms, where later ones mostly take 4 to 12, medians 5.5 to 12); it is logged,
+      // and bounded by the block check above. The budget is checked on the median of three
+      // more, not the maximum: on a shared 2-core machine one run can lose the core to another
+      // process (single runs up to 18 ms seen at a load average of 7).
       const large = await applyTimes(engine, paste, 3);
       const small = await applyTimes(engine, phonePaste(20_000), 3);
       console.log(`page-side redaction step: 200 KB first ${first?.duration.toFixed(1)} ms, then ${large.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(large).toFixed(1)}); 20 KB ${small.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(small).toFixed(1)}); ${JSON.stringify((first?.detail as { spans?: number } | undefined)?.spans)} spans at 200 KB`);
