@@ -5,9 +5,9 @@ import type { FinishPart } from '../../../src/types.js';
 const finish = (redactions: FinishPart['redactions']): FinishPart => ({
   type: 'finish',
   reason: 'stop',
-  usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2, timeToFirstTokenMs: 1, tokensPerSecond: 1, totalMs: 2 },
+  usage: { promptTokens: 1, completionTokens: 1, timeToFirstTokenMs: 1, tokensPerSecond: 1, totalMs: 2 },
   ranOn: 'remote',
-  route: { policy: 'remote-only', reason: 'remote_only' },
+  route: { policy: 'remote-only', reason: 'remote_only', detail: 'remote-only policy' },
   ...(redactions ? { redactions } : {}),
 });
 
