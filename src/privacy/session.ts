@@ -24,6 +24,7 @@ import { detectorsFor, findSpans } from './find.js';
 import type { FoundSpans } from './finder.js';
 import { literalPass } from './literal-pass.js';
 import { canonicalPlaceholder, placeholderFor, typeOfPlaceholder, writtenPlaceholderPattern } from './placeholder.js';
+import { sliceClock } from './session-slices.js';
 import { createRestorer, type Restorer } from './restorer.js';
 import type { Detector, Span } from './span.js';
 
@@ -47,6 +48,12 @@ export interface RedactionSession {
    * every text is replaced too, longest first. Same value → same placeholder within the session.
    */
   redactTexts(texts: readonly string[], found: readonly (readonly Span[])[] | FoundSpans): string[];
+  /**
+   * {@link RedactionSession.redactTexts} in slices of at most about `sliceMs` each, handing
+   * the thread back between them (see `session-slices.ts`); `longestSliceMs` says what the
+   * page paid in one go. Same output.
+   */
+  redactTextsSliced(texts: readonly string[], found: FoundSpans, sliceMs: number, signal?: AbortSignal): Promise<{ texts: string[]; longestSliceMs: number }>;
   /** The values the literal pass hides besides the detected ones (remembered, and numbered by this session), for a finder that runs it. */
   known(): [string, RedactionType][];
   /** Detection on this thread, then {@link RedactionSession.redactTexts} over every message's content at once. */
@@ -117,6 +124,27 @@ export function openSession(options: RedactOptions, earlier: Iterable<readonly [
     return out + text.slice(at);
   }
 
+  async function redactTextsSliced(texts: readonly string[], found: FoundSpans, sliceMs: number, signal?: AbortSignal): Promise<{ texts: string[]; longestSliceMs: number }> {
+    const clock = sliceClock(sliceMs, signal);
+    const spans = found.complete ? found.spans : literalPass(texts, found.spans, known());
+    for (const text of texts) noteWrittenForms(text);
+    const out: string[] = [];
+    for (const [i, text] of texts.entries()) {
+      const list = spans[i] ?? [];
+      let piece = '';
+      let at = 0;
+      for (const s of list) {
+        piece += text.slice(at, s.start) + placeholderOf(text.slice(s.start, s.end), s.type, s.counted);
+        at = s.end;
+        const pause = clock.tick();
+        if (pause) await pause;
+      }
+      out.push(list.length === 0 ? text : piece + text.slice(at));
+    }
+    clock.end();
+    return { texts: out, longestSliceMs: clock.longest() };
+  }
+
   function redactTexts(texts: readonly string[], found: readonly (readonly Span[])[] | FoundSpans): string[] {
     const given: FoundSpans | { spans: readonly (readonly Span[])[]; complete: false } = 'complete' in found ? found : { spans: found, complete: false };
     const spans = given.complete ? given.spans : literalPass(texts, given.spans, known());
@@ -133,6 +161,7 @@ export function openSession(options: RedactOptions, earlier: Iterable<readonly [
 
   return {
     redactTexts,
+    redactTextsSliced,
     known,
     redactMessages(messages) {
       const texts = messages.map((m) => m.content);

@@ -2,14 +2,14 @@
  * Issue 16, defect 7: a 200 KB paste of phone numbers sent to the cloud used to be
  * redacted on the page's main thread (~276 ms of one blocking task). Detection of large
  * inputs now runs in the SDK's worker, and so does the literal pass over them; the page
- * only numbers the spans it gets back and builds the request (the SDK's
- * `edgewise:redaction-apply` user-timing entry measures that step). The issue wants the
- * page never blocked more than 16 ms on redaction.
+ * only numbers the spans it gets back and builds the request, in slices that hand the thread
+ * back (the SDK's `edgewise:redaction-apply` user-timing entry measures that step and its
+ * longest slice). The issue wants the page never blocked more than 16 ms on redaction.
  *
  * Timings on a shared 2-core machine are noisy, so the hard checks are that detection ran
  * in the worker (the SDK's `edgewise:redaction-detect` user-timing entry says where), that
- * the longest block is far below the old path's, and that the page-side step's median over
- * three requests fits in a frame; the measured figures are logged.
+ * the longest block is far below the old path's, and that the page-side step's longest
+ * slice fits in a frame (the first request's, and the median of three more); the measured figures are logged.
  */
 import { createEngine, type Engine } from '/dist/edgewise.js';
 import { assert, assertEqual } from '../helpers.js';
@@ -36,8 +36,10 @@ async function applyTimes(engine: Engine, content: string, runs: number): Promis
     await ask(engine, content, ASK);
     const [entry] = performance.getEntriesByName(APPLY) as PerformanceMeasure[];
     assert(entry !== undefined, 'the page-side step left its entry');
-    assertEqual((entry.detail as { complete?: boolean }).complete, true, 'the worker ran the literal pass');
-    times.push(entry.duration);
+    const detail = entry.detail as { complete?: boolean; longestSliceMs?: number };
+    assertEqual(detail.complete, true, 'the worker ran the literal pass');
+    assert(typeof detail.longestSliceMs === 'number', 'the step reports its longest slice');
+    times.push(detail.longestSliceMs as number);
   }
   return times;
 }
@@ -67,14 +69,16 @@ describe('privacy: redaction of a large paste does not block the page', () => {
       assertEqual(whereDetected(), ['worker'], 'detection ran in the worker');
       assert(report.longestGap < 100, `longest main-thread block ${report.longestGap.toFixed(1)} ms, want < 100 ms (the old path blocked ~276 ms)`);
       const [first] = performance.getEntriesByName(APPLY) as PerformanceMeasure[];
-      // The first large request runs the page-side code before V8 has optimized it (measured
-      // 13 to 20 ms, where later ones mostly take 4 to 12, medians 5.5 to 12); it is logged,
-      // and bounded by the block check above. The budget is checked on the median of three
-      // more, not the maximum: on a shared 2-core machine one run can lose the core to another
-      // process (single runs up to 18 ms seen at a load average of 7).
+      // The page-side step hands the thread back between slices of ~8 ms, so even the first
+      // large request, whose code V8 has not optimized yet (13 to 20 ms in one go before the
+      // step was sliced), holds the page less than a frame at a time. The first is checked
+      // alone; later ones on the median of three, since on a shared 2-core machine one slice
+      // can lose the core to another process.
+      const firstSlice = (first?.detail as { longestSliceMs?: number } | undefined)?.longestSliceMs ?? NaN;
+      assert(firstSlice <= FRAME_MS, `the first 200 KB request held the page ${firstSlice.toFixed(1)} ms in one slice, want <= ${FRAME_MS} ms`);
       const large = await applyTimes(engine, paste, 3);
       const small = await applyTimes(engine, phonePaste(20_000), 3);
-      console.log(`page-side redaction step: 200 KB first ${first?.duration.toFixed(1)} ms, then ${large.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(large).toFixed(1)}); 20 KB ${small.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(small).toFixed(1)}); ${JSON.stringify((first?.detail as { spans?: number } | undefined)?.spans)} spans at 200 KB`);
+      console.log(`page-side redaction step, longest slice: 200 KB first ${firstSlice.toFixed(1)} ms (whole step ${first?.duration.toFixed(1)} ms), then ${large.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(large).toFixed(1)}); 20 KB ${small.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(small).toFixed(1)}); ${JSON.stringify((first?.detail as { spans?: number } | undefined)?.spans)} spans at 200 KB`);
       assert(median(large) <= FRAME_MS, `page-side redaction of 200 KB: median ${median(large).toFixed(1)} ms, want <= ${FRAME_MS} ms`);
       assert(median(small) <= FRAME_MS, `page-side redaction of 20 KB: median ${median(small).toFixed(1)} ms, want <= ${FRAME_MS} ms`);
     } finally {
