@@ -29,8 +29,7 @@ describe('privacy: the worker path never sends unredacted text', () => {
     const engine = createEngine({ ...testRemote(), policy: 'remote-only' });
     try {
       // A first large paste starts the worker and loads its detectors. (A worker killed before
-      // it answers its first message goes unnoticed: client.ts learns of deaths through a
-      // Web Lock the worker takes in that first call, so a kill that early is not tested here.)
+      // its first answer is tested in reliability/worker-killed-at-start.test.ts.)
       await ask(engine, phonePaste(20_000), { maxTokens: 4 });
       const started = workersStarted();
       await remoteReset();
