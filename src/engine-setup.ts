@@ -41,12 +41,12 @@ export interface EngineParts {
 /** The offload finder is a lazy chunk, loaded on the first request that leaves the page; a failed load (offline a moment) is tried again. */
 function lazyFinder(redact: RedactOptions, env: OffloadEnv): SpanFinder {
   let finder: Promise<SpanFinder> | undefined;
-  return async (texts, signal) => {
+  return async (texts, call) => {
     finder ??= import('./privacy/offload.js').then((m) => m.offloadFinder(redact, env), (e: unknown) => {
       finder = undefined;
       throw e;
     });
-    return (await finder)(texts, signal);
+    return (await finder)(texts, call);
   };
 }
 
