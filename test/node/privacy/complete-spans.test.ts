@@ -7,7 +7,6 @@
  * request as the boundary makes it); texts, counts and remembered values must be equal.
  */
 import { describe, expect, it } from 'vitest';
-import type { BackendPart, BackendRequest, BackendV3 } from '../../../src/backends/backend.js';
 import type { WorkerConfig } from '../../../src/backends/kind.js';
 import { wrap } from '../../../src/backends/middleware.js';
 import type { RedactOptions } from '../../../src/config-types.js';
@@ -23,6 +22,7 @@ import type { Span } from '../../../src/privacy/span.js';
 import { unpackSpans, type PackedSpans } from '../../../src/privacy/worker-spans.js';
 import type { RedactionType } from '../../../src/route/vocab.js';
 import type { Redactions } from '../../../src/types.js';
+import { recordingRemote } from './recording-remote.js';
 import type { WorkerHandle } from '../../../src/worker/handle.js';
 import type { WorkerFindRequest } from '../../../src/worker/protocol.js';
 import { findInWorker } from '../../../src/worker/redact-host.js';
@@ -188,26 +188,9 @@ function fakeWorker(behaviour: Behaviour) {
   return { handle: () => handle as unknown as WorkerHandle, requests };
 }
 
-const FINISH: BackendPart = {
-  type: 'finish', reason: 'stop', ranOn: 'remote',
-  usage: { promptTokens: 1, completionTokens: 1, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0 },
-};
-
 /** The middleware around a remote that records what it was sent, with every input offloaded (`minChars: 0`) to `worker`. */
 function middlewareOver(worker: ReturnType<typeof fakeWorker>) {
-  const sent: BackendRequest[] = [];
-  const remote: BackendV3 = {
-    specificationVersion: 'v3', kind: 'recording', location: 'remote',
-    capabilities: { sampling: ['stop'], responseFormats: [], tools: true },
-    state: { ranOn: 'remote', loaded: true },
-    supports: () => ({ ok: true }),
-    load: async () => ({ ranOn: 'remote' }),
-    async *generate(r) {
-      sent.push(r);
-      yield FINISH;
-    },
-    unload: async () => {},
-  };
+  const { backend: remote, sent } = recordingRemote();
   const backend = wrap(remote, redaction(OPTIONS, () => offloadFinder(OPTIONS, { handle: worker.handle, config: CONFIG, minChars: 0 })));
   const send = async (content: string): Promise<string> => {
     for await (const _ of backend.generate?.(request({ messages: [{ role: 'user', content }] })) ?? []) { /* read to the end */ }

@@ -4,7 +4,7 @@
  * values this middleware saw in earlier requests stay hidden in later ones.
  */
 import { describe, expect, it } from 'vitest';
-import type { BackendPart, BackendRequest, BackendV3, EmbedRequest } from '../../../src/backends/backend.js';
+import type { BackendPart, BackendRequest } from '../../../src/backends/backend.js';
 import { wrap } from '../../../src/backends/middleware.js';
 import type { RedactOptions } from '../../../src/config-types.js';
 import type { SpanFinder } from '../../../src/privacy/finder.js';
@@ -12,35 +12,7 @@ import { createRedactionSession } from '../../../src/privacy/index.js';
 import { redaction } from '../../../src/privacy/middleware.js';
 import type { Span } from '../../../src/privacy/span.js';
 import { request } from '../remote/helpers.js';
-
-const FINISH: BackendPart = {
-  type: 'finish', reason: 'stop', ranOn: 'remote',
-  usage: { promptTokens: 1, completionTokens: 1, timeToFirstTokenMs: 0, tokensPerSecond: 0, totalMs: 0 },
-};
-
-/** A remote backend that records what it was sent and answers "ok". */
-function recordingRemote(): { backend: BackendV3; sent: BackendRequest[]; embedded: EmbedRequest[] } {
-  const sent: BackendRequest[] = [];
-  const embedded: EmbedRequest[] = [];
-  const backend: BackendV3 = {
-    specificationVersion: 'v3', kind: 'recording', location: 'remote',
-    capabilities: { sampling: ['stop'], responseFormats: [], tools: true },
-    state: { ranOn: 'remote', loaded: true },
-    supports: () => ({ ok: true }),
-    load: async () => ({ ranOn: 'remote' }),
-    async *generate(r) {
-      sent.push(r);
-      yield { type: 'text', text: 'ok' };
-      yield FINISH;
-    },
-    embed: async (r) => {
-      embedded.push(r);
-      return { vectors: r.texts.map(() => new Float32Array(1)), truncated: [], promptTokens: 1, ranOn: 'remote' };
-    },
-    unload: async () => {},
-  };
-  return { backend, sent, embedded };
-}
+import { recordingRemote } from './recording-remote.js';
 
 async function drain(parts: AsyncIterable<BackendPart> | undefined): Promise<void> {
   for await (const _ of parts ?? []) { /* read to the end */ }
