@@ -8,6 +8,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
+import { resolve as resolvePath } from 'node:path';
 
 // The WASM-only build, and the WebGPU build (`onnxruntime-web/webgpu` loads the asyncify one).
 // Start clean: lazy chunks carry content hashes, and stale ones would pile up in dist/.
@@ -68,6 +69,23 @@ function sizeReport() {
   };
 }
 
+// The faces (`edgewise/ai-sdk`, `edgewise/prompt-api`) are built on the public API and
+// import it from `./edgewise.js`, never a copy: one engine implementation, one error class
+// per page, and the core budget measures the core alone. The AI SDK's packages are peers.
+const CORE = resolvePath('src/index.ts');
+function coreExternal() {
+  return {
+    name: 'core-external',
+    async resolveId(source, importer) {
+      if (/^(ai|@ai-sdk\/provider)$/.test(source)) return { id: source, external: true };
+      if (!importer || !source.startsWith('.')) return null;
+      const r = await this.resolve(source, importer, { skipSelf: true });
+      return r && r.id === CORE ? { id: 'edgewise-core', external: true } : null;
+    },
+  };
+}
+const FACES = { 'edgewise.ai-sdk': 'src/ai-sdk.ts', 'edgewise.prompt-api': 'src/prompt-api.ts' };
+
 const rows = [
   // The remote endpoint and the redaction detectors are lazy chunks: a local-only page never loads them.
   { input: 'src/index.ts', preserveEntrySignatures: 'allow-extension', output: { dir: 'dist', format: 'es', entryFileNames: 'edgewise.js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true } },
@@ -75,6 +93,7 @@ const rows = [
   { input: 'src/index.ts', output: { file: 'dist/edgewise.iife.js', format: 'iife', name: 'Edgewise', sourcemap: true, inlineDynamicImports: true } },
   // The conformance suite for backends (`edgewise/conformance`), for apps that write their own.
   { input: { 'edgewise.conformance': 'src/conformance.ts' }, output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true } },
+  { input: FACES, output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true, paths: { 'edgewise-core': './edgewise.js' } }, extra: [coreExternal()], first: true },
   {
     input: { 'edgewise.worker': 'workers/inference.worker.ts' },
     // The worker's entry has no exports, but its lazy chunks import shared code from it:
@@ -87,11 +106,11 @@ const rows = [
 ];
 
 export default [
-  ...rows.map(({ input, output, extra = [], preserveEntrySignatures = 'strict' }) => ({
+  ...rows.map(({ input, output, extra = [], first = false, preserveEntrySignatures = 'strict' }) => ({
     input,
     output,
     preserveEntrySignatures,
-    plugins: [noInquire(), resolve(), cjs(), ts(), ...extra, sizeReport()],
+    plugins: first ? [...extra, noInquire(), resolve(), cjs(), ts(), sizeReport()] : [noInquire(), resolve(), cjs(), ts(), ...extra, sizeReport()],
     onwarn(w, warn) {
       // ORT's glue references `import.meta.url` and `eval`-free dynamic imports on purpose.
       if (w.code === 'EVAL' || w.code === 'CIRCULAR_DEPENDENCY') return;
@@ -103,4 +122,5 @@ export default [
   })),
   { input: 'src/index.ts', output: { file: 'dist/edgewise.d.ts', format: 'es' }, plugins: [dts()] },
   { input: 'src/conformance.ts', output: { file: 'dist/edgewise.conformance.d.ts', format: 'es' }, plugins: [dts()] },
+  ...Object.entries(FACES).map(([name, input]) => ({ input, output: { file: `dist/${name}.d.ts`, format: 'es', paths: { 'edgewise-core': './edgewise.js' } }, plugins: [coreExternal(), dts()] })),
 ];

@@ -31,7 +31,7 @@ export default {
   coverageConfig: { include: ['dist/**/*.js'], reporters: ['text-summary'], reportDir: 'coverage/browser' },
   reporters: [defaultReporter(), srcOnlyCoverage()],
   browserStartTimeout: 60_000,
-  middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/dist/', '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/'])],
+  middleware: [crossOriginIsolation(), rawFiles(['/dist/', '/node_modules/onnxruntime-web/dist/', '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/'], undefined, /^\/dist\/edgewise\.ai-sdk\.js$/)],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022' }),
     heapCommand(),

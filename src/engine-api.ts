@@ -32,6 +32,13 @@ export interface Engine {
    * @example for await (const p of engine.generate({ prompt: 'Hi', maxTokens: 16 })) if (p.type === 'text') out += p.text;
    */
   generate(request: GenerateRequest): AsyncIterable<Part>;
+  /**
+   * Tokens the request's input takes (template and tools included) on the loaded local
+   * model; `exact: false` when no local model is loaded yet and the number is the router's
+   * low estimate (`load()` first for an exact count).
+   * @example const { tokens } = await engine.countTokens({ messages }); if (tokens > 4000) messages.splice(1, 2);
+   */
+  countTokens(request: GenerateRequest): Promise<{ tokens: number; exact: boolean }>;
   /** The whole generated text of a request. @example const reply = await engine.text({ messages }); */
   text(request: GenerateRequest): Promise<string>;
   /**

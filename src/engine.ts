@@ -70,6 +70,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     generate: (request) => run(request, true),
     text,
+    async countTokens(request) {
+      const checked = checkRequest(request, 0);
+      live();
+      return (await import('./run/count.js')).countTokens(generation, checked);
+    },
     async object<T>(request: ObjectRequest): Promise<T> {
       const { schema, name, ...rest } = request ?? ({} as ObjectRequest);
       const format = name === undefined ? { type: 'json_schema' as const, schema } : { type: 'json_schema' as const, schema, name };

@@ -16,12 +16,14 @@ export function crossOriginIsolation() {
 
 /**
  * Serves built bundles and runtime glue byte-for-byte: the dev server would otherwise
- * rewrite ORT's `.mjs` glue (its `import("module")`), which breaks it.
+ * rewrite ORT's `.mjs` glue (its `import("module")`), which breaks it. Paths matching
+ * `except` go through the dev server, which resolves their bare imports (the AI SDK face
+ * imports its peer `@ai-sdk/provider` by name, as an app's bundler would resolve it).
  */
-export function rawFiles(prefixes, root = process.cwd()) {
+export function rawFiles(prefixes, root = process.cwd(), except = /^$/) {
   return async (ctx, next) => {
     const path = decodeURIComponent(ctx.path);
-    if (!prefixes.some((p) => path.startsWith(p)) || path.includes('..')) return next();
+    if (!prefixes.some((p) => path.startsWith(p)) || path.includes('..') || except.test(path)) return next();
     const file = join(root, path);
     let st;
     try { st = statSync(file); } catch { return next(); }

@@ -1,0 +1,2 @@
+// Stub: filled in by the AI SDK face work (issue 17).
+export {};
