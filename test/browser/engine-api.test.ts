@@ -75,3 +75,29 @@ describe('engine API on the generated fixture', () => {
     assertEqual(code, 'disposed', 'typed error after dispose');
   });
 });
+
+describe('engine.countTokens()', () => {
+  const engine = createEngine({ model: { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, cache: false });
+  after(() => engine.dispose());
+  const messages = [{ role: 'system' as const, content: 'You tell short stories.' }, { role: 'user' as const, content: 'A story about a cat and a red ball, please.' }];
+
+  it('before a load it estimates low and says so; after it, the count is what a request of the same messages takes', async () => {
+    const before = await engine.countTokens({ messages });
+    assertEqual(before.exact, false, 'no model loaded yet: an estimate');
+    await engine.load();
+    const after = await engine.countTokens({ messages });
+    assertEqual(after.exact, true, 'the loaded tokenizer counted');
+    assert(before.tokens > 0 && before.tokens <= after.tokens, `the estimate (${before.tokens}) is at or under the real count (${after.tokens})`);
+    let prompt = -1;
+    for await (const p of engine.generate({ messages, maxTokens: 2 })) if (p.type === 'finish') prompt = p.usage.promptTokens;
+    assertEqual(after.tokens, prompt, 'the same number the request reported in usage.promptTokens');
+    const longer = await engine.countTokens({ messages: [...messages, { role: 'assistant', content: 'Once there was a cat.' }] });
+    assert(longer.tokens > after.tokens, 'another turn counts more');
+  });
+
+  it('validates the request like generate() does', async () => {
+    let code = '';
+    try { await engine.countTokens({ messages: [] }); } catch (e) { code = (e as { code?: string }).code ?? ''; }
+    assertEqual(code, 'empty_messages', 'typed error for an empty conversation');
+  });
+});
