@@ -48,6 +48,7 @@ export function createHandler({ root, modelsDir, remote }) {
   const mounts = [
     ['/assistant', dir.assistant],
     ['/script-tag', join(dir.demos, 'script-tag')],
+    ['/prompt-api-sample', join(dir.demos, 'prompt-api-sample')],
     ['/csp', join(dir.demos, 'csp'), { 'Content-Security-Policy': CSP }],
     ['/dist', dir.dist],
     ['/models/fixtures', dir.fixtures],
