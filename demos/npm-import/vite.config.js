@@ -8,6 +8,8 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 
 /** @type {import('vite').UserConfig} */
 export default {
+  // Two pages: the core alone (index.html), and the AI SDK and Prompt-API faces (faces.html).
+  build: { rollupOptions: { input: { main: 'index.html', faces: 'faces.html' } } },
   server: { headers: isolation },
   preview: { headers: isolation },
 };

@@ -25,6 +25,21 @@ try {
     await page.close();
   });
 
+  await check('the Prompt-API sample app, not a line changed, runs on edgewise through install() at /prompt-api-sample/edgewise.html', async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.url}/prompt-api-sample/edgewise.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => /^(model: ready|error)/.test(document.getElementById('status').textContent), { timeout: 120_000 });
+    assert((await page.$eval('#status', (e) => e.textContent)) === 'model: ready', `the app created its session: ${await page.$eval('#status', (e) => e.textContent)} ${errors.join(' | ')}`);
+    await page.click('#ask');
+    await page.waitForFunction(() => !document.getElementById('ask').disabled && document.getElementById('answer').textContent.length > 0, { timeout: 120_000 });
+    const [status, answer, usage] = await page.evaluate(() => ['status', 'answer', 'usage'].map((id) => document.getElementById(id).textContent));
+    assert(status === 'model: ready' && answer.length > 0 && /^context: \d+ of \d+ tokens$/.test(usage), `streamed an answer: ${status} | ${answer.slice(0, 60)} | ${usage}`);
+    await screenshot(page, 'prompt-api-sample');
+    await page.close();
+  });
+
   await check('a page under the strict Content-Security-Policy generates (WASM path), structured output included', async (skip) => {
     if (!sharedModels()) skip('../shared/models is absent (the CSP demo loads stories260K from there)');
     const page = await browser.newPage();

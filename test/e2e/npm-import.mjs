@@ -107,6 +107,35 @@ try {
       await server.stop();
     }
   }, 180_000);
+
+  await check('the faces page: the real `ai` streamText over edgewise/ai-sdk, then a Prompt-API session over edgewise/prompt-api, on one engine; the core-only page carries neither face', async (skip) => {
+    const model = pickModel();
+    if (!model) skip('no model: ../shared/models/stories260K-onnx and test/fixtures/out/tiny-llama (npm run fixtures) are both absent');
+    assert(built, 'the app was not built (see the first check)');
+    const assets = readdirSync(join(app, 'dist', 'assets'));
+    const mainJs = assets.filter((a) => /^main-[\w-]+\.js$/.test(a)).map((a) => readFileSync(join(app, 'dist', 'assets', a), 'utf8')).join('\n');
+    assert(mainJs.length > 0, `the core-only page has its own chunk: ${assets.join(', ')}`);
+    assert(!/specificationVersion|promptStreaming|contextoverflow/.test(mainJs), 'the core-only page\'s chunk has no AI SDK or Prompt-API face code');
+    const server = await serveApp(join(app, 'dist'), model.dir);
+    const browser = await launch(join(work, 'profile-faces'));
+    try {
+      const page = await browser.newPage();
+      const logs = [];
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      await page.goto(`${server.url}/faces.html?model=${encodeURIComponent(model.path)}`, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.body.dataset.done || document.body.dataset.error, { timeout: 120_000 });
+      const [done, error, text, session, where] = await page.evaluate(() => [
+        document.body.dataset.done, document.body.dataset.error, document.getElementById('out').textContent,
+        document.getElementById('session').textContent, document.getElementById('where').textContent,
+      ]);
+      console.log(`    ${where} streamText: ${JSON.stringify(text.slice(0, 60))}; session.prompt: ${JSON.stringify(session.slice(0, 60))}`);
+      assert(!error && (done === 'wasm' || done === 'webgpu'), `both faces ran locally (done: ${done}, error: ${error}: ${where}; ${logs.join(' | ')})`);
+      assert(text.length > 10 && session.length > 0, 'the AI SDK stream and the session both answered');
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  }, 180_000);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
