@@ -117,6 +117,9 @@ export async function startOpenAIServer({ port = 0, host = '127.0.0.1' } = {}) {
       return send(req, res, 204, {}, null);
     }
     if (path === '/__ctl/log' && req.method === 'GET') return reply(req, res, 200, state.log);
+    if (path === '/__ctl/ai-sdk.js' && req.method === 'GET') {
+      return aiSdkBundle().then((code) => send(req, res, 200, { 'content-type': 'text/javascript; charset=utf-8' }, code), (e) => send(req, res, 500, { 'content-type': 'text/plain' }, String(e?.stack ?? e)));
+    }
     return send(req, res, 404, { 'content-type': 'text/plain' }, `no control endpoint ${req.method} ${path}`);
   }
 
@@ -134,6 +137,21 @@ export async function startOpenAIServer({ port = 0, host = '127.0.0.1' } = {}) {
     setFaults: (faults) => { state.faults = parseFaults(faults); },
     close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
   };
+}
+
+let aiSdk;
+/**
+ * The real `ai` package (Vercel AI SDK 7) as one ES module for the AI SDK face's browser
+ * tests: the dev server serves node_modules as they are, and `ai` reaches CommonJS
+ * (`@vercel/oidc`, through `@ai-sdk/gateway`) that a browser cannot import; an app's
+ * bundler does this step. Built once, on first request, by esbuild (a devDependency).
+ */
+function aiSdkBundle() {
+  aiSdk ??= import('esbuild').then(async ({ build }) => {
+    const out = await build({ stdin: { contents: "export * from 'ai';", resolveDir: process.cwd() }, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent' });
+    return out.outputFiles[0].text;
+  });
+  return aiSdk;
 }
 
 function reply(req, res, status, body, entry, headers = {}) {
