@@ -6,6 +6,7 @@
 import type * as Face from '../../../src/prompt-api.js';
 import { createEngine, type Engine } from '/dist/edgewise.js';
 import { FIXTURE_URL, REMOTE_SERVER } from '../helpers.js';
+import { chatCalls } from '../edge-cloud/remote-helpers.js';
 // @ts-expect-error: served from dist/ by the test server; typed by the source entry above
 import * as built from '/dist/edgewise.prompt-api.js';
 
@@ -24,8 +25,8 @@ export const nameOf = (e: unknown): string => (e instanceof Error || e instanceo
 
 /** The messages each chat request carried, from the test server's log. */
 export async function sentMessages(): Promise<{ role: string; content: unknown; tool_call_id?: string }[][]> {
-  const log = (await (await fetch(new URL('/__ctl/log', REMOTE_SERVER)).json()) as { path: string; body: { messages?: { role: string; content: unknown }[] } }[]);
-  return log.filter((e) => e.path.endsWith('/chat/completions')).map((e) => e.body.messages ?? []);
+  const calls = await chatCalls();
+  return calls.map((e) => (e.body as { messages?: { role: string; content: unknown; tool_call_id?: string }[] }).messages ?? []);
 }
 
 /** All the chunks of a stream, in order. */
