@@ -3,7 +3,7 @@
  * constraints"): a JSON Schema object or a RegExp becomes the engine's `responseFormat`,
  * which every route enforces by constrained decoding and validates.
  */
-import type { ResponseFormat } from '../../types.js';
+import type { ResponseFormat } from '../../index.js';
 import { domError } from './errors.js';
 import type { LanguageModelPromptOptions } from './types.js';
 

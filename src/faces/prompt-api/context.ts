@@ -5,8 +5,7 @@
  * fits; when even the initial prompts and the input alone do not fit, nothing is removed
  * and the call fails with a QuotaExceededError.
  */
-import type { Engine } from '../../index.js';
-import type { ChatMessage, ToolDefinition } from '../../types.js';
+import type { ChatMessage, Engine, ToolDefinition } from '../../index.js';
 import { quotaError } from './errors.js';
 
 export interface History {

@@ -3,7 +3,7 @@
  * whose content is a string or `{ type, value }` parts) becomes the engine's chat
  * messages, with the spec's exceptions for misplaced system and prefix messages.
  */
-import type { ChatMessage } from '../../types.js';
+import type { ChatMessage } from '../../index.js';
 import { domError } from './errors.js';
 import type { LanguageModelMessage, LanguageModelPrompt } from './types.js';
 

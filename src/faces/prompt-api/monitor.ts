@@ -4,7 +4,7 @@
  * hides the model's size), with `loaded: 0` first and `loaded: 1` last, even when nothing
  * had to be downloaded.
  */
-import type { Progress } from '../../types.js';
+import type { Progress } from '../../index.js';
 import type { CreateMonitor } from './types.js';
 
 class Monitor extends EventTarget implements CreateMonitor {

@@ -2,7 +2,7 @@
  * `create()`/`availability()` options: checked as the spec and explainer say (TypeError,
  * RangeError, clamping), then judged against what the engine can serve.
  */
-import type { SamplingOptions, ToolDefinition } from '../../types.js';
+import type { SamplingOptions, ToolDefinition } from '../../index.js';
 import type { LanguageModelCreateCoreOptions, LanguageModelExpected, LanguageModelParams, LanguageModelSamplingMode, LanguageModelTool } from './types.js';
 
 /** What `params()` reports. Greedy by default: edgewise's default, and reproducible. */

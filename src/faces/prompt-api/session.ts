@@ -3,8 +3,7 @@
  * conversation, runs one operation at a time (prompts queue, as the explainer's "Aborting
  * a specific prompt" describes), and adds an answer to the history only once it is whole.
  */
-import type { Engine } from '../../index.js';
-import type { ChatMessage } from '../../types.js';
+import type { ChatMessage, Engine } from '../../index.js';
 import { anySignal, raceAbort } from './abort.js';
 import { toConstraint, type Constraint } from './constraint.js';
 import { copyHistory, fit, flatten, measure, type History } from './context.js';
@@ -32,7 +31,7 @@ export interface SessionState {
 const DEFAULT_MAX_TOKENS = 256;
 
 /** The constraint described in the input (index.bs: "implementations may insert" a message), on the last user message. */
-function describe(input: ChatMessage[], c: Constraint | undefined, omit: boolean): ChatMessage[] {
+function withConstraintText(input: ChatMessage[], c: Constraint | undefined, omit: boolean): ChatMessage[] {
   if (!c || omit) return input;
   const i = input.map((m) => m.role).lastIndexOf('user');
   if (i < 0) return [...input, { role: 'user', content: c.description }];
@@ -116,7 +115,7 @@ export class LanguageModelSession extends EventTarget {
     if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
     return raceAbort((async () => {
       const c = toConstraint(options);
-      const messages = describe(canonicalize(input, false), c, options.omitResponseConstraintInput === true);
+      const messages = withConstraintText(canonicalize(input, false), c, options.omitResponseConstraintInput === true);
       return measure(this.#s.engine, messages, []);
     })().catch((e: unknown) => { throw toDomError(e, options.signal); }), anySignal([this.#destroy.signal, options.signal]));
   }
@@ -177,7 +176,7 @@ export class LanguageModelSession extends EventTarget {
     return this.#run(options.signal, prepare, async ({ messages, c }, signal) => {
       const s = this.#s;
       const defs = toolDefinitions(s.tools);
-      const sent = describe(messages, c, options.omitResponseConstraintInput === true);
+      const sent = withConstraintText(messages, c, options.omitResponseConstraintInput === true);
       const f = await fit(s.engine, s.history, sent, s.window, 1, defs);
       await this.#evict(f, signal);
       const maxTokens = Math.min(s.face.maxTokens ?? DEFAULT_MAX_TOKENS, s.window - f.tokens);

@@ -4,8 +4,7 @@
  * the calls and results to the turn and asks again, until the model answers in text.
  * Index.bs "generate": "the model may use the provided tools by calling their execute".
  */
-import type { Engine } from '../../index.js';
-import type { ChatMessage, GenerateRequest, ResponseFormat, SamplingOptions, ToolCall } from '../../types.js';
+import type { ChatMessage, Engine, GenerateRequest, ResponseFormat, SamplingOptions, ToolCall } from '../../index.js';
 import { raceAbort } from './abort.js';
 import { abortReason } from './errors.js';
 import { toolDefinitions } from './options.js';
