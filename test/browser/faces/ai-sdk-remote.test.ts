@@ -6,7 +6,7 @@
  * Expected texts follow the server's documented answer ("Echo: " + the last user message).
  */
 import { createEngine, isEdgewiseError, type EngineOptions } from '/dist/edgewise.js';
-import { MODEL_SERVER, assert, assertEqual, rejection } from '../helpers.js';
+import { FIXTURE_URL, MODEL_SERVER, assert, assertEqual, rejection } from '../helpers.js';
 import { chatCalls, remoteFaults, remoteLog, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
 import { ai, createEdgewise } from './ai-sdk-load.js';
 
@@ -132,6 +132,36 @@ describe('AI SDK face against a remote endpoint', function () {
       const retried = streamText({ model: ew(), prompt: 'Again', maxRetries: 1, onError: ({ error }) => { streamError = error; } });
       assertEqual(await retried.text, 'Echo: Again', 'streamText retried the 503 (doStream rejected before the first token)');
       assertEqual([(await chatCalls()).length, streamError], [2, undefined], 'two requests, no error left');
+    } finally {
+      await ew.engine.dispose();
+    }
+  });
+
+  it('a connection dropped after the first token ends the stream with an error part: a retryable APICallError, no failover', async () => {
+    const ew = cloud();
+    try {
+      await remoteFaults([{ match: '/chat/completions', times: 1, chunkSize: 2, dropAfterChunks: 2 }]);
+      let error: unknown;
+      const result = streamText({ model: ew(), prompt: 'Hello world', onError: ({ error: e }) => { error = e; } });
+      const types: string[] = [];
+      for await (const p of result.fullStream) types.push(p.type);
+      assert(types.includes('text-delta') && types.includes('error'), `text, then the error: ${types.join(', ')}`);
+      assert(APICallError.isInstance(error) && error.isRetryable && isEdgewiseError(error.cause) && error.cause.code === 'remote_network_error', `the drop: ${String(error)}`);
+      assertEqual((await chatCalls()).length, 1, 'no second request once text had arrived');
+    } finally {
+      await ew.engine.dispose();
+    }
+  });
+
+  it('one model, the engine\'s routing per call: prefer-local runs on the device; providerOptions.edgewise.policy sends one call remote', async () => {
+    const ew = createEdgewise({ model: { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' }, ...testRemote(), cache: false });
+    try {
+      const model = ew('tiny-llama');
+      const local = await generateText({ model, prompt: 'Hi', maxOutputTokens: 3 });
+      const remote = await generateText({ model, prompt: 'Hi', maxOutputTokens: 3, providerOptions: { edgewise: { policy: 'remote-only' } } });
+      assertEqual([local.providerMetadata?.['edgewise']?.['ranOn'], remote.providerMetadata?.['edgewise']?.['ranOn']], ['wasm', 'remote'], 'where each ran');
+      assertEqual([local.response.modelId, remote.response.modelId], ['tiny-llama', 'test-model'], 'response.modelId names the model that answered');
+      assertEqual(remote.text, 'Echo: Hi', 'the remote text');
     } finally {
       await ew.engine.dispose();
     }

@@ -145,6 +145,25 @@ describe('AI SDK face on the device (fixture model)', function () {
     assertEqual(seen.finishes.map((f) => f.reason), ['abort'], 'the engine request ended as aborted');
     assert((seen.finishes[0]?.usage.completionTokens ?? 200) < 200, 'before all 200 tokens');
   });
+  it('generateText with abortSignal rejects with the abort, and the engine request ends as aborted', async () => {
+    const { seen, engine: rec } = recording(engine);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const e = await rejection(generateText({ model: createEdgewise({ engine: rec })(), prompt: 'Tell a long story', maxOutputTokens: 200, abortSignal: controller.signal, maxRetries: 0 }));
+    assert(e instanceof DOMException && e.name === 'AbortError', `an AbortError, as from fetch: ${String(e)}`);
+    for (let i = 0; i < 50 && seen.finishes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assertEqual(seen.finishes.map((f) => f.reason), ['abort'], 'the engine stopped');
+  });
+
+  it('providerOptions.edgewise: policy and maxLocalLatencyMs reach the engine request', async () => {
+    const { seen, engine: rec } = recording(engine);
+    await generateText({ model: createEdgewise({ engine: rec })(), prompt: 'Hi', maxOutputTokens: 2, providerOptions: { edgewise: { policy: 'local-only', maxLocalLatencyMs: 5000 } } });
+    assertEqual([seen.requests[0]?.policy, seen.requests[0]?.maxLocalLatencyMs], ['local-only', 5000], 'per-call overrides');
+    const bad = await rejection(generateText({ model: createEdgewise({ engine: rec })(), prompt: 'Hi', maxRetries: 0, providerOptions: { edgewise: { maxLocalLatencyMs: -1 } } }));
+    assert(ai.InvalidArgumentError.isInstance(bad) && String(bad).includes('maxLocalLatencyMs'), `a negative budget: ${String(bad)}`);
+    const typo = await rejection(generateText({ model: createEdgewise({ engine: rec })(), prompt: 'Hi', maxRetries: 0, providerOptions: { edgewise: { polcy: 'local-only' } } }));
+    assert(ai.InvalidArgumentError.isInstance(typo) && String(typo).includes('polcy'), `an unknown key: ${String(typo)}`);
+  });
 });
 
 describe('AI SDK face on stories260K', function () {
