@@ -49,6 +49,8 @@ export class EdgewiseEmbeddingModel implements EmbeddingModelV4 {
         ...(policy === undefined ? {} : { policy }),
       });
     } catch (e) {
+      // As a fetch-based provider would: an aborted call rejects with the signal's reason.
+      if (options.abortSignal?.aborted === true) throw options.abortSignal.reason;
       throw await sdkError(this.#engine, e, '/embeddings');
     }
     return {

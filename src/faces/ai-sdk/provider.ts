@@ -1,7 +1,7 @@
 /**
  * `createEdgewise()`: an engine as an AI SDK provider. Model ids name what the engine
  * holds; every id gives a model over the same engine, so routing and failover stay the
- * engine's (README, "Vercel AI SDK").
+ * engine's, and `providerMetadata.edgewise` says where each call ran.
  */
 import { NoSuchModelError, type ProviderV4 } from '@ai-sdk/provider';
 import { createEngine, type Engine, type EngineOptions, type LocalModelSpec } from '../../index.js';

@@ -25,8 +25,9 @@ describe('AI SDK face against a remote endpoint', function () {
   it('streamText and generateText: the server\'s text, response model, cost, redactions and the engine\'s warnings', async () => {
     const ew = cloud();
     try {
-      const result = streamText({ model: ew(), prompt: 'Hi there, write to ann@example.com' });
+      const result = streamText({ model: ew(), prompt: 'Hi there, write to ann@example.com', topK: 5 });
       assertEqual(await result.text, 'Echo: Hi there, write to ann@example.com', 'echoed, the address restored in the answer');
+      assert((await result.warnings)?.some((w) => w.type === 'unsupported' && w.feature === 'topK') === true, 'the engine\'s warning part joined stream-start');
       const sent = JSON.stringify((await chatCalls())[0]?.body);
       assert(!sent.includes('ann@example.com') && sent.includes('[EMAIL_1]'), `redacted before it left: ${sent.slice(0, 200)}`);
       const meta = (await result.providerMetadata)?.['edgewise'];
