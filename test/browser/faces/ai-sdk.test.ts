@@ -117,6 +117,39 @@ describe('AI SDK face on the device (fixture model)', function () {
     assert(result.steps[1]?.toolCalls.length === 0 && ['stop', 'length'].includes(result.steps[1]?.finishReason ?? ''), 'step 2 answers in text');
   });
 
+  it('doStream, called as the V4 spec: a whole tool call as tool-input-start/delta/end then tool-call; warnings for provider tools and parts the engine has no use for', async () => {
+    const model = createEdgewise({ engine })();
+    const { stream } = await model.doStream({
+      prompt: [
+        { role: 'user', content: [{ type: 'text', text: 'Add 2 and 3' }] },
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'thinking' }, { type: 'text', text: 'Sure.' }] },
+        { role: 'user', content: [{ type: 'text', text: 'Now.' }] },
+      ],
+      tools: [
+        { type: 'function', name: 'add', inputSchema: { type: 'object', properties: { a: { type: 'integer', minimum: 0, maximum: 9 }, b: { type: 'integer', minimum: 0, maximum: 9 } }, required: ['a', 'b'], additionalProperties: false } },
+        { type: 'provider', id: 'acme.search', name: 'search', args: {} },
+      ],
+      toolChoice: { type: 'tool', toolName: 'add' },
+      maxOutputTokens: 60,
+    });
+    const parts = [];
+    for (const reader = stream.getReader(); ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+    }
+    assertEqual(parts.map((p) => p.type), ['stream-start', 'tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'response-metadata', 'finish'], 'V4 part order');
+    const [start, inputStart, delta, , call, meta, finish] = parts;
+    assert(start?.type === 'stream-start', 'stream-start');
+    assertEqual(start.warnings.map((w) => ('feature' in w ? w.feature : '')).sort(), ['provider tool acme.search', 'reasoning parts'], 'warned, not silent');
+    assert(inputStart?.type === 'tool-input-start' && inputStart.toolName === 'add', 'input start names the tool');
+    assert(delta?.type === 'tool-input-delta' && call?.type === 'tool-call' && delta.delta === call.input && delta.id === call.toolCallId, 'the whole input in one delta, same id');
+    const args = JSON.parse(call.input) as { a: number; b: number };
+    assert(Number.isInteger(args.a) && args.a <= 9 && Number.isInteger(args.b) && args.b <= 9, `input validates: ${call.input}`);
+    assert(meta?.type === 'response-metadata' && typeof meta.id === 'string' && meta.timestamp instanceof Date && meta.modelId === 'tiny-llama', 'response metadata');
+    assert(finish?.type === 'finish' && finish.finishReason.unified === 'tool-calls' && finish.finishReason.raw === 'tool-calls', 'finish reason');
+  });
+
   it('embedMany: the engine\'s vectors as number[][], usage, providerMetadata.edgewise', async () => {
     const ew = createEdgewise({ engine });
     const values = ['The cat sat.', 'A kitten lay on the rug.', 'Stock prices fell.'];
