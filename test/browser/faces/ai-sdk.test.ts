@@ -9,6 +9,7 @@ import { FIXTURE_URL, STORIES_URL, assert, assertEqual, rejection, sharedModelsA
 import { BERT_URL } from '../embeddings/helpers.js';
 import { ai, createEdgewise } from './ai-sdk-load.js';
 import { recording } from './ai-sdk-engines.js';
+import { z } from 'zod';
 
 const { streamText, generateText, generateObject, embedMany, tool, jsonSchema, stepCountIs, Output } = ai;
 const model = { id: 'tiny-llama', url: FIXTURE_URL, dtype: 'q4' } as const;
@@ -84,7 +85,9 @@ describe('AI SDK face on the device (fixture model)', function () {
     checkTrip(object.object);
     assertEqual(seen.requests[0]?.responseFormat?.type, 'json_schema', 'the schema went to the engine as json_schema (constrained decoding)');
     assertEqual(seen.finishes[0]?.ranOn, 'wasm', 'on the device');
-    const out = await generateText({ model: ew(), output: Output.object({ schema: TRIP }), prompt: 'Another trip', maxOutputTokens: 120 });
+    // A zod schema, as apps write them: the AI SDK turns it into JSON Schema ($schema, additionalProperties: false).
+    const ZOD_TRIP = z.object({ city: z.string().max(8), plan: z.object({ days: z.number().int().min(1).max(7), mode: z.enum(['train', 'bus', 'ferry']) }), tags: z.array(z.enum(['sea', 'hills'])).max(2) });
+    const out = await generateText({ model: ew(), output: Output.object({ schema: ZOD_TRIP }), prompt: 'Another trip', maxOutputTokens: 120 });
     checkTrip(out.output);
   });
 
