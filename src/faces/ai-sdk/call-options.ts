@@ -10,7 +10,7 @@ import { toMessages } from './prompt.js';
 
 const unsupported = (feature: string, details: string): SharedV4Warning => ({ type: 'unsupported', feature, details });
 
-/** A JSON Schema object as the engine's type: a shallow copy, so nothing here aliases the caller's. */
+/** The AI SDK's JSON Schema (draft 7, an object) as the engine's `JSONSchema`; the engine checks what it can enforce. */
 const schemaOf = (schema: LanguageModelV4FunctionTool['inputSchema']): JSONSchema => ({ ...schema });
 
 function responseFormatOf(format: LanguageModelV4CallOptions['responseFormat']): ResponseFormat | undefined {
