@@ -6,10 +6,8 @@
  * a browser cannot import; an app's bundler does the same step.
  */
 import type * as AI from 'ai';
-import type * as Face from '../../../src/ai-sdk.js';
-// @ts-expect-error: served from dist/ by the test server; typed by the source entry above
-import * as built from '/dist/edgewise.ai-sdk.js';
+import { createEdgewise as built } from '/dist/edgewise.ai-sdk.js';
 import { REMOTE_SERVER } from '../helpers.js';
 
-export const createEdgewise: typeof Face.createEdgewise = built.createEdgewise;
+export const createEdgewise = built;
 export const ai: typeof AI = await import(new URL('/__ctl/ai-sdk.js', REMOTE_SERVER).href);

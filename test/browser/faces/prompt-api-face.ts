@@ -3,16 +3,13 @@
  * (`/dist/edgewise.prompt-api.js`, which imports the core as `./edgewise.js`, the same
  * module the tests' `/dist/edgewise.js` is), typed by its source entry; and small helpers.
  */
-import type * as Face from '../../../src/prompt-api.js';
 import { createEngine, type Engine } from '/dist/edgewise.js';
 import { FIXTURE_URL, REMOTE_SERVER } from '../helpers.js';
 import { chatCalls } from '../edge-cloud/remote-helpers.js';
-// @ts-expect-error: served from dist/ by the test server; typed by the source entry above
-import * as built from '/dist/edgewise.prompt-api.js';
+import * as face from '/dist/edgewise.prompt-api.js';
 
-const face = built as typeof Face;
 export const { LanguageModel, createLanguageModel, configureLanguageModel, install, LanguageModelSession } = face;
-export type Session = Face.LanguageModelSession;
+export type Session = face.LanguageModelSession;
 
 /** The generated fixture (context 256 tokens), in memory only. */
 export const fixtureEngine = (id = 'tiny-llama'): Engine => createEngine({ model: { id, url: FIXTURE_URL, dtype: 'q4' }, cache: false });

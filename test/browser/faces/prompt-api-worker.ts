@@ -4,17 +4,13 @@
  * promptStreaming(), and a schema constraint. It posts what it saw to the page.
  */
 import { FIXTURE_URL } from '../helpers.js';
-// @ts-expect-error: served from dist/ by the test server; typed by the source entry below
-import * as built from '/dist/edgewise.prompt-api.js';
-import type * as Face from '../../../src/prompt-api.js';
-
-const { configureLanguageModel, install } = built as typeof Face;
+import { configureLanguageModel, install, type LanguageModelClass } from '/dist/edgewise.prompt-api.js';
 
 async function run(): Promise<Record<string, unknown>> {
   const hadOne = 'LanguageModel' in globalThis;
   configureLanguageModel({ model: { id: 'tiny-llama-prompt-api-worker', url: FIXTURE_URL, dtype: 'q4' }, cache: false }, { maxTokens: 12 });
   const installed = install();
-  const LM = (globalThis as unknown as { LanguageModel: Face.LanguageModelClass }).LanguageModel;
+  const LM = (globalThis as unknown as { LanguageModel: LanguageModelClass }).LanguageModel;
   const progress: number[] = [];
   const session = await LM.create({ samplingMode: 'most-predictable', monitor: (m) => m.addEventListener('downloadprogress', (e) => progress.push((e as ProgressEvent).loaded)) });
   const answer = await session.prompt('Hello from a worker');

@@ -35,7 +35,8 @@ async function openSample(modelUrl: string): Promise<{ doc: Document; frame: HTM
     `<script type="module">import { configureLanguageModel } from 'edgewise/prompt-api'; configureLanguageModel({ model: { id: 'sample-tiny-llama', url: ${JSON.stringify(modelUrl)}, dtype: 'q4' }, cache: false });</script>`,
   ].join('\n');
   const frame = document.createElement('iframe');
-  frame.srcdoc = html.replace('<head>', `<head>\n${setup}`).replace(tag, `<script type="module">\n${edgewiseApp}\n</script>`);
+  // The stylesheet is left out: looks are not under test, and the dev server answers it 404 from a srcdoc frame.
+  frame.srcdoc = html.replace('<head>', `<head>\n${setup}`).replace(/<link rel="stylesheet"[^>]*>/, '').replace(tag, `<script type="module">\n${edgewiseApp}\n</script>`);
   document.body.append(frame);
   await new Promise((r) => frame.addEventListener('load', r, { once: true }));
   const doc = frame.contentDocument as Document;
