@@ -10,8 +10,7 @@ import type { Engine, EngineInfo } from './engine-api.js';
 import { createEngineCache } from './engine-cache.js';
 import { loadFirst } from './engine-load.js';
 import { assemble } from './engine-setup.js';
-import { EdgewiseError } from './errors.js';
-import { checkLoadOptions } from './options.js';
+import { checkLoadOptions, checkUnloadTarget } from './options.js';
 import { requestPersistenceOnce } from './store/persist.js';
 import type { GenerateRequest, ModelInfo, ObjectRequest, Part } from './types.js';
 import { checkRequest } from './validate.js';
@@ -70,11 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     generate: (request) => run(request, true),
     text,
-    async countTokens(request) {
-      const checked = checkRequest(request, 0);
-      live();
-      return (await import('./run/count.js')).countTokens(generation, checked);
-    },
+    countTokens: async (request) => (await import('./run/count.js')).countTokens(generation, checkRequest(request, 0), live),
     async object<T>(request: ObjectRequest): Promise<T> {
       const { schema, name, ...rest } = request ?? ({} as ObjectRequest);
       const format = name === undefined ? { type: 'json_schema' as const, schema } : { type: 'json_schema' as const, schema, name };
@@ -107,9 +102,7 @@ export function createEngine(options: EngineOptions): Engine {
       return out;
     },
     async unload(which) {
-      if (which !== undefined && which !== 'model' && which !== 'embeddingModel') {
-        throw new EdgewiseError('invalid_option', `unload() takes 'model', 'embeddingModel' or nothing (both), not ${JSON.stringify(which)}.`, { details: { option: 'unload' } });
-      }
+      checkUnloadTarget(which);
       live();
       const targets = [...(which === 'embeddingModel' ? [] : locals(generation)), ...(which === 'model' ? [] : locals(embedding))];
       await Promise.all(targets.map((b) => b.unload()));

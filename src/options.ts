@@ -33,6 +33,13 @@ export function checkLoadOptions(o: unknown): { signal?: AbortSignal; onProgress
   return out;
 }
 
+/** `engine.unload(which)`: `'model'`, `'embeddingModel'` or nothing (both). */
+export function checkUnloadTarget(which: unknown): void {
+  if (which !== undefined && which !== 'model' && which !== 'embeddingModel') {
+    throw new EdgewiseError('invalid_option', `unload() takes 'model', 'embeddingModel' or nothing (both), not ${JSON.stringify(which)}.`, { details: { option: 'unload' } });
+  }
+}
+
 export function checkPolicy(p: unknown, where: string): Policy {
   if (typeof p !== 'string' || !(POLICIES as readonly string[]).includes(p)) {
     throw new EdgewiseError('invalid_policy', `${where} is ${describe(p)}: use one of ${POLICIES.map((x) => `'${x}'`).join(', ')}.`);

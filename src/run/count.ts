@@ -8,7 +8,8 @@ import type { BackendV3 } from '../backends/backend.js';
 import { estimatePromptTokens } from '../route/estimate.js';
 import type { CheckedRequest } from '../validate.js';
 
-export async function countTokens(generation: readonly BackendV3[], checked: CheckedRequest): Promise<{ tokens: number; exact: boolean }> {
+export async function countTokens(generation: readonly BackendV3[], checked: CheckedRequest, live: () => void): Promise<{ tokens: number; exact: boolean }> {
+  live();
   for (const b of generation) {
     if (b.location !== 'local' || !b.state.loaded || !b.countTokens) continue;
     const n = await b.countTokens(checked.request);
