@@ -6,13 +6,18 @@ export interface Recorded {
   finishes: FinishPart[];
 }
 
-/** `engine` with `generate()` recorded: the request as the face built it, and the finish part the engine ended it with. */
-export function recording(engine: Engine): { engine: Engine; seen: Recorded } {
+/**
+ * `engine` with `generate()` recorded: the request as the face built it, and the finish part
+ * the engine ended it with. `onText` runs on each text part before the face sees it (a test
+ * aborts there, so the abort lands mid-answer whatever the machine's speed).
+ */
+export function recording(engine: Engine, onText?: () => void): { engine: Engine; seen: Recorded } {
   const seen: Recorded = { requests: [], finishes: [] };
   async function* generate(request: GenerateRequest) {
     seen.requests.push(request);
     for await (const p of engine.generate(request)) {
       if (p.type === 'finish') seen.finishes.push(p);
+      else if (p.type === 'text') onText?.();
       yield p;
     }
   }

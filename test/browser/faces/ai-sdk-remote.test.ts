@@ -181,7 +181,7 @@ describe('AI SDK face against a remote endpoint', function () {
       }
       assert(text.length < 'Echo: a slow and long answer'.length, `stopped early: ${JSON.stringify(text)}`);
       let entry;
-      for (let i = 0; i < 50 && !(entry = (await remoteLog()).find((e) => e.closedEarly)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && !(entry = (await remoteLog()).find((e) => e.closedEarly)); i++) await new Promise((r) => setTimeout(r, 20));
       assert(entry !== undefined, 'the server saw the request closed early');
     } finally {
       await ew.engine.dispose();

@@ -177,17 +177,17 @@ describe('AI SDK face on the device (fixture model)', function () {
       if (p.type === 'text-delta' && ++deltas === 2) controller.abort();
     }
     assert(aborted && types.at(-1) === 'abort', `the SDK saw the abort: ${types.slice(-3).join(', ')}`);
-    for (let i = 0; i < 50 && seen.finishes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && seen.finishes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assertEqual(seen.finishes.map((f) => f.reason), ['abort'], 'the engine request ended as aborted');
     assert((seen.finishes[0]?.usage.completionTokens ?? 200) < 200, 'before all 200 tokens');
   });
   it('generateText with abortSignal rejects with the abort, and the engine request ends as aborted', async () => {
-    const { seen, engine: rec } = recording(engine);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
+    // Abort at the first token, not after a delay: the fixture can finish 200 tokens in 150 ms on a quiet machine.
+    const { seen, engine: rec } = recording(engine, () => controller.abort());
     const e = await rejection(generateText({ model: createEdgewise({ engine: rec })(), prompt: 'Tell a long story', maxOutputTokens: 200, abortSignal: controller.signal, maxRetries: 0 }));
     assert(e instanceof DOMException && e.name === 'AbortError', `an AbortError, as from fetch: ${String(e)}`);
-    for (let i = 0; i < 50 && seen.finishes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && seen.finishes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     assertEqual(seen.finishes.map((f) => f.reason), ['abort'], 'the engine stopped');
   });
 
