@@ -5,6 +5,7 @@ import type { ResolvedWorkerModel } from './model/spec.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from './openai.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
 import type { EngineStats } from './stats/stats.js';
+import type { AnswerPart, AnswerRequest } from './search/types.js';
 import type { EmbeddingOptions, Embeddings, GenerateRequest, LoadOptions, ModelInfo, ObjectRequest, Part } from './types.js';
 
 export interface EngineInfo {
@@ -39,6 +40,14 @@ export interface Engine {
    * @example const { tokens } = await engine.countTokens({ messages }); if (tokens > 4000) messages.splice(1, 2);
    */
   countTokens(request: GenerateRequest): Promise<{ tokens: number; exact: boolean }>;
+  /**
+   * Answers `question` from the passages `index.search()` finds (an index from
+   * `edgewise/search`): `source` parts first, numbered as the answer cites them, then the
+   * answer's parts as `generate()` streams them, routed by the engine's policy (a remote
+   * answer gets only those passages, redacted like any remote request).
+   * @example for await (const p of engine.answer({ question: 'When is the dentist?', index })) if (p.type === 'source') cite(p); else if (p.type === 'text') out += p.text;
+   */
+  answer(request: AnswerRequest): AsyncIterable<AnswerPart>;
   /** The whole generated text of a request. @example const reply = await engine.text({ messages }); */
   text(request: GenerateRequest): Promise<string>;
   /**

@@ -6,6 +6,7 @@
 import { EdgewiseError } from './errors.js';
 import type { ResolvedWorkerModel } from './model/spec.js';
 import { resolveStored } from './registry.js';
+import type { IndexInfo } from './search/types.js';
 import type { CacheUsage, CachedModelInfo } from './types.js';
 import type { LocalModelSpec } from './config-types.js';
 import { disposedError, type WorkerHandle } from './worker/handle.js';
@@ -19,8 +20,12 @@ export interface EngineCache {
   has(model?: LocalModelSpec): Promise<boolean>;
   /** Removes a model (default: this engine's first) from the cache, derived weight forms included. */
   delete(model?: LocalModelSpec): Promise<boolean>;
-  /** Removes every cached model edgewise stored (web-llm's own cache is left alone). */
+  /** Removes every cached model edgewise stored (web-llm's own cache is left alone; search indexes too). */
   clear(): Promise<void>;
+  /** The search indexes stored on this origin (`edgewise/search`), with their model, size and counts. */
+  indexes(): Promise<IndexInfo[]>;
+  /** Deletes a stored search index and everything of it; false when there was none. */
+  deleteIndex(name: string): Promise<boolean>;
 }
 
 export interface CacheDeps {
@@ -65,5 +70,8 @@ export function createEngineCache(d: CacheDeps): EngineCache {
       h.forget();
       return h.call((api) => api.cacheClear());
     }),
+    // The index database is not the weight cache: no worker needed, so remote-only engines list them too.
+    indexes: async () => (await import('./search/catalog.js')).listIndexes(),
+    deleteIndex: async (name) => (await import('./search/catalog.js')).deleteIndex(name),
   };
 }

@@ -68,6 +68,7 @@ export function createEngine(options: EngineOptions): Engine {
       return info ?? embedInfo ?? { ranOn: 'remote' };
     },
     generate: (request) => run(request, true),
+    async *answer(request) { yield* (await import('./run/answer.js')).answer(request, (r) => run(r, true)); },
     text,
     countTokens: async (request) => (await import('./run/count.js')).countTokens(generation, checkRequest(request, 0), live),
     async object<T>(request: ObjectRequest): Promise<T> {

@@ -44,7 +44,9 @@ export type EdgewiseErrorCode =
   | 'invalid_response_format' // responseFormat is malformed, or its schema/regex uses a feature no route can enforce (details.feature)
   | 'invalid_tools'          // tools / toolChoice are malformed (details.option names which)
   | 'invalid_output'         // the model's output does not parse or validate (details.reason: not_json | schema | regex | length | tool_arguments | unknown_tool)
-  | 'redaction_failed';      // redaction could not run as configured (the redact.model failed to load or run); nothing was sent
+  | 'redaction_failed'       // redaction could not run as configured (the redact.model failed to load or run); nothing was sent
+  | 'model_mismatch'         // a search index was built with another embedding model than the engine's (details.index, details.engine): reindex() it
+  | 'invalid_index';         // an index name, an import or a stored index is malformed (details.reason)
 
 const MARK = Symbol.for('edgewise.error');
 

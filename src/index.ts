@@ -6,6 +6,7 @@
 export { createEngine } from './engine.js';
 export type { Engine, EngineInfo } from './engine-api.js';
 export type { EngineCache } from './engine-cache.js';
+export type { AnswerPart, AnswerRequest, IndexInfo, JSONValue, SearchHit, SearchIndex, SearchMode, SourcePart } from './search/types.js';
 export { EdgewiseError, isEdgewiseError } from './errors.js';
 export type { EdgewiseErrorCode, EdgewiseErrorOptions } from './errors.js';
 export { CATALOG } from './catalog.js';
