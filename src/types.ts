@@ -279,6 +279,12 @@ export type Embeddings = Float32Array[] & {
   truncated: number[];
   promptTokens: number;
   ranOn: RanOn;
+  /**
+   * The model that made the vectors, so stored vectors are never compared with another
+   * model's (`edgewise/search` checks it): a local ONNX model's `id:dtype`, a web-llm
+   * model's id, `remote:<embeddingModel>`, or an app backend's kind.
+   */
+  model: string;
   route: Route;
   cost?: Cost;
   redactions?: Redactions;

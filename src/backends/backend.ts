@@ -116,6 +116,8 @@ export interface EmbedResult {
   truncated: number[];
   promptTokens: number;
   ranOn: RanOn;
+  /** Which model made the vectors (`Embeddings.model`); the engine uses the backend's kind when it is absent. */
+  model?: string;
   cost?: Cost;
   /** Set by the redaction middleware. */
   redactions?: Redactions;

@@ -19,6 +19,7 @@ function assemble(r: EmbedResult, route: Route): Embeddings {
   out.truncated = r.truncated;
   out.promptTokens = r.promptTokens;
   out.ranOn = r.ranOn;
+  out.model = r.model ?? 'unknown';
   out.route = route;
   if (r.cost) out.cost = r.cost;
   if (r.redactions) out.redactions = r.redactions;
@@ -33,13 +34,15 @@ export async function runEmbed(ctx: RunContext, candidates: readonly BackendV3[]
   const p = await plan(ctx, candidates, { type: 'embed', policy: c.policy });
   const first = p.steps[0];
   const total = c.request.texts.length;
-  if (total === 0 || !first) return assemble({ vectors: [], truncated: [], promptTokens: 0, ranOn: first?.ranOn ?? 'wasm' }, p.route);
+  if (total === 0 || !first) return assemble({ vectors: [], truncated: [], promptTokens: 0, ranOn: first?.ranOn ?? 'wasm', model: first?.backend.kind ?? 'none' }, p.route);
   const onBatch = c.onProgress && ((done: number) => c.onProgress?.({ done, total }));
   const o: EmbedOptions = { ...(c.signal ? { signal: c.signal } : {}), ...(onBatch ? { onBatch } : {}) };
   const walked = walk<EmbedResult>(p, c.signal, NO_FAILOVER, {
     async *run(step) {
       if (!step.backend.embed) throw new EdgewiseError('runtime_error', `The ${step.backend.kind} backend cannot embed; this is a bug in edgewise.`);
-      yield await step.backend.embed(c.request, o);
+      const r = await step.backend.embed(c.request, o);
+      // An app's backend need not name its model: its kind stands in.
+      yield { ...r, model: r.model ?? step.backend.kind };
     },
     output: () => false,
     aborted: () => { throw new EdgewiseError('aborted', 'Embedding was aborted by its signal.'); },

@@ -117,7 +117,8 @@ export function createWorkerBackend(handle: WorkerHandle, w: WorkerModel): Backe
       for (const i of part.truncated) truncated.push(start + i);
       promptTokens += part.promptTokens;
     }
-    return { vectors, truncated, promptTokens, ranOn: ranOn() };
+    // An ONNX model's key is `id:dtype`: the same id in another dtype makes other vectors.
+    return { vectors, truncated, promptTokens, ranOn: ranOn(), model: model.engine === 'onnx' ? model.key : model.id };
   }
 
   const backend: BackendV3 = {

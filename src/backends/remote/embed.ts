@@ -75,7 +75,7 @@ export async function embedRemote(t: Transport, config: EmbedConfig, request: Em
     for (const v of batch.vectors) vectors.push(request.normalize ? normalize(v) : v);
     onBatch?.(vectors.length);
   }
-  const result: EmbedResult = { vectors, truncated: [], promptTokens, ranOn: 'remote' };
+  const result: EmbedResult = { vectors, truncated: [], promptTokens, ranOn: 'remote', model: `remote:${config.model}` };
   if (config.prices !== undefined) result.cost = costOf({ promptTokens, completionTokens: 0 }, config.prices);
   return result;
 }
