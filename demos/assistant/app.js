@@ -3,6 +3,7 @@
 import { isEdgewiseError } from '/dist/edgewise.js';
 import { createCachePanel } from './cache-panel.js';
 import { createChat } from './chat.js';
+import { createDocuments } from './documents.js';
 import { byId } from './dom.js';
 import { ranOnLabel } from './format.js';
 import { createInsight } from './insight.js';
@@ -23,11 +24,13 @@ const prompt = /** @type {HTMLTextAreaElement} */ (byId('prompt'));
 const send = /** @type {HTMLButtonElement} */ (byId('send'));
 const stop = /** @type {HTMLButtonElement} */ (byId('stop'));
 const policy = /** @type {HTMLSelectElement} */ (byId('policy'));
+const askDocs = /** @type {HTMLInputElement} */ (byId('ask-docs'));
 const status = byId('model-status');
 const notice = byId('notice');
 
 const chat = createChat(byId('messages'));
 const insight = createInsight(byId('insight'));
+const documents = createDocuments(byId('documents'));
 const progress = createProgress();
 /** @type {{ role: 'user' | 'assistant', content: string }[]} */
 let history = [];
@@ -69,31 +72,36 @@ async function ask() {
   const text = prompt.value.trim();
   const engine = session.engine;
   if (!text || inFlight || !engine) return;
+  // A documents question stands alone: its passages are its context, not the conversation.
+  const cited = askDocs.checked ? documents.cite(text) : undefined;
   prompt.value = '';
   chat.addUser(text);
-  history.push({ role: 'user', content: text });
-  const answer = chat.addAnswer();
+  if (!cited) history.push({ role: 'user', content: text });
+  const answer = chat.addAnswer(cited ? { decorate: cited.decorate } : {});
+  cited?.mount(answer.el);
   const abort = (inFlight = new AbortController());
   setBusy(true);
   if (policy.value !== 'remote-only') void session.ensureLoaded();
   try {
-    const parts = engine.generate({ messages: history.slice(-HISTORY_MESSAGES), maxTokens: MAX_TOKENS, policy: /** @type {import('/dist/edgewise.js').Policy} */ (policy.value), signal: abort.signal });
+    const options = { maxTokens: MAX_TOKENS, policy: /** @type {import('/dist/edgewise.js').Policy} */ (policy.value), signal: abort.signal };
+    const parts = cited ? cited.parts(engine, options) : engine.generate({ ...options, messages: history.slice(-HISTORY_MESSAGES) });
     for await (const part of parts) {
-      if (part.type === 'text') answer.append(part.text);
+      if (part.type === 'source') cited?.add(part);
+      else if (part.type === 'text') answer.append(part.text);
       else if (part.type === 'finish') {
         document.body.dataset.lastRanOn = part.ranOn;
         document.body.dataset.lastReason = part.route.reason;
         delete document.body.dataset.lastError;
         insight.record(part);
         answer.finish(part);
-        if (answer.text()) history.push({ role: 'assistant', content: answer.text() });
+        if (answer.text() && !cited) history.push({ role: 'assistant', content: answer.text() });
       }
     }
   } catch (e) {
     document.body.dataset.lastError = isEdgewiseError(e) ? e.code : 'error';
     insight.fail(e);
     answer.fail(e);
-    history.pop();
+    if (!cited) history.pop();
   } finally {
     inFlight = undefined;
     setBusy(false);

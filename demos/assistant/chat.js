@@ -30,8 +30,11 @@ export function createChat(list) {
       return add(h('article', { class: 'msg user', 'aria-label': 'You' }, [h('div', { class: 'body', text })]));
     },
 
-    /** @returns {AnswerView} */
-    addAnswer() {
+    /**
+     * @param {{ decorate?: (body: HTMLElement) => void }} [options] `decorate` runs after each render (citation links)
+     * @returns {AnswerView}
+     */
+    addAnswer(options = {}) {
       const body = h('div', { class: 'body markdown' }, [h('span', { class: 'typing', 'aria-label': 'Thinking', text: '…' })]);
       const el = add(h('article', { class: 'msg assistant', 'data-state': 'streaming', 'aria-label': 'Assistant', 'aria-busy': 'true' }, [body]));
       let text = '';
@@ -41,6 +44,7 @@ export function createChat(list) {
         const stick = atBottom();
         // Safe: renderMarkdown escapes all model text before adding its own tags.
         body.innerHTML = renderMarkdown(text);
+        options.decorate?.(body);
         keepInView(stick);
       };
       const settle = (/** @type {'done' | 'error'} */ state) => {

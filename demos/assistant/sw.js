@@ -12,7 +12,7 @@
 // files changed (a rebuilt SDK during development): changed ones are stored again, and the
 // page is told to reload. The page that asked keeps the files it already had.
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-const VERSION = 'v2';
+const VERSION = 'v3';
 const PREFIX = 'edgewise-assistant-';
 const CACHE = `${PREFIX}${VERSION}`;
 const SHELL = [
@@ -23,6 +23,12 @@ const SHELL = [
   '/assistant/cache-panel.js',
   '/assistant/chart.js',
   '/assistant/chat.js',
+  '/assistant/citations.js',
+  '/assistant/doc-files.js',
+  '/assistant/doc-index.js',
+  '/assistant/doc-list.js',
+  '/assistant/doc-search.js',
+  '/assistant/documents.js',
   '/assistant/dom.js',
   '/assistant/format.js',
   '/assistant/insight.js',
@@ -38,6 +44,9 @@ const SHELL = [
   '/assistant/icon.svg',
   '/dist/edgewise.js',
   '/dist/edgewise.worker.js',
+  // The Documents panel: the index's entry and worker (their chunks come from the manifest).
+  '/dist/edgewise.search.js',
+  '/dist/edgewise.search.worker.js',
 ];
 // Where the list of precached paths is kept, so a restarted worker still knows it.
 const LIST_KEY = '/__precache-list__';

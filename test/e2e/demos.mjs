@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assert, check, launch, screenshot, sharedModels, startDemoServer, summary } from './harness.mjs';
 import { assistantChecks } from './demos-assistant.mjs';
+import { documentsChecks } from './demos-documents.mjs';
 
 const server = await startDemoServer();
 const profile = mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
@@ -85,6 +86,8 @@ try {
     await page.close();
   });
 
+  // Before the assistant's checks: their offline check stops the server.
+  await documentsChecks(browser, server);
   await assistantChecks(browser, server);
 } finally {
   await browser.close();

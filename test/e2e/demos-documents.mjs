@@ -1,0 +1,95 @@
+// The assistant's Documents panel (issue 18), as a person uses it: two files through the
+// file input, indexed on the device; a search that puts the right one first with the word
+// marked; a question answered from the documents, whose citation opens its passage.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assert, check, screenshot } from './harness.mjs';
+
+const GARDEN = `# The vegetable garden
+
+The tomatoes grow along the south fence, where the sun stays longest. We water them every
+morning before nine and tie the stems to bamboo canes as they climb. Basil grows between the
+tomato plants because it keeps the aphids away. In August the harvest is picked every second day.`;
+
+const HARBOR = `The harbor at night
+
+The old lighthouse stands at the end of the stone pier. Its lamp turns every twelve seconds and
+can be seen from the fishing boats far out at sea. The keeper climbs the spiral stairs each
+evening to clean the lens. Ferries to the island leave the harbor at seven and return at noon.`;
+
+/** The panel's state once it opened: 'ready', 'missing' (no edgewise/search in dist/) or 'error'. */
+const settled = () => ['ready', 'missing', 'error'].includes(document.getElementById('documents')?.dataset.state ?? '');
+
+export async function documentsChecks(browser, server) {
+  await check('assistant Documents: two files indexed through the file input; a search puts the one with the word first, marked; a documents answer cites passages, and a citation opens its passage', async (skip) => {
+    const page = await browser.newPage();
+    const dir = mkdtempSync(join(tmpdir(), 'edgewise-docs-'));
+    try {
+      // Wide enough for the two-column layout, so the screenshot shows the chat beside the panel.
+      await page.setViewport({ width: 1280, height: 1000 });
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.waitForFunction(settled, { timeout: 60_000 });
+      const [state, note] = await page.$eval('#documents', (el) => [el.dataset.state, el.textContent]);
+      if (state === 'missing') skip(`the library is not there yet: /dist/edgewise.search.js has no createIndex export (${note.slice(0, 120)})`);
+      assert(state === 'ready', `the panel opened its index: ${state}: ${note.slice(0, 200)}`);
+      const model = await page.$eval('#docs-model', (el) => el.textContent);
+
+      const files = [['garden.md', GARDEN], ['harbor.txt', HARBOR]].map(([name, text]) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      });
+      const input = await page.$('#doc-files');
+      await input.uploadFile(...files);
+      await page.waitForFunction(() => {
+        const el = document.getElementById('documents');
+        return el.dataset.state === 'ready' && Number(el.dataset.docs) >= 2;
+      }, { timeout: 120_000 });
+      const listed = await page.$$eval('.doc-list li', (lis) => lis.map((li) => li.dataset.docId));
+      assert(listed.includes('garden.md') && listed.includes('harbor.txt'), `both documents are listed: ${listed.join(', ')} (${await page.$eval('#docs-note', (el) => el.textContent)})`);
+
+      await page.type('#doc-query', 'lighthouse');
+      await page.click('.doc-search button[type="submit"]');
+      await page.waitForFunction(() => document.querySelector('#doc-hits .hit') || /failed|No passages/.test(document.getElementById('doc-found').textContent), { timeout: 60_000 });
+      const first = await page.evaluate(() => {
+        const hit = document.querySelector('#doc-hits .hit');
+        return { doc: hit?.dataset.docId, marks: [...(hit?.querySelectorAll('mark') ?? [])].map((m) => m.textContent), score: hit?.querySelector('.score')?.textContent, found: document.getElementById('doc-found').textContent };
+      });
+      assert(first.doc === 'harbor.txt' && first.marks.some((m) => /^lighthouse$/i.test(m)) && /score \d/.test(first.score ?? ''), `the harbor document is the first hit, "lighthouse" marked, score shown: ${JSON.stringify(first)} (${model})`);
+
+      // The stand-in endpoint answers at once and always: what is checked here is the panel's
+      // part (sources, citation links, the passage), not what a model makes of the passages.
+      await page.evaluate(() => {
+        const policy = document.getElementById('policy');
+        policy.value = 'remote-only';
+        policy.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.click('#ask-docs');
+      await page.type('#prompt', 'When does the ferry leave the harbor?');
+      await page.click('#send');
+      await page.waitForFunction(() => {
+        const last = [...document.querySelectorAll('#messages .msg.assistant')].at(-1);
+        return last && (last.dataset.state === 'done' || last.dataset.state === 'error');
+      }, { timeout: 120_000 });
+      const answer = await page.evaluate(() => {
+        const last = [...document.querySelectorAll('#messages .msg.assistant')].at(-1);
+        return { state: last.dataset.state, text: last.textContent.slice(0, 200), citations: last.querySelectorAll('a.citation').length, ranOn: last.querySelector('.badge')?.dataset.ranOn };
+      });
+      assert(answer.state === 'done' && answer.citations >= 1 && answer.ranOn === 'remote', `the answer streamed with citation links and its badge: ${JSON.stringify(answer)}`);
+
+      const link = await page.$('#messages .msg.assistant:last-of-type a.citation');
+      await link.click();
+      await page.waitForFunction(() => !document.getElementById('passage').hidden, { timeout: 10_000 });
+      const passage = await page.evaluate(() => {
+        const box = document.getElementById('passage');
+        return { title: box.querySelector('.passage-title')?.textContent ?? '', text: box.querySelector('.passage-mark')?.textContent ?? '', focused: document.activeElement === box };
+      });
+      assert(/\[\d+\] (garden\.md|harbor\.txt)/.test(passage.title) && passage.text.length > 40 && passage.focused, `the citation opened its passage with the document's name, focused: ${JSON.stringify({ ...passage, text: passage.text.slice(0, 80) })}`);
+      assert(GARDEN.includes(passage.text.trim().slice(0, 40)) || HARBOR.includes(passage.text.trim().slice(0, 40)), `the passage is the documents' text: ${passage.text.slice(0, 80)}`);
+      await screenshot(page, 'assistant-documents');
+    } finally {
+      await page.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+}
