@@ -104,7 +104,7 @@ export function createDocuments(root) {
       const kept = await present(batch);
       docs?.add(kept.map(entry));
       await refresh().catch(() => undefined);
-      if (abort.signal.aborted) say(`Stopped. ${kept.length} of ${batch.length} files were indexed before the stop and are kept.`);
+      if (abort.signal.aborted) say(`Stopped. ${kept.length} of ${batch.length} files were indexed before the stop and are kept.${leftNote}`);
       else fail(`Indexing failed after ${kept.length} of ${batch.length} files`, e);
     } finally {
       indexing = undefined;
