@@ -1,3 +1,7 @@
 /** The search worker: exposes the index host over comlink; all logic lives in src/search/worker/. */
-// Stub: filled in by the search work (issue 18).
-export {};
+import { expose } from 'comlink';
+import { createSearchHost } from '../src/search/worker/host.js';
+import { installErrorTransfer } from '../src/worker/transfer.js';
+
+installErrorTransfer();
+expose(createSearchHost());
