@@ -36,7 +36,9 @@ export function createPassageViewer(root) {
       title.textContent = `[${p.n}] ${hit ? docName(hit) : source.docId}`;
       meta.textContent = `Passage ${source.chunkId} · characters ${source.start}–${source.end} of the document · score ${source.score.toFixed(3)}`;
       // The passage itself is the highlight; inside it, the question's words are marked.
-      text.replaceChildren(h('span', { class: 'passage-mark' }, hit ? marked(hit.text, wordPattern(p.question)) : ['(the passage text was not kept)']));
+      // Lines wrapped in the file are joined; blank lines (paragraphs) stay.
+      const passage = hit?.text.replace(/([^\n])\n(?!\n)/g, '$1 ');
+      text.replaceChildren(h('span', { class: 'passage-mark' }, passage ? marked(passage, wordPattern(p.question)) : ['(the passage text was not kept)']));
       root.dataset.chunkId = source.chunkId;
       root.hidden = false;
       root.scrollIntoView({ block: 'nearest' });

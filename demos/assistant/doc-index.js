@@ -30,7 +30,7 @@ const CHOICES = Object.freeze([
  * since its weights are the ones stored on this device and its index is the one kept.
  * @returns {Promise<EmbeddingChoice>}
  */
-export async function chooseEmbeddingModel() {
+async function chooseEmbeddingModel() {
   const remembered = CHOICES.find((c) => c.key === load('embedding-model', ''));
   if (!navigator.onLine && remembered) return remembered;
   let answer;
@@ -45,10 +45,10 @@ export async function chooseEmbeddingModel() {
 }
 
 /**
- * @param {EmbeddingChoice} choice
- * @returns {Promise<{ index: import('/dist/edgewise.search.js').SearchIndex, engine: import('/dist/edgewise.js').Engine } | { missing: string }>}
+ * Loads edgewise/search, then picks the model (so a build without search asks nothing).
+ * @returns {Promise<{ index: import('/dist/edgewise.search.js').SearchIndex, engine: import('/dist/edgewise.js').Engine, choice: EmbeddingChoice } | { missing: string }>}
  */
-export async function openIndex(choice) {
+export async function openIndex() {
   /** @type {Partial<typeof import('/dist/edgewise.search.js')>} */
   let search;
   try {
@@ -57,9 +57,10 @@ export async function openIndex(choice) {
     return { missing: `edgewise/search could not load: ${/** @type {Error} */ (e)?.message ?? e}` };
   }
   if (typeof search.createIndex !== 'function') return { missing: 'This build of edgewise has no search yet (edgewise/search exports no createIndex).' };
+  const choice = await chooseEmbeddingModel();
   const engine = createEngine({ embeddingModel: { id: choice.id, url: choice.url, dtype: choice.dtype }, policy: 'local-only' });
   // One index per embedding model: a server that gains GloVe later starts a new index
   // instead of failing with `model_mismatch` on the fixture's.
   const index = await search.createIndex({ engine, name: `assistant-docs-${choice.key}` });
-  return { index, engine };
+  return { index, engine, choice };
 }

@@ -3,7 +3,7 @@
 // (engine.answer over this index) with its citations.
 import { createCitations, createPassageViewer } from './citations.js';
 import { droppedFiles, toDocuments } from './doc-files.js';
-import { chooseEmbeddingModel, openIndex } from './doc-index.js';
+import { openIndex } from './doc-index.js';
 import { createDocList } from './doc-list.js';
 import { renderHits } from './doc-search.js';
 import { byId, h } from './dom.js';
@@ -180,14 +180,14 @@ export function createDocuments(root) {
   const ready = (async () => {
     state('opening');
     toggle.disabled = true;
-    const choice = await chooseEmbeddingModel();
-    const opened = await openIndex(choice);
+    const opened = await openIndex();
     if ('missing' in opened) {
       model.textContent = opened.missing;
       for (const el of [filesBtn, folderBtn, clear, query, mode, searchForm.querySelector('button')]) if (el) /** @type {HTMLButtonElement} */ (el).disabled = true;
       state('missing');
       return;
     }
+    const { choice } = opened;
     index = opened.index;
     docs = createDocList(list, index.name, (id, button) => void remove(id, button));
     model.textContent = `Embeddings: ${choice.label}, on this device.`;

@@ -99,6 +99,9 @@ export async function documentsChecks(browser, server) {
       assert(/\[\d+\] (garden\.html|harbor\.txt)/.test(passage.title) && passage.text.length > 40 && passage.focused, `the citation opened its passage with the document's name, focused: ${JSON.stringify({ ...passage, text: passage.text.slice(0, 80) })}`);
       const words = passage.text.trim().split(/\s+/).slice(0, 6).join(' ');
       assert((HARBOR.replace(/\s+/g, ' ').includes(words) || /tomatoes|basil/i.test(passage.text)) && !/[<>{}]|never run/.test(passage.text), `the passage is a document's text, the HTML's tags, style and script left out: ${passage.text.slice(0, 120)}`);
+      // Tall enough for the whole panel: the hits and the opened passage beside the cited answer.
+      await page.setViewport({ width: 1280, height: 1800 });
+      await page.$eval('.panels', (el) => { el.scrollTop = 0; });
       await screenshot(page, 'assistant-documents');
     } finally {
       await page.close();
