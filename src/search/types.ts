@@ -38,7 +38,7 @@ export type VectorType = 'float32' | 'int8';
 export interface IndexOptions extends ChunkOptions {
   /** The engine whose `embed()` makes the vectors (its embedding model, or the remote's). */
   // A structural type, so this file needs no Engine import (and no cycle with engine-api.ts).
-  engine: { embed(texts: readonly string[], options?: EmbeddingOptions): Promise<Float32Array[] & { ranOn: string }>; readonly model?: unknown };
+  engine: { embed(texts: readonly string[], options?: EmbeddingOptions): Promise<Float32Array[] & { ranOn: string; model: string }>; readonly model?: unknown };
   /** Letters, digits, `.`, `_` and `-`, 1 to 64 characters: the index's key in IndexedDB. */
   name: string;
   /** How vectors are kept; default `'float32'`. `'int8'`: a quarter of the memory, one scale per vector (recall cost in the README). */
