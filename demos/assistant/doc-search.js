@@ -60,17 +60,23 @@ export function snippet(text, pattern) {
 /** @param {{ metadata?: { readonly [key: string]: unknown }, docId: string }} hit */
 export const docName = (hit) => String(hit.metadata?.path ?? hit.metadata?.name ?? hit.docId);
 
+const SCORE_TITLE = Object.freeze({
+  vector: 'Cosine similarity of the passage to the query, -1 to 1: higher is closer',
+  hybrid: 'Meaning and word matches blended, each scaled over these results: higher is better',
+});
+
 /**
  * @param {HTMLElement} list the hits' `<ol>`
  * @param {string} query
  * @param {import('/dist/edgewise.search.js').SearchHit[]} hits
+ * @param {'vector' | 'hybrid'} mode
  */
-export function renderHits(list, query, hits) {
+export function renderHits(list, query, hits, mode) {
   const pattern = wordPattern(query);
   list.replaceChildren(...hits.map((hit, i) => h('li', { class: 'hit', 'data-doc-id': hit.docId, 'data-chunk-id': hit.chunkId }, [
     h('div', { class: 'hit-head' }, [
       h('span', { class: 'name', text: docName(hit) }),
-      h('span', { class: 'score', title: 'Similarity to the query (higher is closer)', text: `#${i + 1} · score ${hit.score.toFixed(3)}` }),
+      h('span', { class: 'score', title: SCORE_TITLE[mode], text: `#${i + 1} · score ${hit.score.toFixed(3)}` }),
     ]),
     h('p', { class: 'hit-text' }, marked(snippet(hit.text, pattern), pattern)),
   ])));

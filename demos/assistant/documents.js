@@ -132,8 +132,9 @@ export function createDocuments(root) {
     found.textContent = 'Searching…';
     try {
       const started = performance.now();
-      const r = await index.search(q, { k: HITS, mode: /** @type {'hybrid' | 'vector'} */ (mode.value) });
-      renderHits(hits, q, r);
+      const how = /** @type {'hybrid' | 'vector'} */ (mode.value);
+      const r = await index.search(q, { k: HITS, mode: how });
+      renderHits(hits, q, r, how);
       found.textContent = r.length ? `${r.length} passage${r.length === 1 ? '' : 's'} in ${ms(performance.now() - started)}, best first.` : 'No passages found.';
     } catch (e) {
       hits.replaceChildren();
