@@ -67,3 +67,22 @@ export async function allChunks(api: Remote<SearchWorkerApi>, name: string, limi
   } while (cursor !== undefined);
   return out;
 }
+
+/** The raw chunk keys stored for `name` (read from IndexedDB on the page, as [docId, generation, seq]). */
+export async function storedChunkKeys(name: string): Promise<unknown[][]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open('edgewise-indexes');
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  try {
+    const keys = await new Promise<IDBValidKey[]>((resolve, reject) => {
+      const r = db.transaction('chunks').objectStore('chunks').getAllKeys(IDBKeyRange.bound([name], [name, []]));
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    return keys.map((k) => (k as unknown[]).slice(1));
+  } finally {
+    db.close();
+  }
+}

@@ -5,7 +5,7 @@
  * model and name checks, readChunks paging, int8 and hybrid search.
  */
 import { assert, assertEqual } from '../helpers.js';
-import { allChunks, batch, failure, freshName, init, query, startWorker, stopWorkers } from './worker-helpers.js';
+import { allChunks, batch, failure, freshName, init, query, startWorker, stopWorkers, storedChunkKeys } from './worker-helpers.js';
 
 const ids = (hits: { chunkId: string }[]): string[] => hits.map((h) => h.chunkId);
 
@@ -49,11 +49,13 @@ describe('search worker: storage and search', function () {
     assert((await api.info(name)).bytes > settled.bytes, 'the pending chunk is stored (and counted in bytes)');
     await api.abandon(name, 'doc', 'g2');
     assertEqual(await api.info(name).then((i) => i.bytes), settled.bytes, 'abandon frees exactly what the pending batch took');
+    assertEqual(await storedChunkKeys(name), [['doc', 'g1', 0]], 'abandon deleted the pending chunk from IndexedDB');
     await api.abandon(name, 'doc', 'g1');
     assertEqual(await allChunks(api, name), ['doc#0:old text'], 'abandon of the committed generation does nothing');
     await api.write(name, batch('doc', 'g3', ['new one'], [[0, 1, 0, 0]], false));
     await api.write(name, batch('doc', 'g3', ['new two'], [[0, 0, 1, 0]], true, {}, 1));
     assertEqual(await allChunks(api, name), ['doc#0:new one', 'doc#1:new two'], 'the new generation, whole');
+    assertEqual(await storedChunkKeys(name), [['doc', 'g3', 0], ['doc', 'g3', 1]], 'the old generation\'s chunks are deleted, not only hidden');
     assertEqual((await api.search(name, query([1, 0, 0, 0]))).map((h) => h.text).sort(), ['new one', 'new two'], 'old text is gone from search');
     assertEqual(await api.count(name), { docs: 1, chunks: 2 }, 'counts follow the swap');
     // The same batch sent twice (a retry) overwrites rather than duplicates.
