@@ -98,14 +98,25 @@ export async function transact<T>(
       // Already aborted by the failing request.
     }
     await committed.catch(() => undefined);
-    throw storageError(e, context.index, context.operation);
+    throw await withEstimate(storageError(e, context.index, context.operation));
   }
   try {
     await committed;
   } catch (e) {
-    throw storageError(e, context.index, context.operation);
+    throw await withEstimate(storageError(e, context.index, context.operation));
   }
   return result;
+}
+
+/** A quota error with the origin's usage and quota in its details, when the browser says (after the abort, so no transaction waits on it). */
+async function withEstimate(e: EdgewiseError): Promise<EdgewiseError> {
+  if (e.code !== 'quota_exceeded') return e;
+  try {
+    const { usage, quota } = await navigator.storage.estimate();
+    return new EdgewiseError(e.code, e.message, { cause: e.cause, details: { ...e.details, usage, quota } });
+  } catch {
+    return e;
+  }
 }
 
 /** An IndexedDB failure as a typed error; EdgewiseErrors thrown inside a transaction pass through. */

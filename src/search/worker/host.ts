@@ -4,6 +4,7 @@
  * are reloaded when the stored `epoch:version` moved (a write here, in another tab's
  * worker, an import or a drop), checked by one small read before every search.
  */
+import { transfer } from 'comlink';
 import { EdgewiseError } from '../../errors.js';
 import type { FaultsForTests } from './db.js';
 import { exportIndex, importIndex } from './exchange.js';
@@ -79,7 +80,11 @@ export function createSearchHost(options: SearchHostOptions = {}): SearchWorkerA
       return searchSnapshot(await snapshot(name), query);
     },
     info: async (name) => toInfo(await meta(name)),
-    exportIndex: (name) => exportIndex(checkName(name)),
+    // The export is handed over, not copied: it can be as large as the index.
+    exportIndex: async (name) => {
+      const data = await exportIndex(checkName(name));
+      return transfer(data, [data]);
+    },
     importIndex: (name, data, model) => locked(name, () => importIndex(name, data, model, faults)),
     readChunks: (name, cursor, limit) => readChunks(checkName(name), cursor, limit),
     beginReindex: (name, init) => locked(name, () => beginReindex(name, init, faults)),

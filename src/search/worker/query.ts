@@ -43,7 +43,8 @@ export function searchSnapshot(s: Snapshot, q: SearchQuery): SearchHit[] {
 function blend(s: Snapshot, q: SearchQuery, mask: Uint8Array | undefined, top: TopK): void {
   const alpha = Number.isFinite(q.alpha) ? Math.min(1, Math.max(0, q.alpha)) : 0.5;
   s.bm25 ??= new Bm25(s.texts);
-  const lex = new Float32Array(s.rows);
+  s.lexical ??= new Float32Array(s.rows);
+  const lex = s.lexical;
   s.bm25.score(q.text, lex);
   const vec = s.scratch;
   let min = Infinity;

@@ -28,7 +28,9 @@ export interface Snapshot {
   docs: { id: string; metadata?: { readonly [key: string]: JSONValue } }[];
   /** Reused across searches: one score per row. */
   scratch: Float32Array;
+  /** Built on the first hybrid search: the postings and a second score buffer. */
   bm25?: Bm25;
+  lexical?: Float32Array;
 }
 
 export const stampOf = (m: Pick<MetaRecord, 'epoch' | 'version'>): string => `${m.epoch}:${m.version}`;

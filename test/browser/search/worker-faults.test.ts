@@ -40,7 +40,7 @@ describe('search worker: a failed write changes nothing', function () {
     for (const [what, attempt] of attempts) {
       await api.armQuota(1);
       const e = await failure(attempt());
-      assertEqual([e.code, e.details['index']], ['quota_exceeded', name], `${what}: typed`);
+      assertEqual([e.code, e.details['index'], typeof e.details['quota']], ['quota_exceeded', name, 'number'], `${what}: typed, with the storage estimate`);
       const after = await snapshot();
       assertEqual(after, before, `${what}: the index is unchanged (records, counts, bytes, updatedAt, hits)`);
     }
