@@ -8,7 +8,7 @@ import type { SearchWorkerApi } from '../../../src/search/worker/protocol.js';
 import { assertEqual } from '../helpers.js';
 import { allChunks, batch, failure, freshName, init, query, startWorker, stopWorkers } from './worker-helpers.js';
 
-type FaultApi = SearchWorkerApi & { armQuota(n: number): void };
+type FaultApi = SearchWorkerApi & { armFault(n: number, name?: string): void };
 
 function faultWorker() {
   const { worker } = startWorker(new URL('./fault-worker.ts', import.meta.url));
@@ -38,7 +38,7 @@ describe('search worker: a failed write changes nothing', function () {
       ['abandon', () => api.abandon(name, 'a', 'g2')],
     ];
     for (const [what, attempt] of attempts) {
-      await api.armQuota(1);
+      await api.armFault(1);
       const e = await failure(attempt());
       assertEqual([e.code, e.details['index'], typeof e.details['quota']], ['quota_exceeded', name, 'number'], `${what}: typed, with the storage estimate`);
       const after = await snapshot();
@@ -46,11 +46,23 @@ describe('search worker: a failed write changes nothing', function () {
     }
     await api.beginReindex(name, init({ model: 'next:fp32', dims: 2 }));
     await api.writeVectors(name, [{ docId: 'a', seq: 0 }, { docId: 'a', seq: 1 }, { docId: 'b', seq: 0 }], Float32Array.from([1, 0, 0, 1, 1, 1]));
-    await api.armQuota(1);
+    await api.armFault(1);
     assertEqual((await failure(api.commitReindex(name))).code, 'quota_exceeded', 'commitReindex: typed');
     assertEqual(await snapshot(), before, 'commitReindex: still the old model and vectors');
     // Nothing was left half-done: the same calls succeed once there is room.
     await api.write(name, batch('a', 'g2', ['pending end'], [[1, 0, 1, 0]], true, {}, 1));
     assertEqual(await allChunks(api, name), ['a#0:pending new', 'a#1:pending end', 'b#0:third'], 'the swap, once it can commit');
+  });
+
+  it('any other IndexedDB failure is cache_error, with the same all-or-nothing', async () => {
+    const api = faultWorker();
+    const name = freshName('unknown');
+    await api.open(name, init());
+    await api.write(name, batch('a', 'g1', ['kept'], [[1, 0, 0, 0]], true));
+    const before = await api.info(name);
+    await api.armFault(1, 'UnknownError');
+    const e = await failure(api.write(name, batch('a', 'g2', ['lost'], [[0, 1, 0, 0]], true)));
+    assertEqual([e.code, e.details['name'], e.details['operation']], ['cache_error', 'UnknownError', 'write'], 'typed');
+    assertEqual([await api.info(name), await allChunks(api, name)], [before, ['a#0:kept']], 'unchanged');
   });
 });
