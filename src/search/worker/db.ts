@@ -49,7 +49,7 @@ export function openIndexDb(): Promise<IDBDatabase> {
     r.onblocked = () => reject(new DOMException('another tab holds an older version of the index database open', 'VersionError'));
   }).catch((e: unknown) => {
     opening = undefined;
-    throw storageError(e, '*', 'open');
+    throw e;
   });
   return opening;
 }
@@ -74,10 +74,9 @@ export async function transact<T>(
   body: (tx: IDBTransaction) => Promise<T>,
   context: { index: string; operation: string; faults?: FaultsForTests | undefined },
 ): Promise<T> {
-  const db = await openIndexDb();
   let tx: IDBTransaction;
   try {
-    tx = db.transaction([...stores], mode);
+    tx = (await openIndexDb()).transaction([...stores], mode);
   } catch (e) {
     throw storageError(e, context.index, context.operation);
   }

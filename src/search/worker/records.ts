@@ -84,3 +84,14 @@ export function toInfo(m: MetaRecord): IndexInfo {
 export function newEpoch(): string {
   return crypto.randomUUID();
 }
+
+/** Deletes every record of index `name` (a transaction over all four stores); whether it existed. */
+export async function dropRecords(tx: IDBTransaction, name: string): Promise<boolean> {
+  const existed = (await new Promise<number>((resolve, reject) => {
+    const r = tx.objectStore('meta').count(name);
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB count failed'));
+  })) > 0;
+  for (const s of ['meta', 'docs', 'chunks', 'shadow'] as const) tx.objectStore(s).delete(s === 'meta' ? name : prefix(name));
+  return existed;
+}

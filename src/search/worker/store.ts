@@ -7,7 +7,7 @@ import { EdgewiseError } from '../../errors.js';
 import { req, transact, type FaultsForTests } from './db.js';
 import { notFound } from './names.js';
 import type { IndexInit, StoredChunk } from './protocol.js';
-import { chunkBytes, metaBytes, newEpoch, prefix, toInfo, type ChunkRecord, type DocRecord, type MetaRecord } from './records.js';
+import { chunkBytes, dropRecords, metaBytes, newEpoch, prefix, toInfo, type ChunkRecord, type DocRecord, type MetaRecord } from './records.js';
 import { packSnapshot, type Snapshot } from './snapshot.js';
 import type { IndexInfo } from '../types.js';
 
@@ -98,12 +98,7 @@ export function listAll(): Promise<IndexInfo[]> {
 
 /** Deletes an index and everything of it in one transaction; false when absent. */
 export function dropIndex(name: string, faults?: FaultsForTests): Promise<boolean> {
-  return transact(['meta', 'docs', 'chunks', 'shadow'], 'readwrite', async (tx) => {
-    const m = await getMeta(tx, name);
-    for (const s of ['docs', 'chunks', 'shadow'] as const) tx.objectStore(s).delete(prefix(name));
-    tx.objectStore('meta').delete(name);
-    return m !== undefined;
-  }, { index: name, operation: 'drop', faults });
+  return transact(['meta', 'docs', 'chunks', 'shadow'], 'readwrite', (tx) => dropRecords(tx, name), { index: name, operation: 'drop', faults });
 }
 
 /** Every record of an index read in one transaction (a consistent view), packed for search. */
