@@ -38,6 +38,7 @@ async function search(page, query) {
 }
 
 export async function documentsChecks(browser, server) {
+  let indexed = false;
   await check('assistant Documents: two files indexed through the file input; a search puts the one with the word first, marked; a documents answer cites passages, and a citation opens its passage', async (skip) => {
     const page = await browser.newPage();
     const dir = mkdtempSync(join(tmpdir(), 'edgewise-docs-'));
@@ -103,9 +104,36 @@ export async function documentsChecks(browser, server) {
       await page.setViewport({ width: 1280, height: 1800 });
       await page.$eval('.panels', (el) => { el.scrollTop = 0; });
       await screenshot(page, 'assistant-documents');
+      indexed = true;
     } finally {
       await page.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  await check('assistant Documents offline: reloaded with the network off, the panel opens from the service worker, lists the stored documents and searches them; no request leaves the browser', async (skip) => {
+    if (!indexed) skip('the check above did not index the documents');
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/`, { waitUntil: 'load' });
+      await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+      await page.waitForFunction(settled, { timeout: 60_000 });
+      // The network goes off for this page only (the server keeps running for the next checks).
+      const cdp = await page.createCDPSession();
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      const left = [];
+      page.on('response', (r) => { if (!r.fromServiceWorker() && !r.fromCache() && /^https?:/.test(r.url())) left.push(`${r.status()} ${r.url()}`); });
+      page.on('requestfailed', (r) => { if (/^https?:/.test(r.url())) left.push(`failed ${r.url()} (${r.failure()?.errorText})`); });
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForFunction(settled, { timeout: 60_000 });
+      const [state, docs, model] = await page.$eval('#documents', (el) => [el.dataset.state, el.dataset.docs, document.getElementById('docs-model').textContent]);
+      assert(state === 'ready' && Number(docs) >= 2, `the panel opened offline with the stored index: ${state}, ${docs} documents, ${model}`);
+      const hit = await search(page, 'lighthouse');
+      assert(hit.doc === 'harbor.txt' && hit.marks.length > 0, `searched offline: ${JSON.stringify(hit)}`);
+      assert(left.length === 0, `no request left the browser: ${left.join(', ')}`);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
 }
