@@ -75,7 +75,8 @@ export function createDocuments(root) {
 
   /** @param {Iterable<File>} files */
   const addFiles = async (files) => {
-    if (!index || indexing) return;
+    if (indexing) { say('Indexing is running: wait for it, or Stop it, before adding more.'); return; }
+    if (!index) return;
     const { docs: batch, left } = await toDocuments(files);
     const leftNote = left.length ? ` Left out ${left.length} file${left.length === 1 ? '' : 's'} that ${left.length === 1 ? 'is' : 'are'} not .txt, .md or .html.` : '';
     if (batch.length === 0) { say(`Nothing to index.${leftNote}`); return; }
@@ -156,7 +157,8 @@ export function createDocuments(root) {
   });
   stop.addEventListener('click', () => indexing?.abort());
   clear.addEventListener('click', async () => {
-    if (!index || indexing) return;
+    if (indexing) { say('Indexing is running: Stop it first.'); return; }
+    if (!index) return;
     clear.disabled = true;
     await index.clear().then(() => { docs?.clear(); hits.replaceChildren(); found.textContent = ''; }, (e) => fail('Remove all failed', e));
     await refresh();
@@ -165,7 +167,8 @@ export function createDocuments(root) {
 
   /** @param {string} id @param {HTMLButtonElement} button */
   const remove = async (id, button) => {
-    if (!index || indexing) return;
+    if (indexing) { say('Indexing is running: wait for it, or Stop it, before removing documents.'); return; }
+    if (!index) return;
     button.disabled = true;
     try {
       await index.remove(id);
