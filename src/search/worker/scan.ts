@@ -3,6 +3,9 @@
  * write, so a dot product with a unit query is the cosine). Four accumulators let V8 keep
  * the loop in registers without a serial dependency on one sum; nothing is allocated.
  * `mask[row] === 0` skips a row (metadata filter) and leaves `out[row]` untouched.
+ * Measured in Node 20 on a 2-core machine shared with other builds (load 4 to 7): 50,000
+ * rows of 384 float32 in 26 ms a search, 100,000 in 46 to 85 ms. Int8 is not faster in
+ * V8 (each multiply converts a byte); what it saves is three quarters of the memory.
  */
 export function scoreFloat32(packed: Float32Array, rows: number, dims: number, query: Float32Array, mask: Uint8Array | undefined, out: Float32Array): void {
   const tail = dims & ~3;
