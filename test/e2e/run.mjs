@@ -4,7 +4,7 @@
 // `e2e <name>: N passed, M failed[, K skipped]`, which .ci/run adds to its summary.
 import { spawn } from 'node:child_process';
 
-const SCRIPTS = ['npm-import', 'demos'];
+const SCRIPTS = ['npm-import', 'demos', 'search-persistence'];
 let failed = 0;
 for (const name of SCRIPTS) {
   const child = spawn(process.execPath, [`test/e2e/${name}.mjs`], { stdio: ['ignore', 'pipe', 'inherit'] });
