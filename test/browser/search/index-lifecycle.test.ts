@@ -98,6 +98,23 @@ describe('edgewise/search: abort, failure, model identity, export', function () 
     }
   });
 
+  it('engine.cache lists the index with its model and counts; deleteIndex() removes it under a live handle', async () => {
+    const name = freshName('catalog');
+    const index = createIndex({ engine, name });
+    try {
+      await index.add(DOCS.slice(0, 2));
+      const listed = (await engine.cache.indexes()).find((i) => i.name === name);
+      assertEqual([listed?.model, listed?.docs, listed?.chunks], ['tiny-bert:fp32', 2, 2], 'listed as built');
+      assertEqual(await engine.cache.deleteIndex(name), true, 'deleted');
+      assert(!(await engine.cache.indexes()).some((i) => i.name === name), 'no longer listed');
+      assertEqual([await index.count(), await index.search('dentist')], [{ docs: 0, chunks: 0 }, []], 'the open handle sees it gone');
+      await index.add(DOCS.slice(2, 3));
+      assertEqual(await index.count(), { docs: 1, chunks: 1 }, 'and can build it again');
+    } finally {
+      await index.close();
+    }
+  });
+
   it('export() and import() round-trip into another name; an index outlives close()', async () => {
     const src = createIndex({ engine, name: freshName('export') });
     const dst = createIndex({ engine, name: freshName('import') });
