@@ -1,10 +1,10 @@
 // The assistant's Documents panel (issue 18), as a person uses it: two files through the
 // file input, indexed on the device; a search that puts the right one first with the word
 // marked; a question answered from the documents, whose citation opens its passage.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, check, screenshot } from './harness.mjs';
+import { assert, check, ROOT, screenshot } from './harness.mjs';
 
 // An HTML page, so its tags, style and script are stripped before indexing.
 const GARDEN = `<!doctype html><html><head><title>The vegetable garden</title><style>p { color: red }</style></head>
@@ -18,6 +18,12 @@ const HARBOR = `The harbor at night
 The old lighthouse stands at the end of the stone pier. Its lamp turns every twelve seconds and
 can be seen from the fishing boats far out at sea. The keeper climbs the spiral stairs each
 evening to clean the lens. Ferries to the island leave the harbor at seven and return at noon.`;
+
+/** Whether the built edgewise/search has its door yet (issue 18 lands in steps). */
+function hasSearch() {
+  const file = join(ROOT, 'dist', 'edgewise.search.js');
+  return existsSync(file) && /export\s*{[^}]*\bcreateIndex\b/.test(readFileSync(file, 'utf8'));
+}
 
 /** The panel's state once it opened: 'ready', 'missing' (no edgewise/search in dist/) or 'error'. */
 const settled = () => ['ready', 'missing', 'error'].includes(document.getElementById('documents')?.dataset.state ?? '');
@@ -40,6 +46,7 @@ async function search(page, query) {
 export async function documentsChecks(browser, server) {
   let indexed = false;
   await check('assistant Documents: two files indexed through the file input; a search puts the one with the word first, marked; a documents answer cites passages, and a citation opens its passage', async (skip) => {
+    if (!hasSearch()) skip('the library is not there yet: dist/edgewise.search.js has no createIndex export (npm run build once src/search/ has it)');
     const page = await browser.newPage();
     const dir = mkdtempSync(join(tmpdir(), 'edgewise-docs-'));
     try {
@@ -48,7 +55,6 @@ export async function documentsChecks(browser, server) {
       await page.goto(`${server.url}/`, { waitUntil: 'load' });
       await page.waitForFunction(settled, { timeout: 60_000 });
       const [state, note] = await page.$eval('#documents', (el) => [el.dataset.state, el.textContent]);
-      if (state === 'missing') skip(`the library is not there yet: /dist/edgewise.search.js has no createIndex export (${note.slice(0, 120)})`);
       assert(state === 'ready', `the panel opened its index: ${state}: ${note.slice(0, 200)}`);
       const model = await page.$eval('#docs-model', (el) => el.textContent);
 
