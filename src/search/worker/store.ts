@@ -8,7 +8,7 @@ import { req, transact, type FaultsForTests } from './db.js';
 import { notFound } from './names.js';
 import type { IndexInit, StoredChunk } from './protocol.js';
 import { chunkBytes, dropRecords, metaBytes, newEpoch, prefix, toInfo, type ChunkRecord, type DocRecord, type MetaRecord } from './records.js';
-import { packSnapshot, type Snapshot } from './snapshot.js';
+import { Packer, type Snapshot } from './snapshot.js';
 import type { IndexInfo } from '../types.js';
 
 export async function getMeta(tx: IDBTransaction, name: string): Promise<MetaRecord | undefined> {
@@ -101,13 +101,25 @@ export function dropIndex(name: string, faults?: FaultsForTests): Promise<boolea
   return transact(['meta', 'docs', 'chunks', 'shadow'], 'readwrite', (tx) => dropRecords(tx, name), { index: name, operation: 'drop', faults });
 }
 
-/** Every record of an index read in one transaction (a consistent view), packed for search. */
+// Chunk records read per request while loading: ~2.5 MB of 384-d float32 vectors, so the
+// records in flight stay small next to the packed copy.
+const LOAD_PAGE = 1024;
+
+/** Every record of an index read in one transaction (a consistent view), packed for search page by page. */
 export function loadSnapshot(name: string): Promise<Snapshot> {
   return transact(['meta', 'docs', 'chunks'], 'readonly', async (tx) => {
     const meta = await requireMeta(tx, name);
     const docs = (await req(tx.objectStore('docs').getAll(prefix(name)))) as DocRecord[];
-    const chunks = (await req(tx.objectStore('chunks').getAll(prefix(name)))) as ChunkRecord[];
-    return packSnapshot(meta, docs, chunks);
+    const packer = new Packer(meta, docs, meta.chunks);
+    let range = prefix(name);
+    for (;;) {
+      // Key order is (docId, generation, seq): the rows arrive in (docId, seq) order.
+      const page = (await req(tx.objectStore('chunks').getAll(range, LOAD_PAGE))) as ChunkRecord[];
+      for (const c of page) packer.add(c);
+      const last = page.at(-1);
+      if (page.length < LOAD_PAGE || !last) return packer.finish();
+      range = IDBKeyRange.bound([name, last.docId, last.generation, last.seq], [name, []], true);
+    }
   }, { index: name, operation: 'load' });
 }
 

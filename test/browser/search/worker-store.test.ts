@@ -116,4 +116,20 @@ describe('search worker: storage and search', function () {
     assertEqual(ids(hybrid), ['h#0', 'h#1', 'h#2'], 'the blend ranks the exact match first');
     assert(hybrid.every((h) => h.score >= 0 && h.score <= 1), `blended scores in [0, 1]: ${hybrid.map((h) => h.score).join()}`);
   });
+
+  it('loads an index larger than one read page (1,024 records) whole and in order', async () => {
+    const { api } = startWorker();
+    const name = freshName('pages-load');
+    await api.open(name, init({ dims: 16 }));
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    const rows = Array.from({ length: 1300 }, () => Array.from({ length: 16 }, random));
+    await api.write(name, batch('big', 'g', rows.map((_, i) => `chunk ${i}`), rows, true));
+    for (const target of [0, 1023, 1024, 1299]) {
+      const [top] = await api.search(name, query(rows[target]!, { k: 1 }));
+      assertEqual([top?.chunkId, top?.text], [`big#${target}`, `chunk ${target}`], `row ${target} finds itself`);
+      assert(Math.abs(top!.score - 1) < 1e-5, `cosine 1: ${top!.score}`);
+    }
+    assertEqual((await api.search(name, query(rows[5]!, { k: 100 }))).length, 100, 'k is capped at what was asked');
+  });
 });

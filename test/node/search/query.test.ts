@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isEdgewiseError } from '../../../src/errors.js';
 import { searchSnapshot } from '../../../src/search/worker/query.js';
 import type { ChunkRecord, DocRecord } from '../../../src/search/worker/records.js';
-import { packSnapshot } from '../../../src/search/worker/snapshot.js';
+import { Packer, packSnapshot } from '../../../src/search/worker/snapshot.js';
 import { encodeVector } from '../../../src/search/worker/vectors.js';
 import type { SearchQuery } from '../../../src/search/worker/protocol.js';
 
@@ -70,5 +70,19 @@ describe('search: over a snapshot', () => {
       code = isEdgewiseError(e) ? e.code : String(e);
     }
     expect(code).toBe('model_mismatch');
+  });
+
+  it('the page-by-page packer gives the same snapshot whether its capacity was too small or too large', () => {
+    const many = Array.from({ length: 40 }, (_, i) => chunk('m', 'g', i, `row ${i}`, [Math.cos(i), Math.sin(i), 0.1]));
+    const mdocs: DocRecord[] = [{ id: 'm', generation: 'g', length: 400, chunks: 40 }];
+    const expected = packSnapshot(meta, mdocs, many);
+    for (const capacity of [0, 1, 39, 40, 100]) {
+      const p = new Packer(meta, mdocs, capacity);
+      for (const c of many) p.add(c);
+      const got = p.finish();
+      expect([got.rows, got.scales.length, got.f32.length, got.scratch.length]).toEqual([40, 40, 120, 40]);
+      expect(searchSnapshot(got, q({ k: 40 }))).toEqual(searchSnapshot(expected, q({ k: 40 })));
+      expect(got.texts).toEqual(expected.texts);
+    }
   });
 });
