@@ -49,6 +49,14 @@ describe('chunkBlob', () => {
     }
   });
 
+  it('a character cut by a slice edge and a UTF-8 BOM: same chunks and offsets as the decoded text', async () => {
+    // 3-byte characters: 256 KiB is not a multiple of 3, so a slice edge cuts one.
+    const text = `${'€uro '.repeat(60_000)}end.`;
+    const bom = await collect(chunkBlob(new Blob(['\uFEFF', text]), OPTS).chunks);
+    expect(bom).toEqual(chunkText(text, OPTS));
+    expect(bom.map((c) => c.text).join('')).not.toContain('\uFFFD');
+  });
+
   it('whatever the pieces: one character at a time, odd sizes, cut surrogate pairs', () => {
     const text = corpus(20_000, 9);
     const whole = chunkText(text, OPTS);
