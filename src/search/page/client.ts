@@ -6,7 +6,7 @@
  * leaving them pending forever, and the next call starts a fresh one.
  */
 import { wrap, type Remote } from 'comlink';
-import { EdgewiseError } from '../../index.js';
+import { EdgewiseError, isEdgewiseError } from '../../index.js';
 import { installErrorTransfer } from '../../worker/transfer.js';
 import type { SearchWorkerApi } from '../worker/protocol.js';
 
@@ -23,6 +23,16 @@ interface Live extends SearchWorker {
 
 let live: Live | undefined;
 
+/**
+ * The error transfer rebuilds worker errors with the class this bundle inlines with it;
+ * the app imports the core's. Same code, details and cause, as the core's class, so
+ * `instanceof EdgewiseError` holds as well as `isEdgewiseError()`.
+ */
+function asCore(e: unknown): unknown {
+  if (!isEdgewiseError(e) || e instanceof EdgewiseError) return e;
+  return new EdgewiseError(e.code, e.message, e.cause === undefined ? { details: e.details } : { cause: e.cause, details: e.details });
+}
+
 function start(): Live {
   installErrorTransfer();
   // The literal `new URL(..., import.meta.url)` inside `new Worker()` is what bundlers
@@ -36,7 +46,7 @@ function start(): Live {
     worker,
     users: 0,
     api: wrap<SearchWorkerApi>(worker),
-    guard: (call) => Promise.race([call, dead]),
+    guard: (call) => Promise.race([call, dead]).catch((e: unknown) => { throw asCore(e); }),
   };
   const died = (detail: string): void => {
     if (live === self) live = undefined;
