@@ -29,7 +29,8 @@ let live: Live | undefined;
  * `instanceof EdgewiseError` holds as well as `isEdgewiseError()`.
  */
 function asCore(e: unknown): unknown {
-  if (!isEdgewiseError(e) || e instanceof EdgewiseError) return e;
+  // `as object`: after isEdgewiseError() the compiler would take a false instanceof for impossible.
+  if (!isEdgewiseError(e) || (e as object) instanceof EdgewiseError) return e;
   return new EdgewiseError(e.code, e.message, e.cause === undefined ? { details: e.details } : { cause: e.cause, details: e.details });
 }
 
