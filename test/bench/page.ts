@@ -13,6 +13,7 @@ import { edgeCloudBench } from './edgecloud-bench.js';
 import { embedBench } from './embed-bench.js';
 import { generateBench } from './gen-bench.js';
 import { privacyBench } from './privacy-bench.js';
+import { searchBench } from './search-bench.js';
 import { structuredBench, structuredSelected } from './structured-bench.js';
 import { type BenchConfig, log, now, round } from './util.js';
 
@@ -33,6 +34,7 @@ window.runBench = async (cfg: BenchConfig): Promise<unknown> => {
   if (cfg.parts.includes('edgecloud')) result.edgeCloud = await edgeCloudBench(cfg);
   if (cfg.parts.includes('embed')) result.embeddings = await embedBench(cfg);
   if (cfg.parts.includes('privacy')) result.privacy = await privacyBench(cfg);
+  if (cfg.parts.includes('search')) result.search = await searchBench(cfg);
   if (structuredSelected(cfg)) result.structured = await structuredBench(cfg);
   result.pageMs = round(now() - started, 0);
   return result;

@@ -5,7 +5,7 @@
 // weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,structured,cpu),
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,search,structured,cpu), BENCH_SEARCH_SIZES,
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
 // BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
@@ -47,6 +47,8 @@ const config = {
   genRuns: Number(env.BENCH_RUNS || (QUICK ? 2 : 5)),
   loadRuns: Number(env.BENCH_LOAD_RUNS || (QUICK ? 1 : 3)),
   embedModel: 'minilm-l6-shape',
+  // The search part's synthetic index sizes, in chunks.
+  searchSizes: (env.BENCH_SEARCH_SIZES || '10000,100000').split(',').map(Number).filter((n) => n > 0),
   parts: (env.BENCH_PARTS || 'cache,generate,transformersjs,edgecloud,embed,privacy,structured,cpu').split(',').map((s) => s.trim()).filter(Boolean),
   // The cpu part: thread counts for speed, weight forms for memory, quality guard positions.
   cpuThreads: (env.BENCH_CPU_THREADS || '1,2').split(',').map(Number).filter((n) => n >= 1),
@@ -62,7 +64,7 @@ const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('
 
 const say = (line) => process.stderr.write(`${line}\n`);
 // Parts that need no generation model files.
-const MODEL_FREE = new Set(['edgecloud', 'embed', 'privacy']);
+const MODEL_FREE = new Set(['edgecloud', 'embed', 'privacy', 'search']);
 
 /**
  * The privacy part's corpus table runs in Node (the acceptance measurement of
@@ -238,6 +240,17 @@ async function exposeMemorySampler(page) {
     peak = { worker: 0, page: 0, samples: 0 };
     await sample();
     timer = setInterval(() => void sample(), 100);
+  });
+  // The search part: its worker's heap after a forced GC (null when it is not running).
+  await page.exposeFunction('benchSearchWorkerHeap', async () => {
+    const workers = page.workers().filter((w) => w.url().includes('edgewise.search.worker'));
+    if (workers.length === 0) return null;
+    let total = 0;
+    for (const w of workers) {
+      await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
+      total += await w.client.send('Runtime.getHeapUsage').then(size, () => 0);
+    }
+    return total;
   });
   await page.exposeFunction('benchMemoryStop', async () => {
     clearInterval(timer);

@@ -15,7 +15,9 @@ export interface BenchConfig {
   loadRuns: number;
   /** Where transformers.js's own onnxruntime-web `dist/` is served. */
   tjsWasmPaths: string;
-  parts: readonly ('cache' | 'generate' | 'transformersjs' | 'edgecloud' | 'embed' | 'privacy' | 'cpu')[];
+  parts: readonly ('cache' | 'generate' | 'transformersjs' | 'edgecloud' | 'embed' | 'privacy' | 'search' | 'cpu')[];
+  /** The search part's synthetic index sizes, in chunks (`BENCH_SEARCH_SIZES`). */
+  searchSizes?: readonly number[];
   /** The generated encoder the embed part uses (`minilm-l6-shape`). */
   embedModel: string;
   /** Base URL (ending in /v1) of the OpenAI-compatible test server, for the edgecloud part. */
