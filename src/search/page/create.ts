@@ -20,6 +20,16 @@ const absent = (name: string): EdgewiseError =>
 /**
  * A persistent on-device search index over your documents, stored in IndexedDB under
  * `name` and searched in its own worker. Nothing runs until the first call.
+ *
+ * - The first add() records which embedding model built the index (`info().model`);
+ *   adding, searching or importing with another model is `model_mismatch` until
+ *   `reindex()`. A route change mid-call (local failure → remote) is caught per batch.
+ * - `size`/`overlap` (default 800/100) and `vectors` apply to a new index; an existing one
+ *   keeps its stored chunk settings unless you pass them.
+ * - Each document is atomic: an abort (`aborted`) or a failure leaves a document wholly as
+ *   before or wholly new; documents finished earlier in the same call stay.
+ * - search(), count(), remove() and clear() on an index never written give `[]`, zeros,
+ *   false and nothing; info(), export() and reindex() give `invalid_index`.
  * @example
  * import { createEngine } from 'edgewise';
  * import { createIndex } from 'edgewise/search';
