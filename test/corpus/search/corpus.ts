@@ -5,12 +5,13 @@
  * same text; written for this project, MIT like the rest of it.
  *
  * A document: "{First} {Surname} {activity} in {City} in {Month} {Year}." then, as its
- * length allows, a detail sentence, a receipt number and filler. No two documents share
- * an (activity, city) pair, so a query that names both has exactly one right answer.
+ * length allows, a detail sentence, a receipt number and filler (12 domains of 7
+ * activities, 6 details and 3 fillers each; 59 cities).
  *
  * Targets: every 40th document from the 21st (`doc-0020`, `doc-0060`, … `doc-1980`), fixed
- * before any text is drawn, so they spread evenly over the 12 domains and the seed's draws;
- * a target always has its detail sentence.
+ * before any text is drawn; the n-th target is in domain n mod 12 and gets an activity no
+ * other document has (see `planTargets()`), so a query about it has one right answer; it
+ * always keeps its detail sentence. The other documents of its domain share everything else.
  * - 40 `paraphrase` queries: the activity and the detail in near-synonyms with some of the
  *   document's own words, plus the city (`repaired a broken bicycle chain in Lisbon` is
  *   asked as `fixed snapped bike chain broken bicycle in Lisbon, …`; see `ask()`).
@@ -120,7 +121,6 @@ function build(): SearchCorpus {
   return { docs, queries };
 }
 
-const key = (a: Phrase, d: Phrase): string => `${a.doc}|${d.doc}`;
 
 interface Plan {
   target: number;

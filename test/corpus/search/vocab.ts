@@ -286,9 +286,9 @@ export const CITIES: readonly string[] = Object.freeze([
   'Athens', 'Cairo', 'Lima', 'Santiago', 'Bogota', 'Manila', 'Jakarta', 'Seoul', 'Sydney', 'Auckland',
   'Glasgow', 'Marseille', 'Naples', 'Munich', 'Hamburg', 'Krakow', 'Budapest', 'Bucharest', 'Istanbul', 'Beirut',
   'Mumbai', 'Delhi', 'Dhaka', 'Hanoi', 'Bangkok', 'Osaka', 'Shanghai', 'Beijing', 'Montreal', 'Vancouver',
-  'Chicago', 'Denver', 'Houston', 'Boston', 'Seattle', 'Atlanta', 'Havana', 'Caracas', 'Quito', 'Havana',
+  'Chicago', 'Denver', 'Houston', 'Boston', 'Seattle', 'Atlanta', 'Havana', 'Caracas', 'Quito',
   'Tunis', 'Accra', 'Lagos', 'Dakar', 'Casablanca', 'Reykjavik', 'Copenhagen', 'Stockholm', 'Warsaw', 'Riga',
-].filter((c, i, all) => all.indexOf(c) === i));
+]);
 
 export const FIRST_NAMES: readonly string[] = Object.freeze([
   'Maria', 'David', 'Anna', 'James', 'Sofia', 'Peter', 'Laura', 'Michael', 'Elena', 'Thomas',
