@@ -121,7 +121,6 @@ function build(): SearchCorpus {
   return { docs, queries };
 }
 
-
 interface Plan {
   target: number;
   kind: QueryKind;
