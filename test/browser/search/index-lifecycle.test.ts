@@ -71,6 +71,27 @@ describe('edgewise/search: abort, failure, model identity, export', function () 
     }
   });
 
+  it('a model change in the middle of an add (a route that moved) is model_mismatch, and the document is abandoned', async () => {
+    let calls = 0;
+    // As when the local model fails and the remote takes over: same engine, other vectors.
+    const switching = {
+      embed: async (texts: readonly string[]) => {
+        const v = await engine.embed(texts);
+        return Object.assign(v, { model: ++calls >= 3 ? 'remote:other' : v.model });
+      },
+    };
+    const index = createIndex({ engine: switching, name: freshName('switch'), size: 100, overlap: 0 });
+    try {
+      await index.add([{ id: 'first', text: 'A first document, embedded before the switch.' }]);
+      const bytes = (await index.info()).bytes;
+      const e = await failure(index.add([{ id: 'second', text: long('switched', 60) }], { batchSize: 4 }));
+      assertEqual([e.code, e.details['index'], e.details['engine']], ['model_mismatch', 'tiny-bert:fp32', 'remote:other'], 'caught at the batch that changed');
+      assertEqual([await index.count(), (await index.info()).bytes], [{ docs: 1, chunks: 1 }, bytes], 'nothing of it stays');
+    } finally {
+      await index.close();
+    }
+  });
+
   it('another embedding model is model_mismatch for add and search; reindex() moves the index to it', async () => {
     const name = freshName('mismatch');
     const a = createIndex({ engine, name });
