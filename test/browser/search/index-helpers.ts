@@ -1,11 +1,9 @@
 /** Shared by the index and answer suites: the built edgewise/search face, typed through its source, and engines on the fixtures. */
-// @ts-expect-error: the built face, served by the test runner (tsconfig paths map only the core)
-import { createIndex as builtCreateIndex } from '/dist/edgewise.search.js';
+import { createIndex } from '/dist/edgewise.search.js';
 import { createEngine, isEdgewiseError, type Engine } from '/dist/edgewise.js';
-import type { createIndex as CreateIndex } from '../../../src/search.js';
 import { BERT_URL } from '../embeddings/helpers.js';
 
-export const createIndex = builtCreateIndex as typeof CreateIndex;
+export { createIndex };
 
 export const bertEngine = (dtype: 'fp32' | 'q8' = 'fp32'): Engine => createEngine({ embeddingModel: { id: 'tiny-bert', url: BERT_URL, dtype }, cache: false });
 
