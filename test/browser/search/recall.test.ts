@@ -5,8 +5,8 @@
  * its 50 queries, each written for one known target. Prints recall@1/5/10 for `vector` and
  * `hybrid`, on float32 and int8 vectors, and per query kind.
  */
-import type { Engine } from '/dist/edgewise.js';
-import { createEngine } from '/dist/edgewise.js';
+import { createEngine, type Engine } from '/dist/edgewise.js';
+import type { SearchIndex } from '/dist/edgewise.search.js';
 import { searchCorpus, type CorpusQuery } from '../../corpus/search/corpus.js';
 import { MODEL_SERVER, assert } from '../helpers.js';
 import { createIndex, freshName } from './index-helpers.js';
@@ -14,7 +14,6 @@ import { createIndex, freshName } from './index-helpers.js';
 const GLOVE_URL = `${MODEL_SERVER}/shared/glove-100d-static-onnx/`;
 const KS = [1, 5, 10] as const;
 
-type SearchIndex = ReturnType<typeof createIndex>;
 type Recall = Record<(typeof KS)[number], number>;
 
 /** The 1-based rank of each query's target in the top 10 (11: not there). */
