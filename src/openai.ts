@@ -5,6 +5,7 @@
  */
 import { EdgewiseError } from './errors.js';
 import type { ChatMessage, FinishPart, FinishReason, GenerateRequest, JSONSchema, Part, ResponseFormat, ToolChoice, ToolDefinition, Usage } from './types.js';
+import { randomId } from './ids.js';
 
 export interface OpenAIToolCall {
   id: string;
@@ -108,7 +109,7 @@ const finishReason = (r: FinishReason): OpenAIFinish => (r === 'length' ? 'lengt
 const toolCall = (p: Extract<Part, { type: 'tool-call' }>): OpenAIToolCall => ({ id: p.id, type: 'function', function: { name: p.name, arguments: JSON.stringify(p.arguments) } });
 
 export async function* toChunks(parts: AsyncIterable<Part>, model: string): AsyncGenerator<ChatCompletionChunk> {
-  const id = `chatcmpl-${crypto.randomUUID()}`;
+  const id = `chatcmpl-${randomId()}`;
   const created = Math.floor(Date.now() / 1000);
   const base = { id, object: 'chat.completion.chunk' as const, created, model };
   let calls = 0;
@@ -133,7 +134,7 @@ export async function toCompletion(parts: AsyncIterable<Part>, model: string): P
   const msg: ChatCompletion['choices'][0]['message'] = { role: 'assistant', content: calls.length > 0 && content === '' ? null : content };
   if (calls.length > 0) msg.tool_calls = calls;
   return {
-    id: `chatcmpl-${crypto.randomUUID()}`,
+    id: `chatcmpl-${randomId()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,

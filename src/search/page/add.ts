@@ -5,7 +5,6 @@
  * failure or an abort abandons the unfinished ones and leaves each document wholly as it
  * was before or wholly new.
  */
-import { transfer } from 'comlink';
 import { EdgewiseError } from '../../index.js';
 import type { AddResult, Chunk, ChunkOptions, IndexDocument, IndexProgress } from '../types.js';
 import type { WriteBatch } from '../worker/protocol.js';
@@ -13,12 +12,14 @@ import { chunkBlob, chunkText, type ChunkSource } from './chunk.js';
 import type { CheckedAdd } from './options.js';
 import { sniff } from './sniff.js';
 import type { Vectors } from './vectors.js';
+import { randomId } from '../../ids.js';
 
 export interface AddTarget {
   /** Chunk settings of the index (its stored ones, or the caller's for a new index). */
   chunk: Required<ChunkOptions>;
   embed(texts: string[], signal: AbortSignal | undefined): Promise<Vectors>;
-  write(batch: WriteBatch): Promise<void>;
+  /** One embedding batch's writes, one per document in it, stored all or nothing. */
+  write(batches: WriteBatch[]): Promise<void>;
   abandon(docId: string, generation: string): Promise<void>;
 }
 
@@ -70,28 +71,33 @@ export async function addDocuments(docs: readonly IndexDocument[], t: AddTarget,
     queue = [];
     check();
     const vectors = await t.embed(items.map((i) => i.chunk.text), o.signal);
-    // Consecutive items of one document make one write.
+    // Consecutive items of one document make one batch; the embedding batch's batches go
+    // in one transaction (one commit per batch of small documents, not one per document).
+    const batches: WriteBatch[] = [];
+    const touched: Doc[] = [];
     for (let from = 0; from < items.length;) {
       const doc = items[from]!.doc;
       let to = from;
       while (to < items.length && items[to]!.doc === doc) to++;
       const part = items.slice(from, to);
       const done = part[part.length - 1]!.last;
-      const packed = vectors.pack(from, to);
-      const batch: WriteBatch = { docId: doc.id, generation: doc.generation, chunks: part.map((i) => i.chunk), vectors: packed, done };
+      const batch: WriteBatch = { docId: doc.id, generation: doc.generation, chunks: part.map((i) => i.chunk), vectors: vectors.pack(from, to), done };
       if (doc.metadata !== undefined) batch.metadata = doc.metadata;
       if (done) batch.length = doc.source.length();
-      check();
-      doc.written = true;
-      await t.write(transfer(batch, [packed.buffer]));
-      result.chunks += part.length;
-      if (done) {
-        doc.committed = true;
-        result.added++;
-        docsDone++;
-      }
+      batches.push(batch);
+      touched.push(doc);
       from = to;
     }
+    check();
+    for (const doc of touched) doc.written = true;
+    await t.write(batches);
+    result.chunks += items.length;
+    batches.forEach((b, i) => {
+      if (!b.done) return;
+      touched[i]!.committed = true;
+      result.added++;
+      docsDone++;
+    });
     progress();
   }
 
@@ -109,7 +115,7 @@ export async function addDocuments(docs: readonly IndexDocument[], t: AddTarget,
         docsDone++;
         continue;
       }
-      const doc: Doc = { id: d.id, generation: crypto.randomUUID(), metadata: d.metadata, source: sourceOf(d.text, t.chunk), written: false, committed: false };
+      const doc: Doc = { id: d.id, generation: randomId(), metadata: d.metadata, source: sourceOf(d.text, t.chunk), written: false, committed: false };
       open.push(doc);
       // One chunk of lookahead: the last one is known only when the chunks end.
       let prev: Chunk | undefined;

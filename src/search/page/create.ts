@@ -75,7 +75,7 @@ export function createIndex(options: IndexOptions): SearchIndex {
         }
         return v;
       },
-      write: (batch: WriteBatch) => call((w) => w.api.write(name, batch)),
+      write: (batches: WriteBatch[]) => call((w) => w.api.writeMany(name, transfer(batches, batches.map((b) => b.vectors.buffer)))),
       abandon: (docId, generation) => call((w) => w.api.abandon(name, docId, generation)),
     }, checked);
   }

@@ -15,7 +15,7 @@ import { toInfo } from './records.js';
 import { abortReindex, beginReindex, commitReindex, writeVectors } from './reindex.js';
 import { stampOf, type Snapshot } from './snapshot.js';
 import { dropIndex, listAll, loadSnapshot, openIndex, readChunks, readMeta } from './store.js';
-import { abandon, clearIndex, removeDoc, writeBatch } from './write.js';
+import { abandon, clearIndex, removeDoc, writeBatch, writeBatches } from './write.js';
 
 export interface SearchHostOptions {
   /** TEST-ONLY (see db.ts): the shipped worker never passes it. */
@@ -67,6 +67,7 @@ export function createSearchHost(options: SearchHostOptions = {}): SearchWorkerA
   return {
     open: (name, init) => (init ? locked(name, () => openIndex(name, init, faults)) : openIndex(checkName(name), undefined)),
     write: (name, batch) => locked(name, () => writeBatch(name, batch, faults)),
+    writeMany: (name, batches) => locked(name, () => writeBatches(name, batches, faults)),
     abandon: (name, docId, generation) => locked(name, () => abandon(name, docId, generation, faults)),
     remove: (name, docId) => locked(name, () => removeDoc(name, docId, faults)),
     clear: (name) => locked(name, () => clearIndex(name, faults)),

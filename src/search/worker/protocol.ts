@@ -53,6 +53,8 @@ export interface SearchWorkerApi {
   /** Opens (and with `init`, creates if absent) an index; undefined when absent and no `init`. Checks `init.model` against the stored one. */
   open(name: string, init?: IndexInit): Promise<IndexInfo | undefined>;
   write(name: string, batch: WriteBatch): Promise<void>;
+  /** Several batches in one transaction (all or nothing): what add() sends per embedding batch. */
+  writeMany(name: string, batches: readonly WriteBatch[]): Promise<void>;
   /** Drops the chunks of an unfinished generation (an aborted or failed add). */
   abandon(name: string, docId: string, generation: string): Promise<void>;
   remove(name: string, docId: string): Promise<boolean>;

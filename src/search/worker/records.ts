@@ -5,6 +5,7 @@
  */
 import type { IndexInit } from './protocol.js';
 import type { IndexInfo, JSONValue } from '../types.js';
+import { randomId } from '../../ids.js';
 
 /** `meta` store, key `name`: the public IndexInfo plus what the workers coordinate with. */
 export interface MetaRecord extends IndexInfo {
@@ -82,7 +83,7 @@ export function toInfo(m: MetaRecord): IndexInfo {
 }
 
 export function newEpoch(): string {
-  return crypto.randomUUID();
+  return randomId();
 }
 
 /** Deletes every record of index `name` (a transaction over all four stores); whether it existed. */

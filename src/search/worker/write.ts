@@ -25,10 +25,25 @@ function checkBatch(meta: MetaRecord, b: WriteBatch): void {
   if (!allFinite(b.vectors)) throw new EdgewiseError('invalid_input', `A vector for "${b.docId}" in index "${meta.name}" has a NaN or infinite component; the embedding model failed on that text.`);
 }
 
-export function writeBatch(name: string, b: WriteBatch, faults?: FaultsForTests): Promise<void> {
+/**
+ * Several batches (of one or several documents) in one transaction: an add() of many small
+ * documents pays one commit per embedding batch, not one per document. All or nothing.
+ */
+export function writeBatches(name: string, batches: readonly WriteBatch[], faults?: FaultsForTests): Promise<void> {
   return transact(['meta', 'docs', 'chunks'], 'readwrite', async (tx) => {
     const meta = await requireMeta(tx, name);
-    checkBatch(meta, b);
+    for (const b of batches) checkBatch(meta, b);
+    let delta = 0;
+    // In order: a later batch of the same document sees the records an earlier one put.
+    for (const b of batches) delta += await applyBatch(tx, name, meta, b);
+    bump(tx, meta, delta);
+  }, { index: name, operation: 'write', faults });
+}
+
+export const writeBatch = (name: string, b: WriteBatch, faults?: FaultsForTests): Promise<void> => writeBatches(name, [b], faults);
+
+/** One batch's records; returns the change in stored bytes. */
+async function applyBatch(tx: IDBTransaction, name: string, meta: MetaRecord, b: WriteBatch): Promise<number> {
     const chunks = tx.objectStore('chunks');
     let delta = 0;
     if (b.chunks.length > 0) {
@@ -60,8 +75,7 @@ export function writeBatch(name: string, b: WriteBatch, faults?: FaultsForTests)
       meta.docs += old ? 0 : 1;
       meta.chunks += count - (old?.chunks ?? 0);
     }
-    bump(tx, meta, delta);
-  }, { index: name, operation: 'write', faults });
+    return delta;
 }
 
 /** Drops an unfinished generation's chunks; a committed generation is left alone. */

@@ -31,6 +31,8 @@ describe('search worker: a failed write changes nothing', function () {
     const exported = await api.exportIndex(name);
     const attempts: [string, () => Promise<unknown>][] = [
       ['a new document', () => api.write(name, batch('c', 'g1', ['x'.repeat(5000)], [[1, 1, 0, 0]], true))],
+      // add()'s path: one transaction for an embedding batch that ends one document, finishes another and starts a third.
+      ['writeMany: three documents in one transaction', () => api.writeMany(name, [batch('c', 'g1', ['new c'], [[1, 1, 0, 0]], true), batch('a', 'g2', ['pending end'], [[1, 0, 1, 0]], true, {}, 1), batch('d', 'g1', ['d starts'], [[0, 1, 1, 0]], false)])],
       ['the done batch that swaps a generation and deletes the old one', () => api.write(name, batch('a', 'g2', ['pending end'], [[1, 0, 1, 0]], true, {}, 1))],
       ['remove', () => api.remove(name, 'a')],
       ['clear', () => api.clear(name)],
