@@ -28,7 +28,10 @@ export function scoreFloat32(packed: Float32Array, rows: number, dims: number, q
   }
 }
 
-/** The same over Int8 rows: the dot product in floats, times the row's scale. */
+/**
+ * The same over Int8 rows: the dot product in floats, times the row's scale. A second copy
+ * of the loop on purpose: one function per array type keeps each call site monomorphic.
+ */
 export function scoreInt8(packed: Int8Array, scales: Float32Array, rows: number, dims: number, query: Float32Array, mask: Uint8Array | undefined, out: Float32Array): void {
   const tail = dims & ~3;
   for (let r = 0; r < rows; r++) {

@@ -20,6 +20,8 @@
  *   `name` queries a surname only that document has (also outside it); neither names the
  *   city, so vectors alone see only the paraphrase, which several documents share.
  */
+// The engine's own mulberry32: the same sequence on every engine, in Node and in browsers.
+import { createRng } from '../../../src/backends/onnx/sampling.js';
 import { CITIES, DOMAINS, FIRST_NAMES, MONTHS, RARE_SURNAMES, SURNAMES, type Domain, type Phrase } from './vocab.js';
 
 export interface CorpusDocument {
@@ -42,17 +44,6 @@ export interface SearchCorpus {
   queries: CorpusQuery[];
 }
 
-/** mulberry32: a small seeded generator, the same sequence on every engine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 18; // issue 18
 const DOCS = 2000;
@@ -82,7 +73,7 @@ export function searchCorpus(): SearchCorpus {
 }
 
 function build(): SearchCorpus {
-  const rand = rng(SEED);
+  const rand = createRng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const codes = new Set<number>();
   const docs: CorpusDocument[] = [];
