@@ -2,7 +2,7 @@
 // prompt too long for the device (it goes to the demo's remote endpoint, and says why),
 // then go offline, reload, and ask again: the page opens from the service worker, the
 // weights come from IndexedDB, and no request leaves the browser.
-import { assert, check, screenshot, sharedModels } from './harness.mjs';
+import { assert, check, goOffline, screenshot, sharedModels } from './harness.mjs';
 
 async function pickModel(page, label) {
   await page.waitForFunction((l) => [...document.querySelectorAll('#model option')].some((o) => o.textContent.includes(l)), { timeout: 30_000 }, label);
@@ -78,12 +78,7 @@ export async function assistantChecks(browser, server) {
     assert(online.state === 'done', `answered online: ${JSON.stringify(online)}`);
 
     await server.stop();
-    const cdp = await page.createCDPSession();
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    const left = [];
-    page.on('response', (r) => { if (!r.fromServiceWorker() && !r.fromCache() && /^https?:/.test(r.url())) left.push(`${r.status()} ${r.url()}`); });
-    page.on('requestfailed', (r) => { if (/^https?:/.test(r.url())) left.push(`failed ${r.url()} (${r.failure()?.errorText})`); });
+    const left = await goOffline(page);
     await page.reload({ waitUntil: 'load' });
     await page.waitForSelector('#prompt', { timeout: 30_000 });
     await pickModel(page, 'stories260K');

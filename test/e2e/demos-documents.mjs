@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, check, ROOT, screenshot } from './harness.mjs';
+import { assert, check, goOffline, ROOT, screenshot } from './harness.mjs';
 
 // An HTML page, so its tags, style and script are stripped before indexing.
 const GARDEN = `<!doctype html><html><head><title>The vegetable garden</title><style>p { color: red }</style></head>
@@ -125,12 +125,7 @@ export async function documentsChecks(browser, server) {
       await page.evaluate(async () => { await navigator.serviceWorker.ready; });
       await page.waitForFunction(settled, { timeout: 60_000 });
       // The network goes off for this page only (the server keeps running for the next checks).
-      const cdp = await page.createCDPSession();
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-      const left = [];
-      page.on('response', (r) => { if (!r.fromServiceWorker() && !r.fromCache() && /^https?:/.test(r.url())) left.push(`${r.status()} ${r.url()}`); });
-      page.on('requestfailed', (r) => { if (/^https?:/.test(r.url())) left.push(`failed ${r.url()} (${r.failure()?.errorText})`); });
+      const left = await goOffline(page);
       await page.reload({ waitUntil: 'load' });
       await page.waitForFunction(settled, { timeout: 60_000 });
       const [state, docs, model] = await page.$eval('#documents', (el) => [el.dataset.state, el.dataset.docs, document.getElementById('docs-model').textContent]);

@@ -97,3 +97,18 @@ export async function startDemoServer(extraArgs = []) {
 }
 
 export const sharedModels = () => existsSync(join(SHARED_MODELS, 'stories260K-onnx', 'config.json'));
+
+/**
+ * Cuts the network for `page` alone (the server keeps running) and returns the list it
+ * fills with every response or failure that did not come from the service worker or the
+ * HTTP cache: what left the browser while offline.
+ */
+export async function goOffline(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const left = [];
+  page.on('response', (r) => { if (!r.fromServiceWorker() && !r.fromCache() && /^https?:/.test(r.url())) left.push(`${r.status()} ${r.url()}`); });
+  page.on('requestfailed', (r) => { if (/^https?:/.test(r.url())) left.push(`failed ${r.url()} (${r.failure()?.errorText})`); });
+  return left;
+}
