@@ -28,7 +28,7 @@ const TRIP = jsonSchema<{ city: string; plan: { days: number; mode: 'train' | 'b
 });
 
 function checkTrip(t: { city: string; plan: { days: number; mode: string }; tags: string[] }): void {
-  assert(typeof t.city === 'string' && t.city.length <= 8, `city: ${JSON.stringify(t)}`);
+  assert(typeof t.city === 'string' && [...t.city].length <= 8, `city: ${JSON.stringify(t)}`);
   assert(Number.isInteger(t.plan.days) && t.plan.days >= 1 && t.plan.days <= 7, `plan.days: ${JSON.stringify(t)}`);
   assert(['train', 'bus', 'ferry'].includes(t.plan.mode), `plan.mode: ${JSON.stringify(t)}`);
   assert(Array.isArray(t.tags) && t.tags.length <= 2 && t.tags.every((x) => x === 'sea' || x === 'hills'), `tags: ${JSON.stringify(t)}`);
