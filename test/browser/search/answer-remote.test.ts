@@ -3,11 +3,11 @@
  * receives. Only the retrieved passages go out (never the other documents), redacted
  * like any remote request; a prompt over the local context goes remote under prefer-local.
  */
-import { createEngine, type AnswerPart, type Engine } from '/dist/edgewise.js';
+import { createEngine, type Engine } from '/dist/edgewise.js';
 import { FIXTURE_URL, assert, assertEqual } from '../helpers.js';
 import { BERT_URL } from '../embeddings/helpers.js';
 import { chatCalls, remoteLog, remoteReset, testRemote } from '../edge-cloud/remote-helpers.js';
-import { createIndex, freshName } from './index-helpers.js';
+import { collect, createIndex, freshName } from './index-helpers.js';
 
 const EMAIL = 'jane.doe@example.com';
 const DOCS = [
@@ -16,12 +16,6 @@ const DOCS = [
   { id: 'garden', text: 'Marigolds keep aphids away from the tomato beds in the allotment.', metadata: { folder: 'home' } },
   { id: 'recipe', text: 'Simmer the lentil soup with cumin and a bay leaf for forty minutes.', metadata: { folder: 'home' } },
 ];
-
-async function collect(parts: AsyncIterable<AnswerPart>): Promise<AnswerPart[]> {
-  const out: AnswerPart[] = [];
-  for await (const p of parts) out.push(p);
-  return out;
-}
 
 describe('engine.answer(): remote', function () {
   this.timeout(120_000);

@@ -3,16 +3,10 @@
  * fixture answers from passages the tiny BERT index retrieves. Source parts come first and
  * point at real chunks, then text, then exactly one finish; bad requests are typed.
  */
-import { createEngine, type AnswerPart, type Engine } from '/dist/edgewise.js';
+import { createEngine, type Engine } from '/dist/edgewise.js';
 import { FIXTURE_URL, assert, assertEqual } from '../helpers.js';
 import { BERT_URL } from '../embeddings/helpers.js';
-import { DOCS, createIndex, failure, freshName } from './index-helpers.js';
-
-async function collect(parts: AsyncIterable<AnswerPart>): Promise<AnswerPart[]> {
-  const out: AnswerPart[] = [];
-  for await (const p of parts) out.push(p);
-  return out;
-}
+import { DOCS, collect, createIndex, failure, freshName } from './index-helpers.js';
 
 describe('engine.answer(): local', function () {
   this.timeout(120_000);

@@ -1,6 +1,6 @@
 /** Shared by the index and answer suites: the built edgewise/search face, typed through its source, and engines on the fixtures. */
 import { createIndex } from '/dist/edgewise.search.js';
-import { createEngine, isEdgewiseError, type Engine } from '/dist/edgewise.js';
+import { createEngine, isEdgewiseError, type AnswerPart, type Engine } from '/dist/edgewise.js';
 import { BERT_URL } from '../embeddings/helpers.js';
 
 export { createIndex };
@@ -30,3 +30,10 @@ export const DOCS = [
   { id: 'sourdough', text: 'Feed the sourdough starter with flour and water; the dough rises overnight before baking the bread.', metadata: { folder: 'home' } },
   { id: 'tax', text: 'The tax return deadline is the thirty-first of July; attach receipts for every deduction claimed.', metadata: { folder: 'money' } },
 ];
+
+/** Every part of an answer, in order. */
+export async function collect(parts: AsyncIterable<AnswerPart>): Promise<AnswerPart[]> {
+  const out: AnswerPart[] = [];
+  for await (const p of parts) out.push(p);
+  return out;
+}
