@@ -89,7 +89,7 @@ async function open(m: RawOpen): Promise<Record<string, unknown>> {
     t = performance.now();
     // lastPositionLogits: newer transform versions (the option is ignored where unknown).
     const options = { form: m.transform.form, tiedEmbeddings: m.transform.tiedEmbeddings, dataName: 'model.data', lastPositionLogits: true };
-    const out = transformModel(bytes, new Map(), options as Parameters<typeof transformModel>[2]);
+    const out = await transformModel(bytes, new Map(), options as Parameters<typeof transformModel>[2]);
     if (!out) throw new Error(`${m.modelUrl}: transformModel found nothing to rewrite`);
     graph = out.graph;
     externalData = [{ path: 'model.data', data: out.data }];
@@ -252,9 +252,9 @@ async function quality(m: QualityRequest): Promise<Record<string, unknown>> {
     const src = await fetchBytes(`${m.baseUrl}onnx/${name}`);
     const t = performance.now();
     const base = { tiedEmbeddings: true, dataName: 'model.data' } as const;
-    const f = transformModel(src, new Map(), { form: 'fp32', ...base });
-    const i = transformModel(src, new Map(), { form: 'int8', ...base });
-    const mixed = transformModel(src, new Map(), { form: 'int8', ...base, keepFp32: (w) => /lm_head|down_proj/.test(w) });
+    const f = await transformModel(src, new Map(), { form: 'fp32', ...base });
+    const i = await transformModel(src, new Map(), { form: 'int8', ...base });
+    const mixed = await transformModel(src, new Map(), { form: 'int8', ...base, keepFp32: (w) => /lm_head|down_proj/.test(w) });
     const transformMs = performance.now() - t;
     if (!f || !i || !mixed) throw new Error(`${name}: transformModel found nothing to rewrite`);
     const [sf, si, sm] = [await open(f.graph, f.data), await open(i.graph, i.data), await open(mixed.graph, mixed.data)];

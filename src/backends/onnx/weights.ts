@@ -76,10 +76,11 @@ export async function loadWeights(r: WeightsRequest): Promise<LoadedWeights> {
   if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
   const started = now();
   const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
-  let out: ReturnType<typeof transformModel>;
+  let out: Awaited<ReturnType<typeof transformModel>>;
   try {
-    out = transformModel(files.get(r.onnxFile) as Uint8Array, external, { form: plan.form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true });
+    out = await transformModel(files.get(r.onnxFile) as Uint8Array, external, { form: plan.form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true, ...(r.load.signal ? { signal: r.load.signal } : {}) });
   } catch (cause) {
+    if (isEdgewiseError(cause) && cause.code === 'aborted') throw cause;
     // A graph the transform cannot read still runs as it is: slower, never broken. If the
     // file itself is damaged, the runtime says so with a typed error when it opens it.
     const why = cause instanceof Error ? cause.message : String(cause);

@@ -20,7 +20,7 @@ async function guard(file: string, mode: 'step' | 'window', keepFp32?: (w: strin
   const wins = windows(STORIES.map((s) => tok.encode(s, { add_special_tokens: false }).ids), 1, 512, 2000);
   const src = read(join(STORIES_DIR, 'onnx', file));
   const logits = async (form: 'int8' | 'fp32', keep?: (w: string) => boolean): Promise<ReturnType<typeof sessionLogits>> => {
-    const out = transformModel(src, new Map(), { form, tiedEmbeddings: true, dataName: 'model.data', ...(keep ? { keepFp32: keep } : {}) })!;
+    const out = (await transformModel(src, new Map(), { form, tiedEmbeddings: true, dataName: 'model.data', ...(keep ? { keepFp32: keep } : {}) }))!;
     return sessionLogits(ort as never, (await open(out.graph, [{ name: 'model.data', bytes: out.data }])) as never, LAYOUT, mode);
   };
   return qualityGuard(await logits('fp32'), await logits('int8', keepFp32), wins, 512);
@@ -52,7 +52,7 @@ describe('quality guard: int8 form vs fp32 form on stories260K', () => {
     const wins = windows(STORIES.map((s) => tok.encode(s, { add_special_tokens: false }).ids), 1, 512, 2000);
     const original = sessionLogits(ort as never, (await open(read(join(STORIES_DIR, 'onnx', 'model.onnx')))) as never, LAYOUT, 'step');
     const q4 = read(join(STORIES_DIR, 'onnx', 'model_q4.onnx'));
-    const i8 = transformModel(q4, new Map(), { form: 'int8', tiedEmbeddings: true, dataName: 'model.data' })!;
+    const i8 = (await transformModel(q4, new Map(), { form: 'int8', tiedEmbeddings: true, dataName: 'model.data' }))!;
     const asIs = await qualityGuard(original, sessionLogits(ort as never, (await open(q4)) as never, LAYOUT, 'step'), wins, 512);
     const rewritten = await qualityGuard(original, sessionLogits(ort as never, (await open(i8.graph, [{ name: 'model.data', bytes: i8.data }])) as never, LAYOUT, 'step'), wins, 512);
     console.log('stories260K vs the fp32 file, step: q4 file', asIs, 'int8 form of it', rewritten);

@@ -28,7 +28,7 @@ describe('weight transform on the generated tiny Llama', () => {
   for (const file of ['model_q4.onnx', 'model_int8.onnx']) {
     it(`fp32 form of ${file} gives the file's own greedy ids`, async () => {
       const src = read(join(dir, 'onnx', file));
-      const out = transformModel(src, new Map(), opts('fp32'));
+      const out = await transformModel(src, new Map(), opts('fp32'));
       expect(out).toBeDefined();
       const [want, got] = [await greedyAll(src, layout), await greedyAll(out!.graph, layout, out!.data)];
       expect(got).toEqual(want);
@@ -37,7 +37,7 @@ describe('weight transform on the generated tiny Llama', () => {
 
   it('int8 form fuses the layers that share an input and stores the tied table once', async () => {
     const src = read(join(dir, 'onnx', 'model_q4.onnx'));
-    const out = transformModel(src, new Map(), opts('int8'))!;
+    const out = (await transformModel(src, new Map(), opts('int8')))!;
     // Per layer: q,k,v,o,gate,up,down; plus the head.
     expect(out.linears).toBe(7 * layout.layers + 1);
     // Per layer: one q/k/v matmul, o, one gate/up matmul, down; plus the head.
@@ -56,8 +56,8 @@ describe('weight transform on the generated tiny Llama', () => {
 
   it('int8 form runs and mostly agrees with the fp32 form (random weights, near-ties allowed)', async () => {
     const src = read(join(dir, 'onnx', 'model_q4.onnx'));
-    const f = transformModel(src, new Map(), opts('fp32'))!;
-    const i = transformModel(src, new Map(), opts('int8', { tiedEmbeddings: false }))!;
+    const f = (await transformModel(src, new Map(), opts('fp32')))!;
+    const i = (await transformModel(src, new Map(), opts('int8', { tiedEmbeddings: false })))!;
     const [a, b] = [(await greedyAll(f.graph, layout, f.data, 8)).flat(), (await greedyAll(i.graph, layout, i.data, 8)).flat()];
     expect(b.every((id) => Number.isInteger(id) && id >= 0 && id < layout.vocab)).toBe(true);
     // Greedy paths diverge after the first flip, so compare first tokens only.
@@ -66,16 +66,16 @@ describe('weight transform on the generated tiny Llama', () => {
 
   it('fused and unfused int8 forms compute the same thing', async () => {
     const src = read(join(dir, 'onnx', 'model_q4.onnx'));
-    const a = transformModel(src, new Map(), opts('int8'))!;
-    const b = transformModel(src, new Map(), opts('int8', { fuse: false }))!;
+    const a = (await transformModel(src, new Map(), opts('int8')))!;
+    const b = (await transformModel(src, new Map(), opts('int8', { fuse: false })))!;
     expect(b.matmuls).toBe(7 * layout.layers + 1);
     expect(await greedyAll(a.graph, layout, a.data)).toEqual(await greedyAll(b.graph, layout, b.data));
   });
 
   it('lastPositionLogits: the head runs on the last position only, and decoding is unchanged', async () => {
     const src = read(join(dir, 'onnx', 'model_q4.onnx'));
-    const full = transformModel(src, new Map(), opts('int8'))!;
-    const last = transformModel(src, new Map(), opts('int8', { lastPositionLogits: true }))!;
+    const full = (await transformModel(src, new Map(), opts('int8')))!;
+    const last = (await transformModel(src, new Map(), opts('int8', { lastPositionLogits: true })))!;
     const s = await open(last.graph, [{ name: 'model.data', bytes: last.data }]);
     const n = 6;
     const feeds: Record<string, ort.Tensor> = {
@@ -94,39 +94,39 @@ describe('weight transform on the generated tiny Llama', () => {
     const ext = tinyLlama('tiny-llama-extdata');
     const src = read(join(ext, 'onnx', 'model_q4.onnx'));
     const data = read(join(ext, 'onnx', 'model_q4.onnx_data'));
-    const out = transformModel(src, new Map([['model_q4.onnx_data', data]]), opts('fp32'))!;
+    const out = (await transformModel(src, new Map([['model_q4.onnx_data', data]]), opts('fp32')))!;
     const s = await open(src, [{ name: 'model_q4.onnx_data', bytes: data }]);
     const want: number[][] = [];
     for (const p of PROMPTS) want.push(await greedy(s, layout, p, 24));
     expect(await greedyAll(out.graph, layout, out.data)).toEqual(want);
   });
 
-  it('keeps the layers it is told to in float32 (mixed precision)', () => {
+  it('keeps the layers it is told to in float32 (mixed precision)', async () => {
     const src = read(join(dir, 'onnx', 'model_q4.onnx'));
-    const out = transformModel(src, new Map(), opts('int8', { keepFp32: (w) => /down_proj|lm_head/.test(w) }))!;
+    const out = (await transformModel(src, new Map(), opts('int8', { keepFp32: (w) => /down_proj|lm_head/.test(w) })))!;
     const ops = (decodeModel(out.graph).graph!.node ?? []).map((n) => n.opType);
     expect(ops.filter((o) => o === 'MatMul').length).toBeGreaterThanOrEqual(layout.layers + 1);
     // The head stays float32, so there is no int8 table to share.
     expect(out.tiedEmbedding).toBe(false);
   });
 
-  it('returns undefined for a graph with nothing to rewrite (float32 weights)', () => {
-    expect(transformModel(read(join(dir, 'onnx', 'model.onnx')), new Map(), opts('int8'))).toBeUndefined();
+  it('returns undefined for a graph with nothing to rewrite (float32 weights)', async () => {
+    expect(await transformModel(read(join(dir, 'onnx', 'model.onnx')), new Map(), opts('int8'))).toBeUndefined();
   });
 
-  it('leaves MatMulNBits with a g_idx (act-order) input alone', () => {
+  it('leaves MatMulNBits with a g_idx (act-order) input alone', async () => {
     const m = decodeModel(read(join(dir, 'onnx', 'model_q4.onnx')));
     for (const n of m.graph!.node ?? []) if (n.opType === 'MatMulNBits') n.input = [...(n.input ?? []).slice(0, 3), '', 'some_g_idx'];
-    expect(transformModel(encodeModel(m), new Map(), opts('int8'))).toBeUndefined();
+    expect(await transformModel(encodeModel(m), new Map(), opts('int8'))).toBeUndefined();
   });
 
-  it('throws on bytes that are not an ONNX graph (the loader turns this into a typed error)', () => {
-    expect(() => transformModel(new Uint8Array([0xff, 0xff, 0xff]), new Map(), opts('int8'))).toThrow();
+  it('throws on bytes that are not an ONNX graph (the loader turns this into a typed error)', async () => {
+    await expect(transformModel(new Uint8Array([0xff, 0xff, 0xff]), new Map(), opts('int8'))).rejects.toThrow();
   });
 
-  it('names an external data file the folder did not provide', () => {
+  it('names an external data file the folder did not provide', async () => {
     const ext = tinyLlama('tiny-llama-extdata');
-    expect(() => transformModel(read(join(ext, 'onnx', 'model_q4.onnx')), new Map(), opts('fp32'))).toThrow(/model_q4\.onnx_data/);
+    await expect(transformModel(read(join(ext, 'onnx', 'model_q4.onnx')), new Map(), opts('fp32'))).rejects.toThrow(/model_q4\.onnx_data/);
   });
 });
 
@@ -136,7 +136,7 @@ describe('weight transform on stories260K (a real trained model)', () => {
   it.skipIf(!HAS_STORIES)("fp32 forms of the q4 and int8 files reproduce each file's greedy story from BOS", async () => {
     for (const file of ['model_q4.onnx', 'model_int8.onnx']) {
       const src = read(join(STORIES_DIR, 'onnx', file));
-      const out = transformModel(src, new Map(), opts('fp32'))!;
+      const out = (await transformModel(src, new Map(), opts('fp32')))!;
       const want = await greedy(await open(src), l, [1], 120);
       expect(await greedy(await open(out.graph, [{ name: 'model.data', bytes: out.data }]), l, [1], 120)).toEqual(want);
     }

@@ -32,6 +32,15 @@ export interface TransformOptions {
    * The quality guard, which scores every position, leaves it off.
    */
   lastPositionLogits?: boolean;
+  /**
+   * Layer structure of the output. `'fused'` (default) rebuilds a recognised Llama-family
+   * decoder around the runtime's fused contrib kernels (GroupQueryAttention,
+   * SkipSimplifiedLayerNormalization) and keeps the op-by-op form for any other graph;
+   * `'ops'` keeps the source graph's own ops (only its linear layers change).
+   */
+  graph?: 'fused' | 'ops';
+  /** Stops the transform between tensors with an `aborted` EdgewiseError. */
+  signal?: AbortSignal;
 }
 
 export interface TransformResult extends RewriteStats {
@@ -43,7 +52,7 @@ export interface TransformResult extends RewriteStats {
  * @returns the rewritten model, or undefined when the graph has nothing to rewrite
  *   (already float32 or int8-dynamic, or quantized in a layout this transform does not read).
  */
-export function transformModel(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions): TransformResult | undefined {
+export async function transformModel(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions): Promise<TransformResult | undefined> {
   const model = decodeModel(bytes);
   const g = model.graph as GraphProto;
   const ix = indexGraph(g);
