@@ -9,6 +9,8 @@
  */
 import { findLinearSites, findTiedEmbedding, indexGraph, type GraphIndex } from './sites.js';
 import type { LinearSite } from './linear.js';
+import { lazyBytes, type LazyTensor } from './lazy.js';
+import { pacer, type Pace } from './pace.js';
 import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
 import { decodeModel, encodeModel, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
@@ -60,12 +62,12 @@ export async function transformModel(bytes: Uint8Array, external: ExternalFiles,
   if (sites.length === 0) return undefined;
   const tied = o.form === 'int8' && o.tiedEmbeddings ? findTiedEmbedding(g, ix, sites, external) : undefined;
   const head = o.form === 'int8' && o.lastPositionLogits ? logitsHead(g, ix, sites) : undefined;
-  const stats = rewriteGraph({
+  const { lazy, ...stats } = rewriteGraph({
     model, sites, tied, form: o.form,
     ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}), ...(o.fuse === false ? { fuse: false } : {}), ...(head ? { lastOnly: head } : {}),
   });
   pruneInitializers(g);
-  const data = packExternal(g, external, o.dataName);
+  const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal));
   pruneValueInfo(g);
   return { ...stats, graph: encodeModel(model), data };
 }
@@ -115,22 +117,32 @@ function pruneValueInfo(g: GraphProto): void {
 const INLINE_MAX = 1024;
 const ALIGN = 64;
 
-/** Moves every large initializer into one buffer and points the graph at it. */
-function packExternal(g: GraphProto, external: ExternalFiles, dataName: string): Uint8Array {
-  const moving: { t: TensorProto; bytes: Uint8Array; offset: number }[] = [];
+/**
+ * Moves every large initializer into one buffer and points the graph at it. The lazy
+ * tensors are made first, in place (they also fill the scales the eager ones hold).
+ */
+async function packExternal(g: GraphProto, external: ExternalFiles, dataName: string, lazy: ReadonlyMap<string, LazyTensor>, pace: Pace): Promise<Uint8Array> {
+  const moving: { t: TensorProto; length: number; offset: number; made?: LazyTensor }[] = [];
   let size = 0;
   for (const t of g.initializer ?? []) {
-    const bytes = tensorBytes(t, external);
-    if (bytes.length <= INLINE_MAX) {
-      if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) inline(t, bytes);
-      continue;
-    }
-    moving.push({ t, bytes, offset: size });
-    size += Math.ceil(bytes.length / ALIGN) * ALIGN;
+    const made = lazy.get(t.name ?? '');
+    const length = made ? lazyBytes(made) : tensorBytes(t, external).length;
+    if (!made && length <= INLINE_MAX) continue;
+    moving.push({ t, length, offset: size, ...(made ? { made } : {}) });
+    size += Math.ceil(length / ALIGN) * ALIGN;
   }
   const data = new Uint8Array(size);
-  for (const { t, bytes, offset } of moving) {
-    data.set(bytes, offset);
+  for (const m of moving) if (m.made) await m.made.fill(data.subarray(m.offset, m.offset + m.length), pace);
+  for (const t of g.initializer ?? []) {
+    if (lazy.has(t.name ?? '') || t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    const bytes = tensorBytes(t, external);
+    if (bytes.length <= INLINE_MAX) inline(t, bytes);
+  }
+  for (const { t, length, offset, made } of moving) {
+    if (!made) {
+      data.set(tensorBytes(t, external), offset);
+      await pace();
+    }
     // Deleted, not emptied: an empty raw_data field still gets written, and the runtime
     // rejects a tensor that has both raw and external data.
     delete t.rawData;
@@ -141,7 +153,7 @@ function packExternal(g: GraphProto, external: ExternalFiles, dataName: string):
     t.externalData = [
       { key: 'location', value: dataName },
       { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(bytes.length) },
+      { key: 'length', value: String(length) },
     ];
   }
   return data;

@@ -18,6 +18,8 @@ export interface LinearSite {
   n: number;
   /** The float32 weights as `[N, K]` rows, computed on demand (they can be large). */
   rows(): Float32Array;
+  /** Rows `r0 ≤ r < r1` only: the transform streams a layer in blocks instead of holding it in float32. */
+  rowBlock(r0: number, r1: number): Float32Array;
   /** Int8 weights usable as they are (weight-only int8 with per-column scales): no re-quantization. */
   direct?: Int8Columns;
   bias?: string;
@@ -39,10 +41,9 @@ export interface Int8Columns {
  * optional uint8 zero points packed like `B`, default zero point 2^(bits-1).
  * Element 2j of a 4-bit block sits in the low nibble of byte j.
  */
-export function nbitsRows(node: NodeProto, init: ReadonlyMap<string, TensorProto>, ext: ExternalFiles): Float32Array {
+export function nbitsRows(node: NodeProto, init: ReadonlyMap<string, TensorProto>, ext: ExternalFiles, r0 = 0, r1 = attrInt(node, 'N', 0)): Float32Array {
   const [, bName, sName, zName] = node.input ?? [];
   const k = attrInt(node, 'K', 0);
-  const n = attrInt(node, 'N', 0);
   const bits = attrInt(node, 'bits', 4);
   const block = attrInt(node, 'block_size', 32);
   const packed = tensorBytes(init.get(bName ?? '') as TensorProto, ext);
@@ -53,8 +54,8 @@ export function nbitsRows(node: NodeProto, init: ReadonlyMap<string, TensorProto
   const zpBytesPerRow = Math.ceil((blocks * bits) / 8);
   const zpPacked = zT && zT.dataType === DT.UINT8 ? tensorBytes(zT, ext) : undefined;
   const mid = 1 << (bits - 1);
-  const out = new Float32Array(n * k);
-  for (let r = 0; r < n; r++) {
+  const out = new Float32Array((r1 - r0) * k);
+  for (let r = r0; r < r1; r++) {
     for (let b = 0; b < blocks; b++) {
       const s = scales[r * blocks + b] ?? 0;
       let zp = mid;
@@ -65,7 +66,7 @@ export function nbitsRows(node: NodeProto, init: ReadonlyMap<string, TensorProto
       const base = (r * blocks + b) * blob;
       const start = b * block;
       const len = Math.min(block, k - start);
-      const row = r * k + start;
+      const row = (r - r0) * k + start;
       if (bits === 8) {
         for (let i = 0; i < len; i++) out[row + i] = ((packed[base + i] as number) - zp) * s;
         continue;
@@ -101,20 +102,20 @@ export function nbitsSupported(node: NodeProto, init: ReadonlyMap<string, Tensor
  * Weight-only int8 (`DequantizeLinear(W_q, scale, zp)` feeding `MatMul` input B) as rows.
  * Handles per-tensor and per-axis scales; anything else is left alone by the caller.
  */
-export function dequantRows(w: TensorProto, scale: TensorProto, zp: TensorProto | undefined, axis: number, ext: ExternalFiles): Float32Array {
+export function dequantRows(w: TensorProto, scale: TensorProto, zp: TensorProto | undefined, axis: number, ext: ExternalFiles, r0 = 0, r1 = dimsOf(w)[1] ?? 0): Float32Array {
   const [k = 0, n = 0] = dimsOf(w);
   const q = tensorBytes(w, ext);
   const signed = w.dataType === DT.INT8;
   const s = floatsOf(scale, ext);
   const z = zp ? tensorBytes(zp, ext) : undefined;
   const perCol = s.length === n && axis === 1;
-  const out = new Float32Array(n * k);
+  const out = new Float32Array((r1 - r0) * k);
   for (let i = 0; i < k; i++) {
-    for (let j = 0; j < n; j++) {
+    for (let j = r0; j < r1; j++) {
       const at = perCol ? j : s.length === 1 ? 0 : i;
       const raw = q[i * n + j] ?? 0;
       const zv = z ? (signed ? (z[at] ?? 0) << 24 >> 24 : (z[at] ?? 0)) : 0;
-      out[j * k + i] = ((signed ? (raw << 24) >> 24 : raw) - zv) * (s[at] ?? 0);
+      out[(j - r0) * k + i] = ((signed ? (raw << 24) >> 24 : raw) - zv) * (s[at] ?? 0);
     }
   }
   return out;
@@ -135,11 +136,21 @@ export function dequantDirect(w: TensorProto, scale: TensorProto, axis: number):
 export function quantizeColumns(rows: Float32Array, n: number, k: number): Int8Columns {
   const q = new Int8Array(k * n);
   const scale = new Float32Array(n);
+  quantizeInto(rows, n, k, q, n, 0, scale);
+  return { q, scale, zeroPoint: new Int8Array(n) };
+}
+
+/**
+ * Quantizes `count` rows `[count, K]` into columns `col…col+count` of a `[K, stride]` int8
+ * matrix (and their scales into `scale[col…]`): one block of a layer, or one layer of a
+ * fused group, written straight into the transform's output buffer.
+ */
+export function quantizeInto(rows: Float32Array, count: number, k: number, q: Int8Array, stride: number, col: number, scale: Float32Array): void {
   const inv = new Float32Array(TILE);
   // Tiles of rows, so the transposed writes land TILE bytes at a time instead of one byte
   // every N (10x faster on a 49152-row head).
-  for (let r0 = 0; r0 < n; r0 += TILE) {
-    const r1 = Math.min(n, r0 + TILE);
+  for (let r0 = 0; r0 < count; r0 += TILE) {
+    const r1 = Math.min(count, r0 + TILE);
     for (let r = r0; r < r1; r++) {
       const base = r * k;
       let amax = 0;
@@ -148,15 +159,14 @@ export function quantizeColumns(rows: Float32Array, n: number, k: number): Int8C
         if (a > amax) amax = a;
       }
       const s = Math.fround(amax / 127);
-      scale[r] = s;
+      scale[col + r] = s;
       inv[r - r0] = s === 0 ? 0 : 1 / s;
     }
     for (let i = 0; i < k; i++) {
-      const out = i * n;
+      const out = i * stride + col;
       for (let r = r0; r < r1; r++) q[out + r] = roundHalfEven((rows[r * k + i] as number) * (inv[r - r0] as number));
     }
   }
-  return { q, scale, zeroPoint: new Int8Array(n) };
 }
 
 const TILE = 64;
@@ -169,11 +179,16 @@ const roundHalfEven = (v: number): number => v + ROUND - ROUND;
 /** Rows `[N, K]` to the `[K, N]` float32 matrix `MatMul` takes. */
 export function transposeRows(rows: Float32Array, n: number, k: number): Float32Array {
   const out = new Float32Array(k * n);
-  for (let r = 0; r < n; r++) {
-    const base = r * k;
-    for (let i = 0; i < k; i++) out[i * n + r] = rows[base + i] as number;
-  }
+  transposeInto(rows, n, k, out, n, 0);
   return out;
+}
+
+/** `count` rows `[count, K]` into columns `col…` of a `[K, stride]` float32 matrix. */
+export function transposeInto(rows: Float32Array, count: number, k: number, out: Float32Array, stride: number, col: number): void {
+  for (let r = 0; r < count; r++) {
+    const base = r * k;
+    for (let i = 0; i < k; i++) out[i * stride + col + r] = rows[base + i] as number;
+  }
 }
 
 /** Signed int8 columns of several sites side by side: one `[K, ΣN]` weight for one fused matmul. */

@@ -10,7 +10,8 @@
  * - `fp32`: plain `MatMul` on the dequantized weights: the same arithmetic as the source
  *   file's kernel, so greedy tokens match it exactly.
  */
-import { concatColumns, quantizeColumns, transposeRows, type Int8Columns, type LinearSite } from './linear.js';
+import type { Int8Columns, LinearSite } from './linear.js';
+import { isLazy, lazyFp32, lazyInt8, siteSource, type LazyColumns, type LazyTensor } from './lazy.js';
 import { DT, intAttr, intsAttr, makeTensor, num, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './proto.js';
 import type { TiedEmbedding } from './sites.js';
 
@@ -40,7 +41,11 @@ export interface RewriteStats {
   tiedEmbedding: boolean;
 }
 
-export function rewriteGraph(input: RewriteInput): RewriteStats {
+/** Weights as the rewrite emits them: int8 columns made now (kept as stored) or when written. */
+type Columns = Int8Columns | LazyColumns;
+
+/** The stats, and the tensors (by initializer name) whose bytes are made when the output is written. */
+export function rewriteGraph(input: RewriteInput): RewriteStats & { lazy: Map<string, LazyTensor> } {
   const { model, sites, form, lastOnly } = input;
   const g = model.graph as GraphProto;
   const opset = num(model.opsetImport?.find((o) => (o.domain ?? '') === '')?.version) || 13;
@@ -53,7 +58,7 @@ export function rewriteGraph(input: RewriteInput): RewriteStats {
   const groups = form === 'int8' && input.fuse !== false ? fusionGroups(sites.filter((s) => s !== tied?.head && !keep.has(s.output))) : new Map<LinearSite, LinearSite[]>();
   const grouped = new Set([...groups.values()].flat());
   // The tied table quantized per vocabulary row, laid out `[H, V]` for the head.
-  const tiedQ = tied ? quantizeColumns(tied.table, tied.vocab, tied.hidden) : undefined;
+  const tiedQ = tied ? lazyInt8([{ n: tied.vocab, rowBlock: (a, b) => tied.table.subarray(a * tied.hidden, b * tied.hidden) }], tied.hidden) : undefined;
   let matmuls = 0;
 
   const nodes: NodeProto[] = [];
@@ -77,14 +82,14 @@ export function rewriteGraph(input: RewriteInput): RewriteStats {
       matmuls++;
     } else if (!grouped.has(site)) {
       const x = site === lastOnly ? pushLast(nodes, em, site.input) : site.input;
-      nodes.push(em.dqmm(x, [site.output], site.direct ?? quantizeColumns(site.rows(), site.n, site.k), site.bias));
+      nodes.push(em.dqmm(x, [site.output], site.direct ?? lazyInt8([siteSource(site)], site.k), site.bias));
       matmuls++;
     }
   }
   g.node = nodes;
   g.initializer = [...(g.initializer ?? []), ...em.tensors];
   if (em.usesContrib && !model.opsetImport?.some((o) => o.domain === 'com.microsoft')) model.opsetImport = [...(model.opsetImport ?? []), { domain: 'com.microsoft', version: 1 }];
-  return { linears: sites.length, matmuls, tiedEmbedding: tiedQ !== undefined };
+  return { linears: sites.length, matmuls, tiedEmbedding: tiedQ !== undefined, lazy: em.lazy };
 }
 
 /** Adds the node keeping only the last position of `[batch, seq, hidden]`; returns its output. */
@@ -112,6 +117,7 @@ function fusionGroups(sites: readonly LinearSite[]): Map<LinearSite, LinearSite[
 /** Makes nodes and the initializers they need, under names no exporter uses. */
 class Emitter {
   readonly tensors: TensorProto[] = [];
+  readonly lazy = new Map<string, LazyTensor>();
   usesContrib = false;
   private count = 0;
 
@@ -124,11 +130,16 @@ class Emitter {
   /** One initializer per array: the tied table's head and lookup share their bytes. */
   private readonly names = new WeakMap<object, string>();
 
-  private tensor(hint: string, dims: readonly number[], data: Float32Array | Int8Array | Uint8Array | BigInt64Array): string {
+  private tensor(hint: string, dims: readonly number[], data: Float32Array | Int8Array | Uint8Array | BigInt64Array | LazyTensor): string {
     const known = this.names.get(data);
     if (known) return known;
     const name = this.name(hint);
-    this.tensors.push(makeTensor(name, dims, data));
+    if (isLazy(data)) {
+      this.tensors.push({ name, dims: [...data.dims], dataType: data.dataType });
+      this.lazy.set(name, data);
+    } else {
+      this.tensors.push(makeTensor(name, dims, data));
+    }
     this.names.set(data, name);
     return name;
   }
@@ -139,7 +150,7 @@ class Emitter {
   }
 
   matmul(site: LinearSite): NodeProto[] {
-    const w = this.tensor('weight', [site.k, site.n], transposeRows(site.rows(), site.n, site.k));
+    const w = this.tensor('weight', [site.k, site.n], lazyFp32(site));
     if (!site.bias) return [{ opType: 'MatMul', input: [site.input, w], output: [site.output], name: this.name('MatMul') }];
     const tmp = this.name('matmul_out');
     return [
@@ -148,9 +159,9 @@ class Emitter {
     ];
   }
 
-  dqmm(input: string, outputs: string[], c: Int8Columns, bias?: string): NodeProto {
-    const k = c.q.length / c.scale.length;
+  dqmm(input: string, outputs: string[], c: Columns, bias?: string): NodeProto {
     const n = c.scale.length;
+    const k = isLazy(c.q) ? (c.q.dims[0] as number) : c.q.length / n;
     this.usesContrib = true;
     const ins = [input, this.tensor('weight_int8', [k, n], c.q), this.tensor('scale', [n], c.scale), this.tensor('zero_point', [n], c.zeroPoint)];
     if (bias) ins.push(bias);
@@ -161,7 +172,7 @@ class Emitter {
   fused(members: readonly LinearSite[]): NodeProto[] {
     const first = members[0] as LinearSite;
     const ns = members.map((s) => s.n);
-    const cols = concatColumns(members.map((s) => s.direct ?? quantizeColumns(s.rows(), s.n, s.k)), ns, first.k);
+    const cols = lazyInt8(members.map(siteSource), first.k);
     const wide = this.name('fused_out');
     const split: NodeProto = { opType: 'Split', input: [wide], output: members.map((s) => s.output), name: this.name('Split'), attribute: [intAttr('axis', -1)] };
     // Split takes its sizes as an input from opset 13, as an attribute before.
@@ -175,11 +186,11 @@ class Emitter {
    * last, scale by each token's own scale. A few KB of work per token instead of a
    * second 4-byte-per-weight copy of the table.
    */
-  gatherColumns(c: Int8Columns, gather: NodeProto): NodeProto[] {
+  gatherColumns(c: LazyColumns, gather: NodeProto): NodeProto[] {
     const ids = gather.input?.[1] ?? '';
     const out = gather.output?.[0] ?? '';
-    const k = c.q.length / c.scale.length;
     const n = c.scale.length;
+    const k = c.q.dims[0] as number;
     const table = this.tensor('embedding_int8', [k, n], c.q);
     const scale = this.tensor('embedding_scale', [n], c.scale);
     const [cols, moved, floats, scales, scalesU] = ['cols', 'moved', 'floats', 'scales', 'scales_unsqueezed'].map((h) => this.name(h)) as [string, string, string, string, string];

@@ -35,6 +35,7 @@ export function findLinearSites(g: GraphProto, ix: GraphIndex, ext: ExternalFile
       sites.push({
         node, input: ins[0] ?? '', output: out, k: attrInt(node, 'K', 0), n: attrInt(node, 'N', 0),
         rows: () => nbitsRows(node, ix.init, ext),
+        rowBlock: (r0, r1) => nbitsRows(node, ix.init, ext, r0, r1),
         ...(bias ? { bias } : {}),
         consumed: ins.slice(1, 4).filter(Boolean),
       });
@@ -55,6 +56,7 @@ export function findLinearSites(g: GraphProto, ix: GraphIndex, ext: ExternalFile
     sites.push({
       node, input: ins[0] ?? '', output: out, k, n,
       rows: () => dequantRows(w, s, z, axis, ext),
+      rowBlock: (r0, r1) => dequantRows(w, s, z, axis, ext, r0, r1),
       ...(direct ? { direct } : {}),
       consumed: [wName, sName, ...(zName ? [zName] : [])],
       dequantNode: dq,
@@ -103,7 +105,7 @@ export function findTiedEmbedding(g: GraphProto, ix: GraphIndex, sites: readonly
     if (heads.length !== 1) continue;
     const head = heads[0] as LinearSite;
     const table = floatsOf(t, ext);
-    if (!sameMatrix(head.rows(), table, vocab, hidden)) continue;
+    if (!sameMatrix(head, table, vocab, hidden)) continue;
     return { name: t.name ?? '', table, vocab, hidden, gathers: readers, head };
   }
   return undefined;
@@ -115,14 +117,16 @@ function rank2Input(g: GraphProto, name: string | undefined): boolean {
 }
 
 /** Relative error of the head against the table over up to 256 rows: 4-bit weights stay under ~15%. */
-function sameMatrix(rows: Float32Array, table: Float32Array, vocab: number, hidden: number): boolean {
+function sameMatrix(head: LinearSite, table: Float32Array, vocab: number, hidden: number): boolean {
   let diff = 0;
   let norm = 0;
   const step = Math.max(1, Math.floor(vocab / 256));
   for (let v = 0; v < vocab; v += step) {
+    // Only the sampled rows are dequantized: the whole head in float32 is the largest tensor of the model.
+    const row = head.rowBlock(v, v + 1);
     for (let h = 0; h < hidden; h++) {
       const a = table[v * hidden + h] as number;
-      const d = (rows[v * hidden + h] as number) - a;
+      const d = (row[h] as number) - a;
       diff += d * d;
       norm += a * a;
     }
