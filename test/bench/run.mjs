@@ -5,7 +5,8 @@
 // weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,search,structured,cpu), BENCH_SEARCH_SIZES,
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,search,structured,cpu,scale), BENCH_SEARCH_SIZES,
+// BENCH_SCALE_SHAPES / BENCH_SCALE_STEPS / BENCH_SCALE_ABORT_SHAPES / BENCH_SCALE_RUNS / BENCH_SCALE_ABORT_RUNS (the scale part, see README),
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
 // BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
@@ -22,6 +23,7 @@ import puppeteer from 'puppeteer-core';
 import { startModelServer } from '../server/model-server.mjs';
 import { startOpenAIServer } from '../server/openai-server.mjs';
 import { ensureFp32, printCpuTable, runCpuPart } from './cpu-runner.mjs';
+import { printScaleTable, runScalePart } from './scale-runner.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -58,13 +60,22 @@ const config = {
   cpuSteps: (env.BENCH_CPU_STEPS || 'speed,memory,quality').split(',').map((s) => s.trim()),
   // numThreads of the memory step (1 also gets measureUserAgentSpecificMemory's cross-check).
   cpuMemoryThreads: Number(env.BENCH_CPU_MEMORY_THREADS || env.BENCH_THREADS || 2),
+  // The scale part (only when named; README "scale"): its shapes, steps, and runs.
+  scaleShapes: (env.BENCH_SCALE_SHAPES || 'smollm2-360m-shape,smollm2-1.7b-shape').split(',').map((s) => s.trim()).filter(Boolean),
+  scaleSteps: (env.BENCH_SCALE_STEPS || 'edgewise,transformersjs,abort').split(',').map((s) => s.trim()),
+  scaleAbortShapes: (env.BENCH_SCALE_ABORT_SHAPES || 'smollm2-135m-shape,smollm2-1.7b-shape').split(',').map((s) => s.trim()).filter(Boolean),
+  scaleRuns: Number(env.BENCH_SCALE_RUNS || 2),
+  scaleTokens: Number(env.BENCH_TOKENS || 32),
+  scaleAbortRuns: Number(env.BENCH_SCALE_ABORT_RUNS || 1),
+  scaleAbortRuns135m: Number(env.BENCH_SCALE_ABORT_RUNS || 3),
 };
 // The cpu part alone runs ~9 minutes on 2 cores (BENCH_QUICK: ~4), structured ~4; the margin is for a busy machine.
-const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0) + (config.parts.includes('structured') ? 5 : 0)) * 60_000);
+const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0) + (config.parts.includes('structured') ? 5 : 0) + (config.parts.includes('scale') ? 50 : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
 // Parts that need no generation model files.
-const MODEL_FREE = new Set(['edgecloud', 'embed', 'privacy', 'search']);
+// `scale` checks its own shapes' fixtures (scale-runner.mjs).
+const MODEL_FREE = new Set(['edgecloud', 'embed', 'privacy', 'search', 'scale']);
 
 /**
  * The privacy part's corpus table runs in Node (the acceptance measurement of
@@ -95,7 +106,8 @@ const ISOLATION = {
 async function bundlePage() {
   const out = await build({
     // raw-worker.ts: the cpu part's raw onnxruntime-web loop and quality guard, in a dedicated worker.
-    entryPoints: [join(HERE, 'page.ts'), join(HERE, 'raw-worker.ts')],
+    // scale-bench.ts: the scale part's page side, added to its pages by scale-runner.mjs.
+    entryPoints: [join(HERE, 'page.ts'), join(HERE, 'raw-worker.ts'), join(HERE, 'scale-bench.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -336,6 +348,13 @@ async function main() {
       };
       rest.cpu = await runCpuPart({ browser, siteUrl: site.url, config, pageConfig, say });
     }
+    if (config.parts.includes('scale')) {
+      say('bench: scale part (360M / 1.7B shapes, fresh contexts per pass)');
+      const pageConfig = { ...config, maxTokens: config.scaleTokens, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url };
+      // A browser per pass, on a profile on disk (scale-runner.mjs says why).
+      const launch = { executablePath: env.CHROMIUM_PATH || '/usr/bin/chromium', headless: env.BENCH_HEADFUL !== '1', args: CHROMIUM_ARGS, protocolTimeout: TIMEOUT_MS + 60_000 };
+      rest.scale = await runScalePart({ launch, siteUrl: site.url, config: { ...config, maxTokens: config.scaleTokens }, pageConfig, say, root: ROOT, results: RESULTS });
+    }
     const result = {
       date: new Date().toISOString(),
       quick: QUICK,
@@ -380,6 +399,7 @@ async function main() {
     await writeFile(join(RESULTS, 'latest.json'), `${json}\n`);
     process.stdout.write(`${json}\n`);
     printCpuTable(rest.cpu, say);
+    printScaleTable(rest.scale, say);
     if (rest.structured?.markdown) say(`\n${rest.structured.markdown}\n`);
     if (rest.privacy?.corpus?.markdown) say(`\n${rest.privacy.corpus.markdown}\n`);
     say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);
