@@ -22,6 +22,8 @@ export interface WorkerConfig {
   device?: 'auto' | 'webgpu' | 'wasm';
   /** What a weight-only quantized ONNX decoder becomes on WASM; default 'auto'. */
   wasmWeights?: WasmWeights;
+  /** TEST-ONLY: prompt tokens per prefill run, to cut short prompts (no engine option sets it). */
+  prefillChunk?: number;
 }
 
 /** What the page knows of a worker-hosted model before the worker loads it. */

@@ -10,6 +10,7 @@ import type { DecoderConfig } from './config.js';
 import type { Decoder } from './decoder.js';
 import type { TokenizerGrammars } from './grammar/compile.js';
 import type { GrammarConstraint } from './grammar/constraint.js';
+import { prefill, prefillChunkFor } from './prefill.js';
 import { Sampler } from './sampling.js';
 import { answerParts, constrainedOf, cutText, type OutputMode } from './structured.js';
 import { IncrementalDecoder, StopMatcher } from './text-stream.js';
@@ -28,6 +29,8 @@ export interface GenerateContext {
   yieldToEventLoop: () => Promise<void>;
   /** The grammars of this model's tokenizer (created on the first constrained request). */
   grammars: () => Promise<TokenizerGrammars>;
+  /** Prompt tokens per prefill run; default by device (`prefill.ts`). Tests set it to cut short prompts. */
+  prefillChunk?: number;
 }
 
 export function encodeRequest(req: Pick<BackendRequest, 'prompt' | 'messages' | 'tools'>, tokenizer: ModelTokenizer): number[] {
@@ -66,11 +69,17 @@ async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: num
   let reason: FinishReason = 'length';
 
   decoder.reset();
-  let input: readonly number[] = promptIds;
+  let input: readonly number[] | undefined;
   while (generated.length < budget) {
-    await ctx.yieldToEventLoop();
-    if (signal?.aborted) { reason = 'abort'; break; }
-    const logits = await decoder.step(input);
+    let logits: Float32Array | undefined;
+    if (input === undefined) {
+      // The prompt, in chunks on WASM; an abort between chunks ends it like one between steps.
+      logits = await prefill(decoder, promptIds, { chunk: ctx.prefillChunk ?? prefillChunkFor(ctx.ranOn), signal, yieldToEventLoop: ctx.yieldToEventLoop });
+    } else {
+      await ctx.yieldToEventLoop();
+      if (!signal?.aborted) logits = await decoder.step(input);
+    }
+    if (!logits) { reason = 'abort'; break; }
     if (constraint) await constraint.mask(logits);
     const id = sampler.next(logits, seen);
     constraint?.accept(id);

@@ -1,0 +1,54 @@
+/**
+ * Prompt prefill in chunks. A long prompt run in one `session.run` makes the WASM kernels
+ * work on one huge activation (and attention over all of it at once); run in chunks, each
+ * chunk attends to the cache the chunks before it left, exactly as a decode step does, and
+ * only the last chunk's logits are read. Between chunks queued messages (an abort) run.
+ */
+import type { RanOn } from '../../types.js';
+import type { Decoder } from './decoder.js';
+
+/**
+ * Prompt tokens per run on WASM, measured on this project's 2-core machine (SmolLM2-135M
+ * shape, int8 form, 2 threads; README "Speed on the CPU path"): see `chunksOf` for how
+ * a prompt is cut.
+ */
+export const WASM_PREFILL_CHUNK = 256;
+
+/**
+ * Where a prompt is cut: runs of `chunk` tokens, the remainder first, so the last run (the
+ * one whose logits matter) is a full one and no run is a sliver. A prompt of up to one
+ * chunk and a half runs whole: one more run costs more than it saves there.
+ */
+export function chunksOf(length: number, chunk: number): number[] {
+  if (!(chunk >= 1) || length <= chunk * 1.5) return [length];
+  const sizes: number[] = [];
+  const rest = length % chunk;
+  if (rest > 0) sizes.push(rest);
+  for (let done = rest; done < length; done += chunk) sizes.push(chunk);
+  return sizes;
+}
+
+/** The chunk size for where the model runs: WebGPU prefills in one run (see README "Prefill"). */
+export const prefillChunkFor = (ranOn: RanOn): number => (ranOn === 'wasm' ? WASM_PREFILL_CHUNK : Infinity);
+
+export interface PrefillOptions {
+  chunk: number;
+  signal: AbortSignal | undefined;
+  yieldToEventLoop: () => Promise<void>;
+}
+
+/**
+ * Runs `ids` after the decoder's cached context, chunk by chunk.
+ * @returns the last position's logits, or undefined when the signal aborted between chunks.
+ */
+export async function prefill(decoder: Decoder, ids: readonly number[], o: PrefillOptions): Promise<Float32Array | undefined> {
+  let logits: Float32Array | undefined;
+  let at = 0;
+  for (const size of chunksOf(ids.length, o.chunk)) {
+    await o.yieldToEventLoop();
+    if (o.signal?.aborted) return undefined;
+    logits = await decoder.step(ids.slice(at, at + size));
+    at += size;
+  }
+  return logits;
+}
