@@ -254,6 +254,12 @@ export interface WeightsInfo {
   transformMs?: number;
   /** Bytes of the weights as they run. */
   bytes?: number;
+  /**
+   * `wasmWeights: 'auto'` with more than one form in reach: the decode speed of each
+   * (tokens/s), timed during this load (`'measured'`, which took `measureMs`) or read from
+   * the cache, where an earlier load on this device left it (`'remembered'`).
+   */
+  choice?: { by: 'measured' | 'remembered'; tokensPerSecond: { int8?: number; fp32?: number }; measureMs?: number };
 }
 
 /** How token vectors become one vector per text (see `EmbeddingOptions.pooling`). */

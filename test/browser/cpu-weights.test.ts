@@ -48,11 +48,12 @@ describe('WASM weight transform through the engine', () => {
     assertEqual(asIs.weights, 'source', "wasmWeights 'source' runs the file as it is");
     await baseline.dispose();
 
-    const first = createEngine({ model: spec(id), device: 'wasm' });
+    // 'auto' would time both forms first (auto-weights.test.ts): here the form is fixed.
+    const first = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'fp32' });
     await first.cache.delete();
     await first.load();
     const info = (await first.info()).model;
-    assertEqual(info?.weights?.form, 'fp32', 'a tiny model takes the exact float32 form by default');
+    assertEqual(info?.weights?.form, 'fp32', 'the exact float32 form');
     assertEqual(info?.weights?.transform, 'ran', 'the first load rewrites the file');
     assert((info?.weights?.transformMs ?? -1) >= 0, 'the rewrite time is reported');
     const firstRun = await run(first);
@@ -65,7 +66,7 @@ describe('WASM weight transform through the engine', () => {
     assert(stored.every((r) => r.state === 'complete' && r.etag === `derived:wasm-fp32/v1:${source?.sha256}`), 'tagged with the source file sha256 and the transform version');
 
     await resetServer();
-    const second = createEngine({ model: spec(id), device: 'wasm' });
+    const second = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'fp32' });
     await second.load();
     assertEqual((await second.info()).model?.weights?.transform, 'stored', 'the next load reads the stored rewrite');
     assertEqual((await run(second)).ids, asIs.ids, 'same ids from the stored form');
@@ -99,12 +100,14 @@ describe('WASM weight transform through the engine', () => {
     await b.dispose();
   });
 
-  it('cache:false rewrites on every load and stores nothing', async () => {
+  it('cache:false rewrites on every load, stores nothing, and times nothing (no place to remember it)', async () => {
     const id = 'cpu-weights-nocache';
     for (let i = 0; i < 2; i++) {
       const e = createEngine({ model: spec(id), device: 'wasm', cache: false });
       await e.load();
-      assertEqual((await e.info()).model?.weights?.transform, 'ran', `load ${i + 1} rewrites`);
+      const w = (await e.info()).model?.weights;
+      assertEqual(w?.transform, 'ran', `load ${i + 1} rewrites`);
+      assert(w?.form === 'fp32' && w.choice === undefined && w.reason.includes('no cache'), `load ${i + 1}: the size rule, not a measurement: ${w?.reason}`);
       await e.dispose();
     }
     assertEqual(await records(`${id}:q4`), [], 'nothing was written to IndexedDB');
@@ -119,7 +122,7 @@ describe('WASM weight transform through the engine', () => {
     await e.dispose();
   });
 
-  it('stories260K q4: the default float32 form tells the documented-quality story the q4 file tells', async function () {
+  it('stories260K q4: the float32 form (the default without a cache) tells the documented-quality story the q4 file tells', async function () {
     if (!(await sharedModelsAvailable())) {
       console.warn('stories260K is not beside the project (../shared/models): skipped');
       this.skip();

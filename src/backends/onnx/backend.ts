@@ -10,6 +10,7 @@ import { loadModelFiles, type FileRequest } from '../../store/index.js';
 import type { ModelInfo, RanOn } from '../../types.js';
 import { capabilities } from '../../capabilities.js';
 import { loadWeights } from './weights.js';
+import { formTimer } from './form-timing.js';
 import type { BackendLoadOptions, BackendPart, BackendRequest, BackendV3, GenerateOptions } from '../backend.js';
 import type { WorkerConfig } from '../kind.js';
 import { ONNX_GENERATE } from './capabilities.js';
@@ -122,6 +123,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const loaded = await loadWeights({
       model, config, device: choice.device, pref: o.wasmWeights ?? 'auto', onnxFile, extra,
       companions: TOKENIZER_FILES.map(withHash), load: { ...common, ...progress }, withHash,
+      ...(choice.device === 'wasm' ? { timer: formTimer(ortReady, decoderConfig, o.numThreads) } : {}),
     });
     const { files } = loaded;
     const tokenizerConfig = parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
@@ -178,7 +180,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
       if (!loaded) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
       const l = loaded;
       const grammars = (): Promise<TokenizerGrammars> => (l.grammars ??= grammarsFor(grammarVocab(l.tokenizer.tokenizerJson, l.tokenizer.config, { eosIds: [...l.config.eosIds], vocabSize: l.config.vocabSize })));
-      return runGeneration(request, { ...l, ranOn, signal: go.signal, yieldToEventLoop, grammars, ...(l.info.weights ? { weights: l.info.weights.form } : {}) });
+      return runGeneration(request, { ...l, ranOn, signal: go.signal, yieldToEventLoop, grammars, ...(l.info.weights ? { weights: l.info.weights.form } : {}), ...(o.prefillChunk ? { prefillChunk: o.prefillChunk } : {}) });
     },
 
     async unload(): Promise<void> {

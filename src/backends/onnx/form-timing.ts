@@ -1,0 +1,66 @@
+/**
+ * Times one weight form's decode speed on this device, for `wasmWeights: 'auto'`: the
+ * graph opens in a session with the real load's options, prefills a short prompt, and
+ * decodes a few tokens. The session is released before the next form opens, so the two
+ * never hold memory at once.
+ */
+import { now } from '../../clock.js';
+import { capabilities } from '../../capabilities.js';
+import type { DecoderConfig } from './config.js';
+import { Decoder } from './decoder.js';
+import { deviceSignature, type DeviceFacts } from './form-choice.js';
+import { createSession, type ExternalData, type OrtModule } from './runtime.js';
+
+/** Prompt tokens before the timed steps: the cache holds a little context, as in a real request. */
+const PROMPT_TOKENS = 8;
+/**
+ * One untimed step (the first run of a session sets up its kernels), then the fastest of
+ * these: on a shared machine other work only ever adds time, so the minimum is the form's
+ * own speed (medians of 3 flipped the winner on a busy 2-core machine; decode steps of a
+ * model small enough to have both forms in reach take milliseconds).
+ */
+const TIMED_STEPS = 8;
+
+export interface FormTimer {
+  /** The device the measurement is remembered for. */
+  signature: string;
+  /** Decode speed of a form's graph in tokens per second. */
+  time(graph: Uint8Array, external: readonly ExternalData[]): Promise<number>;
+}
+
+/** The device facts, with the thread count `loadOrt` gives the runtime for `numThreads`. */
+export function deviceFacts(numThreads: number): DeviceFacts {
+  const caps = capabilities();
+  return {
+    threads: caps.threads ? Math.max(1, numThreads) : 1,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    hardwareConcurrency: caps.cores,
+    userAgent: globalThis.navigator?.userAgent ?? '',
+  };
+}
+
+export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThreads: number): FormTimer {
+  return {
+    signature: deviceSignature(deviceFacts(numThreads)),
+    time: async (graph, external) => decodeSpeed(await ort, graph, external, cfg),
+  };
+}
+
+async function decodeSpeed(ort: OrtModule, graph: Uint8Array, external: readonly ExternalData[], cfg: DecoderConfig): Promise<number> {
+  const session = await createSession(ort, graph, external, { device: 'wasm' });
+  try {
+    const decoder = new Decoder(ort, session, cfg);
+    // Any ids in the vocabulary: the kernels' speed does not depend on which.
+    const id = (i: number): number => (i * 7919 + 1) % cfg.vocabSize;
+    await decoder.step(Array.from({ length: PROMPT_TOKENS }, (_, i) => id(i)));
+    const ms: number[] = [];
+    for (let i = 0; i <= TIMED_STEPS; i++) {
+      const started = now();
+      await decoder.step([id(PROMPT_TOKENS + i)]);
+      if (i > 0) ms.push(now() - started);
+    }
+    return 1000 / Math.max(Math.min(...ms), 0.001);
+  } finally {
+    await session.release();
+  }
+}
