@@ -6,7 +6,10 @@
  *   transformers.js on the q4 files (main thread; the page's runtime has this thread count),
  *   and the raw onnxruntime-web loop (raw-worker.ts, a fresh dedicated worker each) on the q4
  *   file, on its int8 form (transformModel in the worker: edgewise's form without the SDK) and
- *   on the fp32 file. All stay loaded, and runs are interleaved, rotating the order.
+ *   on the fp32 file, and the llama.cpp peers on the GGUF files of the same weights (cpu-peers.ts:
+ *   wllama in this page, native llama.cpp in run.mjs's process). All stay loaded, and runs
+ *   are interleaved, rotating the order. At BENCH_CPU_PROMPT_THREADS, the long-prompt TTFT
+ *   rounds follow (cpu-long-prompts.ts).
  * - `runCpuMemory(cfg, form)`: the edgewise worker's memory with `wasmWeights: form`, after
  *   load and after one generation (what is measured: see `measure()` and run.mjs).
  * - `runCpuQuality(cfg)`: the weight transform's quality guard on stories260K, in raw-worker.ts.
@@ -14,6 +17,8 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { createEngine } from '/dist/edgewise.js';
 import type { Engine, EngineOptions } from '/dist/edgewise.js';
+import { buildPrompts, longPromptTtft, type LongPrompt, type TtftRunner } from './cpu-long-prompts.js';
+import { loadPeers, nonUtf8ByteTokens, type Peer, type PeerConfig, type PeerKey } from './cpu-peers.js';
 import { edgewiseRun, eosIdsOf, loadTransformersJs, type GenRun, type TjsHandle } from './gen-bench.js';
 import type { QualityRequest, RawOpen, RawRunResult } from './raw-worker.js';
 import { type BenchConfig, MB, log, median, modelSpec, now, range, round } from './util.js';
@@ -34,6 +39,14 @@ export interface CpuConfig extends BenchConfig {
     memoryCachedLoad: boolean;
     /** The engine's numThreads in the memory step. */
     memoryThreads: number;
+    /** The llama.cpp peers (wllama, native) and their GGUF files. */
+    peers: PeerConfig;
+    /** Prompt lengths of the long-prompt TTFT rounds, the thread counts that run them, and their runs. */
+    longPrompts: number[];
+    longPromptThreads: number[];
+    longPromptRuns: number;
+    /** Which loaded peers also take the long-prompt rounds. */
+    longPromptPeers: PeerKey[];
   };
 }
 
@@ -87,7 +100,7 @@ function rawWorker(): RawWorker {
 
 interface Layout { layers: number; kvHeads: number; headDim: number; tiedEmbeddings: boolean }
 
-async function modelFacts(cfg: BenchConfig): Promise<{ layout: Layout; promptIds: number[] }> {
+async function modelFacts(cfg: BenchConfig): Promise<{ layout: Layout; promptIds: number[]; tokenizer: Tokenizer; vocab: Record<string, number> }> {
   const base = `${cfg.modelsUrl}/fixtures/${cfg.model}/`;
   const get = async (f: string): Promise<Record<string, unknown>> => (await (await fetch(base + f)).json()) as Record<string, unknown>;
   const [config, tokJson, tokConfig] = await Promise.all([get('config.json'), get('tokenizer.json'), get('tokenizer_config.json')]);
@@ -98,16 +111,17 @@ async function modelFacts(cfg: BenchConfig): Promise<{ layout: Layout; promptIds
     tiedEmbeddings: config.tie_word_embeddings !== false,
   };
   // The ids transformers.js feeds for the same prompt (the tokenizer's own special tokens).
-  const promptIds = new Tokenizer(tokJson, tokConfig).encode(cfg.prompt).ids;
-  return { layout, promptIds };
+  const tokenizer = new Tokenizer(tokJson, tokConfig);
+  const promptIds = tokenizer.encode(cfg.prompt).ids;
+  return { layout, promptIds, tokenizer, vocab: (tokJson.model as { vocab: Record<string, number> }).vocab };
 }
 
 // ---------------------------------------------------------------------------------------
 // Speed
 
 type RawKey = 'rawQ4' | 'rawInt8' | 'rawFp32';
-type Contender = 'edgewise' | 'transformersjs' | RawKey;
-type Run = GenRun & { ids: number[] };
+type Contender = 'edgewise' | 'transformersjs' | RawKey | PeerKey;
+type Run = GenRun & { ids: number[]; text?: string };
 
 function summarize(runs: readonly Run[], extra: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -130,12 +144,16 @@ function sameIds(a: readonly number[], b: readonly number[]): number {
 
 export async function runCpuSpeed(cfg: CpuConfig, threads: number): Promise<Record<string, unknown>> {
   const c = { ...cfg, numThreads: threads };
-  const { layout, promptIds } = await modelFacts(c);
+  const { layout, promptIds, tokenizer, vocab } = await modelFacts(c);
   const eos = await eosIdsOf(c);
   let engine: Engine | undefined;
   let tjs: TjsHandle | undefined;
   const raw: Partial<Record<RawKey, RawWorker>> = {};
+  let peers: Partial<Record<PeerKey, Peer>> = {};
   const loads: Record<string, unknown> = {};
+  // loadTransformersJs reads `prompt` and `maxTokens` from this object at each run: the
+  // long-prompt rounds set them (gen-bench.ts's run() has no parameters).
+  const tjsCfg = { ...c };
   try {
     log(`cpu ${threads}T: loading edgewise (default options)`);
     engine = engineFor(c, threads);
@@ -146,7 +164,7 @@ export async function runCpuSpeed(cfg: CpuConfig, threads: number): Promise<Reco
     log(`cpu ${threads}T: edgewise weights ${JSON.stringify(ewInfo.weights)}, threads ${ewInfo.threads}`);
 
     log(`cpu ${threads}T: loading transformers.js`);
-    tjs = await loadTransformersJs(c, eos);
+    tjs = await loadTransformersJs(tjsCfg, eos);
     loads.transformersjs = { loadMs: tjs.loadMs, ortVersion: tjs.ortVersion };
 
     const int8 = { form: 'int8', tiedEmbeddings: layout.tiedEmbeddings } as const;
@@ -158,6 +176,10 @@ export async function runCpuSpeed(cfg: CpuConfig, threads: number): Promise<Reco
       const opened = await w.call<Record<string, unknown>>({ type: 'open', wasmPaths: cfg.cpu.wasmPaths, threads, modelUrl: url, layout, ...(transform ? { transform } : {}) } satisfies RawOpen);
       loads[key] = { loadMs: round(now() - t0), file: url, ...opened };
     }
+
+    const loaded = await loadPeers(cfg.cpu.peers, threads, nonUtf8ByteTokens(vocab));
+    peers = loaded.peers;
+    for (const [k, p] of Object.entries(peers)) loads[k] = p.info;
 
     // Everything is loaded. Wait (up to ~20 s) for the browser to go quiet: V8 compiles the
     // runtimes' WASM in the background for a while after they start, and an idle runtime that
@@ -175,32 +197,38 @@ export async function runCpuSpeed(cfg: CpuConfig, threads: number): Promise<Reco
       const r = await w.call<RawRunResult>({ type: 'run', promptIds, tokens: c.maxTokens });
       return { ttftMs: round(r.ttftMs), decodeTokPerSec: round(r.decodeTokPerSec, 2), completionTokens: r.completionTokens, promptTokens: r.promptTokens, pageTtftMs: null, pageDecodeTokPerSec: null, totalMs: round(r.totalMs) as number, stoppedOnEos: false, ids: r.ids };
     };
+    const peerRun = async (p: Peer): Promise<Run> => {
+      const r = await p.run(c.prompt, promptIds, c.maxTokens);
+      return { ...r, pageTtftMs: null, pageDecodeTokPerSec: null, stoppedOnEos: false, promptTokens: r.promptTokens ?? promptIds.length };
+    };
     const ew = engine;
     const tj = tjs;
-    const runners: Record<Contender, () => Promise<Run>> = {
+    const peerRunners = Object.fromEntries(Object.entries(peers).map(([k, p]) => [k, () => peerRun(p)]));
+    const runners: Record<string, () => Promise<Run>> = {
+      ...peerRunners,
       edgewise: () => edgewiseRun(ew, c),
       transformersjs: () => tj.run(),
       rawQ4: () => rawRun(raw.rawQ4 as RawWorker),
       rawInt8: () => rawRun(raw.rawInt8 as RawWorker),
       rawFp32: () => rawRun(raw.rawFp32 as RawWorker),
     };
-    const order: Contender[] = ['edgewise', 'transformersjs', 'rawQ4', 'rawInt8', 'rawFp32'];
+    const order = ['edgewise', 'transformersjs', 'rawQ4', 'rawInt8', 'rawFp32', ...Object.keys(peers)] as Contender[];
     log(`cpu ${threads}T: warm-up runs`);
     const warmup: Partial<Record<Contender, Run>> = {};
-    for (const k of order) warmup[k] = await runners[k]();
-    const runs: Record<Contender, Run[]> = { edgewise: [], transformersjs: [], rawQ4: [], rawInt8: [], rawFp32: [] };
+    for (const k of order) warmup[k] = await (runners[k] as () => Promise<Run>)();
+    const runs = Object.fromEntries(order.map((k) => [k, [] as Run[]])) as Record<Contender, Run[]>;
     for (let i = 0; i < c.genRuns; i++) {
       // Interleaved, and the order rotates each round, so drift and position hit all alike.
       const round_ = [...order.slice(i % order.length), ...order.slice(0, i % order.length)];
       const line: string[] = [];
       for (const k of round_) {
-        const r = await runners[k]();
+        const r = await (runners[k] as () => Promise<Run>)();
         runs[k].push(r);
         line.push(`${k} ${r.decodeTokPerSec} tok/s ttft ${r.ttftMs} ms`);
       }
       log(`cpu ${threads}T run ${i + 1}/${c.genRuns}: ${line.join(' | ')}`);
     }
-    const out: Record<string, unknown> = { threads, promptTokens: promptIds.length, idleCpuCores: settled, idleCpuCoresSamples: idleCpuCores };
+    const out: Record<string, unknown> = { threads, promptTokens: promptIds.length, idleCpuCores: settled, idleCpuCoresSamples: idleCpuCores, ...(Object.keys(loaded.skipped).length ? { peersSkipped: loaded.skipped } : {}) };
     for (const k of order) {
       const w = warmup[k] as Run;
       out[k] = summarize(runs[k], { ...(loads[k] as Record<string, unknown>), warmupRun: { ttftMs: w.ttftMs, decodeTokPerSec: w.decodeTokPerSec } });
@@ -219,12 +247,68 @@ export async function runCpuSpeed(cfg: CpuConfig, threads: number): Promise<Reco
       edgewiseVsRawFp32: agree('edgewise', 'rawFp32'),
     };
     out.firstIds = Object.fromEntries(order.map((k) => [k, runs[k][0]?.ids.slice(0, 8) ?? []]));
+    // wllama streams text, not ids: its text against native llama.cpp's on the same file
+    // (same library and weights; only the SIMD kernels differ, and the byte tokens wllama bans).
+    const texts: Record<string, string | null> = Object.fromEntries((['wllamaQ8', 'nativeQ8', 'wllamaQ4', 'nativeQ4'] as const).map((k) => [k, runs[k]?.[0]?.text ?? null]));
+    const prefix = (a: string | null, b: string | null): number | null => {
+      if (a === null || b === null) return null;
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return i;
+    };
+    out.peerText = { sample: texts, wllamaQ8VsNativeQ8SameChars: prefix(texts.wllamaQ8 ?? null, texts.nativeQ8 ?? null), wllamaQ4VsNativeQ4SameChars: prefix(texts.wllamaQ4 ?? null, texts.nativeQ4 ?? null) };
+    if (cfg.cpu.longPromptThreads.includes(threads) && cfg.cpu.longPrompts.length > 0) {
+      out.longPrompts = await longPrompts(cfg.cpu, tokenizer, c, tjsCfg, ew, tj, peers, threads);
+    }
     return out;
   } finally {
     await engine?.dispose();
     await tjs?.dispose();
     for (const w of Object.values(raw)) w.terminate();
+    for (const p of Object.values(peers)) await p.dispose();
   }
+}
+
+/** TTFT at each long-prompt length: edgewise, transformers.js and the chosen peers (2 tokens each). */
+async function longPrompts(cpu: CpuConfig['cpu'], tok: Tokenizer, c: CpuConfig, tjsCfg: CpuConfig, ew: Engine, tj: TjsHandle, peers: Partial<Record<PeerKey, Peer>>, threads: number): Promise<Record<string, unknown>> {
+  const prompts = buildPrompts(tok, c.prompt, cpu.longPrompts);
+  const runners: Record<string, TtftRunner> = {
+    edgewise: async (p: LongPrompt) => {
+      const r = await edgewiseRun(ew, { ...c, prompt: p.text, maxTokens: 2 });
+      return { ttftMs: r.ttftMs, promptTokens: r.promptTokens };
+    },
+    transformersjs: async (p: LongPrompt) => {
+      tjsCfg.prompt = p.text;
+      tjsCfg.maxTokens = 2;
+      try {
+        const r = await tj.run();
+        return { ttftMs: r.ttftMs, promptTokens: r.promptTokens };
+      } finally {
+        tjsCfg.prompt = c.prompt;
+        tjsCfg.maxTokens = c.maxTokens;
+      }
+    },
+  };
+  for (const k of cpu.longPromptPeers) {
+    const peer = peers[k];
+    if (peer) runners[k] = async (p: LongPrompt) => {
+      const r = await peer.run(p.text, p.ids, 2);
+      return { ttftMs: r.ttftMs, promptTokens: r.promptTokens };
+    };
+  }
+  log(`cpu ${threads}T: long prompts ${prompts.map((p) => p.tokens).join(', ')} tokens, ${cpu.longPromptRuns} runs: ${Object.keys(runners).join(', ')}`);
+  const byLength = await longPromptTtft(runners, prompts, cpu.longPromptRuns, `cpu ${threads}T`);
+  const ttft = (n: number, k: string): number | null => ((byLength[String(n)] as Record<string, { ttftMs: number | null }> | undefined)?.[k]?.ttftMs ?? null);
+  const ratio = (a: number | null, b: number | null): number | null => (a && b ? round(a / b, 2) : null);
+  return {
+    threads,
+    runs: cpu.longPromptRuns,
+    tokensPerRun: 2,
+    byLength,
+    edgewiseOverTjsTtft: Object.fromEntries(prompts.map((p) => [p.tokens, ratio(ttft(p.tokens, 'edgewise'), ttft(p.tokens, 'transformersjs'))])),
+    edgewiseOverWllamaQ8Ttft: Object.fromEntries(prompts.map((p) => [p.tokens, ratio(ttft(p.tokens, 'edgewise'), ttft(p.tokens, 'wllamaQ8'))])),
+    edgewiseOverNativeQ8Ttft: Object.fromEntries(prompts.map((p) => [p.tokens, ratio(ttft(p.tokens, 'edgewise'), ttft(p.tokens, 'nativeQ8'))])),
+  };
 }
 
 // ---------------------------------------------------------------------------------------

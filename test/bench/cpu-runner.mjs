@@ -3,10 +3,13 @@
 // onnxruntime have their thread count fixed once started), one per weight form for memory,
 // each in its own browser context (so its own renderer process and an empty IndexedDB), and
 // one for the quality guard. It also builds the fp32 reference file, reads the renderer's
-// memory from /proc, and prints the summary table on stderr.
+// memory from /proc, holds the native llama.cpp peer (native-llama.mjs) for each speed page,
+// and prints the summary table on stderr.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openNative } from './native-llama.mjs';
 
 const MB = 1e6;
 const r1 = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
@@ -207,24 +210,70 @@ async function exposeMemoryHooks(page, renderer) {
   });
 }
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const list = (v, fallback) => (v || fallback).split(',').map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The llama.cpp peers and the long-prompt rounds (issue 19), from the environment:
+ * BENCH_CPU_PEERS (wllamaQ8,wllamaQ4,nativeQ8,nativeQ4), BENCH_CPU_PROMPTS (68,512,1024;
+ * BENCH_QUICK: 68,512), BENCH_CPU_PROMPT_THREADS (2), BENCH_CPU_PROMPT_RUNS (5; quick: 2),
+ * BENCH_CPU_PROMPT_PEERS (the peers that also take the long prompts: nativeQ8).
+ */
+function peerSettings(siteUrl, config) {
+  const env = process.env;
+  const quick = env.BENCH_QUICK === '1';
+  const longPrompts = list(env.BENCH_CPU_PROMPTS, quick ? '68,512' : '68,512,1024').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+  const gguf = (name) => `${siteUrl}/fixtures/${config.model}/gguf/model-${name}.gguf`;
+  return {
+    peers: {
+      ggufUrls: { q8_0: gguf('q8_0'), q4_0: gguf('q4_0') },
+      wllamaWasmUrl: `${siteUrl}/wllama/wllama.wasm`,
+      peers: list(env.BENCH_CPU_PEERS, 'wllamaQ8,wllamaQ4,nativeQ8,nativeQ4'),
+      // The longest prompt, its tokens and room to spare (the fixture's context is 2,048).
+      contextSize: Math.min(2048, Math.max(...longPrompts, 68) + config.maxTokens + 64),
+    },
+    longPrompts,
+    longPromptThreads: list(env.BENCH_CPU_PROMPT_THREADS, '2').map(Number),
+    longPromptRuns: Number(env.BENCH_CPU_PROMPT_RUNS || (quick ? 2 : 5)),
+    longPromptPeers: list(env.BENCH_CPU_PROMPT_PEERS, 'nativeQ8'),
+  };
+}
+
+/** The native peer for one speed page, reached from it as window.benchNative. */
+async function exposeNative(page, cpu, config, threads, say) {
+  const want = cpu.peers.peers.filter((k) => k.startsWith('native')).map((k) => (k.endsWith('Q8') ? 'q8_0' : 'q4_0'));
+  if (want.length === 0) return null;
+  const dir = join(ROOT, 'test', 'fixtures', 'out', config.model, 'gguf');
+  const native = await openNative({ files: Object.fromEntries(want.map((n) => [n, join(dir, `model-${n}.gguf`)])), threads, contextSize: cpu.peers.contextSize, say });
+  if (native.skipped) say(`bench: native llama.cpp skipped: ${native.skipped}`);
+  await page.exposeFunction('benchNative', async (req) => {
+    if (native.skipped) return { skipped: native.skipped };
+    if (req.op === 'info') return { info: native.info, models: Object.fromEntries(Object.entries(native.models).map(([k, m]) => [k, { loadMs: m.loadMs, threads: m.threads, file: `gguf/model-${k}.gguf` }])) };
+    return native.models[req.model].run(req.promptIds, req.tokens);
+  });
+  return native;
+}
+
 /**
  * @param {{ browser: import('puppeteer-core').Browser, siteUrl: string, config: object, pageConfig: object, say: (l: string) => void }} o
  */
 export async function runCpuPart({ browser, siteUrl, config, pageConfig, say }) {
   const browserPid = browser.process()?.pid;
-  const cfg = pageConfig;
-  const out = { settings: { threads: config.cpuThreads, forms: config.cpuForms, runs: config.genRuns, tokens: config.maxTokens, fp32Url: cfg.cpu.fp32Url, q4Url: cfg.cpu.q4Url } };
+  const cfg = { ...pageConfig, cpu: { ...pageConfig.cpu, ...peerSettings(siteUrl, config) } };
+  const out = { settings: { threads: config.cpuThreads, forms: config.cpuForms, runs: config.genRuns, tokens: config.maxTokens, fp32Url: cfg.cpu.fp32Url, q4Url: cfg.cpu.q4Url, peers: cfg.cpu.peers, longPrompts: cfg.cpu.longPrompts, longPromptThreads: cfg.cpu.longPromptThreads, longPromptRuns: cfg.cpu.longPromptRuns, longPromptPeers: cfg.cpu.longPromptPeers } };
   const t0 = Date.now();
 
-  // 1. Speed, one fresh page per thread count.
+  // 1. Speed, one fresh page per thread count (and the native peer at that thread count).
   out.speed = {};
   for (const threads of config.cpuSteps.includes('speed') ? config.cpuThreads : []) {
     const page = await benchPage(browser.defaultBrowserContext(), siteUrl, say, `cpu ${threads}T`);
     await page.exposeFunction('benchCpuIdle', (ms) => (browserPid ? browserCores(browserPid, ms) : null));
+    const native = await exposeNative(page, cfg.cpu, config, threads, say);
     try {
       out.speed[`${threads}T`] = await page.evaluate((c, t) => window.runCpuSpeed(c, t), cfg, threads);
     } finally {
       await page.close();
+      await native?.dispose?.();
     }
   }
   out.speedSeconds = Math.round((Date.now() - t0) / 1000);
@@ -265,13 +314,15 @@ export async function runCpuPart({ browser, siteUrl, config, pageConfig, say }) 
   out.qualitySeconds = Math.round((Date.now() - t2) / 1000);
 
   out.ratios = ratios(out.speed);
+  out.longPrompts = Object.fromEntries(Object.entries(out.speed).filter(([, s]) => s?.longPrompts).map(([t, s]) => [t, s.longPrompts]));
+  out.acceptance = acceptance(out.ratios, out.longPrompts);
   out.memorySummary = memorySummary(out.memory);
   out.whatIsMeasured = WHAT;
   return out;
 }
 
 const WHAT = {
-  speed: 'Medians over the runs. ttftMs: edgewise = usage.timeToFirstTokenMs (worker clock, generate() call to first sampled token, tokenization included); transformers.js = before tokenization to the streamer\'s first token; raw = prefill session.run + argmax from its own clock (prompt ids precomputed). decodeTokPerSec = (tokens - 1) / (last token - first token). edgewise runs with default options (wasmWeights auto); raw loops use edgewise\'s onnxruntime-web 1.30, transformers.js its own 1.31-dev.',
+  speed: 'Medians over the runs. ttftMs: edgewise = usage.timeToFirstTokenMs (worker clock, generate() call to first sampled token, tokenization included); transformers.js = before tokenization to the streamer\'s first token; raw = prefill session.run + argmax from its own clock (prompt ids precomputed). decodeTokPerSec = (tokens - 1) / (last token - first token). edgewise runs with default options (wasmWeights auto); raw loops use edgewise\'s onnxruntime-web 1.30, transformers.js its own 1.31-dev. Peers on GGUF files of the same weights: wllama 3.8.1 in the page (text prompt, 68 tokens by usage.prompt_tokens; ttft = createCompletion call to the first streamed token; decode over first to last token chunk; byte tokens >= 0x80 banned, see README) and native llama.cpp (node-llama-cpp 3.21.1 in the bench\'s Node process; prompt ids; timed in Node). longPrompts: ttft of a 2-token run at each prompt length, medians of interleaved rounds.',
   memory: 'Per form: the edgewise SDK worker with wasmWeights = form, a fresh browser context (empty IndexedDB: the first load fetches over HTTP and runs the transform; `cached` is a second engine reading the stored result). devtools.sdkWorker, after a forced GC in that worker: usedBytes = live JS heap (Runtime.getHeapUsage usedSize), backingStorageBytes = ArrayBuffer backing stores (backingStorageSize; excludes WASM memory), wasmMemoryBytes = byteLength of every WebAssembly.Memory the worker holds (Runtime.queryObjects; ORT\'s heap: weights, KV cache, arena; shared with ORT\'s thread workers, counted once; never shrinks, so also its peak), totalBytes = the sum. peaks.sdkWorker: largest usedSize, backingStorageSize, WASM memory and their sum (totalBytes) sampled every 100 ms through load and one generation (uncollected garbage included; a worker busy in one long task answers late, so short spikes can be missed). renderer: VmRSS / peak RSS (max of VmHWM and samples) of the page\'s renderer process: page + SDK worker + ORT threads, resident pages only; the page alone (transformers.js bundle) is rendererRssMBBeforeLoad. measureUserAgentSpecificMemory (only at 1 thread: ORT\'s thread workers never answer it, it waits 60 s for them) attributes the same JS heap + array buffers + WASM memory to the SDK worker and cross-checks totalBytes.',
 };
 
@@ -291,10 +342,36 @@ function ratios(speed) {
       edgewiseOverRawInt8Ttft: ratio(s.edgewise?.ttftMs, s.rawInt8?.ttftMs),
       rawInt8OverRawFp32Decode: ratio(s.rawInt8?.decodeTokPerSec, s.rawFp32?.decodeTokPerSec),
       rawFp32OverRawQ4Decode: ratio(s.rawFp32?.decodeTokPerSec, s.rawQ4?.decodeTokPerSec),
+      // The llama.cpp peers on the GGUF files of the same weights (issue 19).
+      edgewiseOverNativeQ8Decode: ratio(s.edgewise?.decodeTokPerSec, s.nativeQ8?.decodeTokPerSec),
+      edgewiseOverNativeQ4Decode: ratio(s.edgewise?.decodeTokPerSec, s.nativeQ4?.decodeTokPerSec),
+      edgewiseOverWllamaQ8Decode: ratio(s.edgewise?.decodeTokPerSec, s.wllamaQ8?.decodeTokPerSec),
+      edgewiseOverWllamaQ4Decode: ratio(s.edgewise?.decodeTokPerSec, s.wllamaQ4?.decodeTokPerSec),
+      edgewiseOverNativeQ8Ttft: ratio(s.edgewise?.ttftMs, s.nativeQ8?.ttftMs),
+      edgewiseOverWllamaQ8Ttft: ratio(s.edgewise?.ttftMs, s.wllamaQ8?.ttftMs),
     };
   }
   out.note = 'decode ratios > 1: the first decodes faster; ttft ratio < 1: edgewise answers sooner';
   return out;
+}
+
+/**
+ * Issue 19's acceptance ratios, each at the thread count the issue names: decode
+ * edgewise ÷ transformers.js (2T, ≥ 7), ÷ the raw fp32 loop (2T, ≥ 1.2), ÷ native llama.cpp
+ * q8_0 (1T, ≥ 0.5), ÷ wllama q8_0 (2T, ≥ 1.5); TTFT edgewise ÷ transformers.js at 68 and
+ * 1,024 prompt tokens (2T long-prompt rounds, ≤ 0.3).
+ */
+function acceptance(r, long) {
+  const row = (name, at, value, op, target) => ({ name, at, value: value ?? null, target: `${op} ${target}`, met: typeof value === 'number' ? (op === '>=' ? value >= target : value <= target) : null });
+  const lp = long?.['2T']?.edgewiseOverTjsTtft ?? {};
+  return [
+    row('decode edgewise / transformers.js', '2T', r?.['2T']?.edgewiseOverTjsDecode, '>=', 7),
+    row('decode edgewise / raw fp32 loop', '2T', r?.['2T']?.edgewiseOverRawFp32Decode, '>=', 1.2),
+    row('decode edgewise / native llama.cpp q8_0', '1T', r?.['1T']?.edgewiseOverNativeQ8Decode, '>=', 0.5),
+    row('decode edgewise / wllama q8_0', '2T', r?.['2T']?.edgewiseOverWllamaQ8Decode, '>=', 1.5),
+    row('TTFT edgewise / transformers.js, 68-token prompt', '2T', lp['68'], '<=', 0.3),
+    row('TTFT edgewise / transformers.js, 1,024-token prompt', '2T', lp['1024'], '<=', 0.3),
+  ];
 }
 
 function memorySummary(memory) {
@@ -337,7 +414,8 @@ export function printCpuTable(cpu, say) {
   const padL = (s, n) => String(s ?? '–').padStart(n);
   say('');
   say('cpu: decode tok/s | TTFT ms (medians)');
-  const names = [['edgewise', 'edgewise (default)'], ['transformersjs', 'transformers.js q4'], ['rawQ4', 'raw ORT q4 file'], ['rawInt8', 'raw ORT int8 form'], ['rawFp32', 'raw ORT fp32 file']];
+  const names = [['edgewise', 'edgewise (default)'], ['transformersjs', 'transformers.js q4'], ['rawQ4', 'raw ORT q4 file'], ['rawInt8', 'raw ORT int8 form'], ['rawFp32', 'raw ORT fp32 file'],
+    ['wllamaQ8', 'wllama q8_0'], ['wllamaQ4', 'wllama q4_0'], ['nativeQ8', 'llama.cpp q8_0'], ['nativeQ4', 'llama.cpp q4_0']];
   const threads = Object.keys(cpu.speed ?? {});
   say(`  ${pad('', 20)}${threads.map((t) => padL(`${t} tok/s`, 12) + padL(`${t} ttft`, 11)).join('')}`);
   for (const [k, label] of names) {
@@ -350,6 +428,24 @@ export function printCpuTable(cpu, say) {
   }
   const r = cpu.ratios?.['2T'];
   if (r) say(`  at 2 threads: edgewise/tjs decode ${r.edgewiseOverTjsDecode}, ttft ${r.edgewiseOverTjsTtft}; edgewise/raw-fp32 decode ${r.edgewiseOverRawFp32Decode}; edgewise/raw-int8-form decode ${r.edgewiseOverRawInt8Decode}, ttft ${r.edgewiseOverRawInt8Ttft}`);
+  for (const t of threads) {
+    const skipped = cpu.speed[t]?.peersSkipped;
+    if (skipped) for (const [k, why] of Object.entries(skipped)) say(`  ${k} at ${t}: skipped: ${why}`);
+  }
+  for (const [t, lp] of Object.entries(cpu.longPrompts ?? {})) {
+    const lengths = Object.keys(lp.byLength ?? {});
+    const who = [...new Set(lengths.flatMap((n) => Object.keys(lp.byLength[n])))];
+    say('');
+    say(`cpu: TTFT ms by prompt length at ${t} (medians of ${lp.runs}, interleaved)`);
+    say(`  ${pad('', 20)}${lengths.map((n) => padL(n, 10)).join('')}`);
+    for (const k of who) say(`  ${pad(k, 20)}${lengths.map((n) => padL(lp.byLength[n]?.[k]?.ttftMs, 10)).join('')}`);
+    say(`  ${pad('edgewise / tjs', 20)}${lengths.map((n) => padL(lp.edgewiseOverTjsTtft?.[n], 10)).join('')}`);
+  }
+  if (cpu.acceptance) {
+    say('');
+    say('cpu: issue 19 acceptance ratios');
+    for (const a of cpu.acceptance) say(`  ${pad(a.name, 52)}${pad(a.at, 4)}${padL(a.value, 7)}  target ${pad(a.target, 7)} ${a.met === null ? 'not measured' : a.met ? 'met' : 'NOT met'}`);
+  }
   say('');
   say('cpu: memory per form, MB (the edgewise worker: JS heap + array buffers + WASM memory; RSS: its renderer process)');
   say(`  ${pad('form', 17)}${pad('ran as', 30)}${padL('thr', 4)}${padL('weights', 8)}${padL('load', 8)}${padL('gen', 8)}${padL('WASM', 8)}${padL('JS gen', 8)}${padL('peak', 8)}${padL('peak JS', 9)}${padL('RSS gen', 9)}${padL('peak RSS', 10)}`);

@@ -69,8 +69,8 @@ const config = {
   scaleAbortRuns: Number(env.BENCH_SCALE_ABORT_RUNS || 1),
   scaleAbortRuns135m: Number(env.BENCH_SCALE_ABORT_RUNS || 3),
 };
-// The cpu part alone runs ~9 minutes on 2 cores (BENCH_QUICK: ~4), structured ~4; the margin is for a busy machine.
-const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 10 : 25) : 0) + (config.parts.includes('structured') ? 5 : 0) + (config.parts.includes('scale') ? 50 : 0)) * 60_000);
+// The cpu part alone runs ~20 minutes on 2 cores with its llama.cpp peers and long prompts (BENCH_QUICK: ~6), structured ~4; the margin is for a busy machine.
+const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 15 : 40) : 0) + (config.parts.includes('structured') ? 5 : 0) + (config.parts.includes('scale') ? 50 : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
 // Parts that need no generation model files.
@@ -141,7 +141,8 @@ function relay(req, res, upstream) {
 
 function startStaticServer(memory, modelsUrl) {
   // /bench-fixtures/: the cpu part's fp32 reference model (node/fp32-fixture.ts).
-  const mounts = [['/dist/', join(ROOT, 'dist')], ['/ort-tjs/', TJS_ORT_DIR], ['/bench-fixtures/', join(HERE, '.fixtures')]];
+  // /wllama/: wllama's wasm (the cpu part's in-browser llama.cpp peer, wllama-bench.ts).
+  const mounts = [['/dist/', join(ROOT, 'dist')], ['/ort-tjs/', TJS_ORT_DIR], ['/bench-fixtures/', join(HERE, '.fixtures')], ['/wllama/', join(ROOT, 'node_modules', '@wllama', 'wllama', 'esm', 'wasm')]];
   const server = createServer(async (req, res) => {
     try {
       let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
