@@ -7,6 +7,7 @@
 // and prints the summary table on stderr.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNative } from './native-llama.mjs';
@@ -269,8 +270,12 @@ export async function runCpuPart({ browser, siteUrl, config, pageConfig, say }) 
     const page = await benchPage(browser.defaultBrowserContext(), siteUrl, say, `cpu ${threads}T`);
     await page.exposeFunction('benchCpuIdle', (ms) => (browserPid ? browserCores(browserPid, ms) : null));
     const native = await exposeNative(page, cfg.cpu, config, threads, say);
+    // Others' work on the shared 2 cores shows in the load average (the bench itself adds ~1-2).
+    const load = () => loadavg().map((x) => r2(x));
+    const loadBefore = load();
     try {
       out.speed[`${threads}T`] = await page.evaluate((c, t) => window.runCpuSpeed(c, t), cfg, threads);
+      out.speed[`${threads}T`].loadAverage = { before: loadBefore, after: load() };
     } finally {
       await page.close();
       await native?.dispose?.();
@@ -429,6 +434,8 @@ export function printCpuTable(cpu, say) {
   const r = cpu.ratios?.['2T'];
   if (r) say(`  at 2 threads: edgewise/tjs decode ${r.edgewiseOverTjsDecode}, ttft ${r.edgewiseOverTjsTtft}; edgewise/raw-fp32 decode ${r.edgewiseOverRawFp32Decode}; edgewise/raw-int8-form decode ${r.edgewiseOverRawInt8Decode}, ttft ${r.edgewiseOverRawInt8Ttft}`);
   for (const t of threads) {
+    const la = cpu.speed[t]?.loadAverage;
+    if (la) say(`  load average (1/5/15 min) at ${t}: ${la.before.join(' ')} before, ${la.after.join(' ')} after; browser idle before the rounds: ${cpu.speed[t]?.idleCpuCores} cores`);
     const skipped = cpu.speed[t]?.peersSkipped;
     if (skipped) for (const [k, why] of Object.entries(skipped)) say(`  ${k} at ${t}: skipped: ${why}`);
   }
