@@ -52,7 +52,7 @@ export async function chooseByMeasuring(forms: FormLoader, candidates: readonly 
   }
   const form = pickForm(speeds);
   const winner = form && built.get(form);
-  if (!form || !winner) throw failure;
+  if (!form || !winner) throw failure ?? new EdgewiseError('runtime_error', 'No weight form could be timed; this is a bug in edgewise.');
   for (const f of candidates) if (f !== form) await deleteForm(forms, store, f);
   const record: FormRecord = { form, tokensPerSecond: speeds, signature: timer.signature, measuredAt: new Date().toISOString() };
   // Best effort, like the forms: without it the next load measures again.
