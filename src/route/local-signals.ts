@@ -39,6 +39,19 @@ export const DEVICE_MEMORY_CAP_GIB = 8;
  */
 export const WASM32_MAX_BYTES = 4 * GIB;
 
+/**
+ * What a WASM load of a weight-only quantized decoder takes, per byte of its file
+ * (`weightBytes`), measured by the bench's `scale` part (test/bench/README.md, "Scale") on
+ * SmolLM2-360M and -1.7B shaped q4 files, which the device rewrites to int8 (1.17x the
+ * file at 1.7B). HEAP: the WASM heap holds that form and the KV cache, and never shrinks
+ * (1.20x the file after load, 1.27x after a 100-token generation, at 1.7B). PEAK: a first
+ * load peaks while the file, its rewrite and the copies made to store the rewrite in
+ * IndexedDB are alive at once (3.0x at 360M, 3.4x at 1.7B: the renderer's resident memory).
+ * Both are checked before the download: a load that cannot fit must not start and end the tab.
+ */
+export const WASM_HEAP_PER_BYTE = 1.3;
+export const WASM_PEAK_PER_BYTE = 3.4;
+
 /** The first signal that makes the local candidate `local` unusable for this request, if any. */
 export function localBlock(local: CandidateFacts, input: RouteInput): LocalBlock | undefined {
   const { capabilities } = input;
@@ -48,12 +61,21 @@ export function localBlock(local: CandidateFacts, input: RouteInput): LocalBlock
   const weights = local.weightBytes;
   // Once loaded, the weights already sit in memory: memory and storage have been proven enough.
   if (weights !== undefined && !local.loaded) {
-    if (local.ranOn === 'wasm' && weights > WASM32_MAX_BYTES) {
+    const wasm = local.ranOn === 'wasm';
+    if (wasm && weights > WASM32_MAX_BYTES) {
       return { reason: 'memory', detail: `weights ${bytes(weights)} > the 4 GiB wasm32 memory ceiling` };
     }
     const gib = capabilities.deviceMemoryGiB;
-    if (gib !== undefined && gib < DEVICE_MEMORY_CAP_GIB && weights > gib * GIB * DEVICE_MEMORY_FRACTION) {
+    const room = gib !== undefined && gib < DEVICE_MEMORY_CAP_GIB ? gib * GIB * DEVICE_MEMORY_FRACTION : Infinity;
+    if (weights > room) {
       return { reason: 'memory', detail: `weights ${bytes(weights)} > ${DEVICE_MEMORY_FRACTION * 100}% of ${gib} GiB device memory` };
+    }
+    // Weights that fit may still not load (see WASM_PEAK_PER_BYTE).
+    if (wasm && weights * WASM_HEAP_PER_BYTE > WASM32_MAX_BYTES) {
+      return { reason: 'memory', detail: `a WASM load of weights ${bytes(weights)} needs ≈ ${bytes(weights * WASM_HEAP_PER_BYTE)} of heap > the 4 GiB wasm32 memory ceiling` };
+    }
+    if (wasm && weights * WASM_PEAK_PER_BYTE > room) {
+      return { reason: 'memory', detail: `a WASM load of weights ${bytes(weights)} peaks at ≈ ${bytes(weights * WASM_PEAK_PER_BYTE)} > ${DEVICE_MEMORY_FRACTION * 100}% of ${gib} GiB device memory` };
     }
     const storage = capabilities.storage;
     // `cached` absent counts as not cached: the quota is known, and a download needs it.

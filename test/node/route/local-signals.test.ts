@@ -1,6 +1,6 @@
 import { decideRoute, type RouteInput, baseline, GIB, MIB } from './inputs.js';
 import { describe, expect, it } from 'vitest';
-import { DEVICE_MEMORY_FRACTION, WASM32_MAX_BYTES } from '../../../src/route/local-signals.js';
+import { DEVICE_MEMORY_FRACTION, WASM32_MAX_BYTES, WASM_HEAP_PER_BYTE, WASM_PEAK_PER_BYTE } from '../../../src/route/local-signals.js';
 
 /** prefer-local with a remote: the reason is whichever signal fired first. */
 function why(edit: (i: RouteInput) => RouteInput): string {
@@ -31,17 +31,30 @@ describe('the order of local signals', () => {
     const { loadFailed: _l, ...noLoad } = all;
     expect(why(edit(all))).toMatch(/^local_load_failed: the local model failed to load \(runtime_error: boom\)$/);
     expect(why(edit(noLoad))).toMatch(/^memory:/);
-    expect(why(edit({ ...noLoad, weightBytes: GIB }))).toMatch(/^storage:/);
-    expect(why(edit({ ...noLoad, weightBytes: GIB, cached: true }))).toMatch(/^context_overflow:/);
-    expect(why(edit({ ...noLoad, weightBytes: GIB, cached: true, contextLength: 4096 }))).toMatch(/^latency_budget:/);
+    expect(why(edit({ ...noLoad, weightBytes: 100 * MIB }))).toMatch(/^storage:/);
+    expect(why(edit({ ...noLoad, weightBytes: 100 * MIB, cached: true }))).toMatch(/^context_overflow:/);
+    expect(why(edit({ ...noLoad, weightBytes: 100 * MIB, cached: true, contextLength: 4096 }))).toMatch(/^latency_budget:/);
   });
 });
 
 describe('memory', () => {
   const limit = 4 * GIB * DEVICE_MEMORY_FRACTION;
-  it(`fires above ${DEVICE_MEMORY_FRACTION * 100}% of device memory, not at it`, () => {
-    expect(why(withLocal({ weightBytes: limit }))).toBe('local_preferred');
+  it(`fires when the weights are above ${DEVICE_MEMORY_FRACTION * 100}% of device memory, not at it`, () => {
+    expect(why(withLocal({ ranOn: 'webgpu', weightBytes: limit }))).toBe('local_preferred');
+    expect(why(withLocal({ ranOn: 'webgpu', weightBytes: limit + 1 }))).toBe('memory: weights 2.00 GiB > 50% of 4 GiB device memory');
     expect(why(withLocal({ weightBytes: limit + 1 }))).toBe('memory: weights 2.00 GiB > 50% of 4 GiB device memory');
+  });
+
+  it(`on WASM, fires when the load's peak (${WASM_PEAK_PER_BYTE}× the weights) is above ${DEVICE_MEMORY_FRACTION * 100}% of device memory`, () => {
+    const most = Math.floor(limit / WASM_PEAK_PER_BYTE);
+    expect(why(withLocal({ weightBytes: most }))).toBe('local_preferred');
+    expect(why(withLocal({ weightBytes: most + 1 }))).toMatch(/^memory: a WASM load of weights \d+ MiB peaks at ≈ 2\.00 GiB > 50% of 4 GiB device memory$/);
+    // WebGPU holds the weights in GPU buffers: only the weights themselves count there.
+    expect(why(withLocal({ ranOn: 'webgpu', weightBytes: most + 1 }))).toBe('local_preferred');
+  });
+
+  it('says what a too-large model would need before it downloads a byte (a 1.7B q4 file on a 4 GiB device)', () => {
+    expect(why(withLocal({ weightBytes: 1.47e9 }))).toMatch(/^memory: a WASM load of weights 1\.37 GiB peaks at ≈ \d+\.\d\d GiB > 50% of 4 GiB device memory$/);
   });
 
   it('does not fire at Chromium\'s cap of 8, which means "8 GiB or more"', () => {
@@ -51,9 +64,16 @@ describe('memory', () => {
 
   it('stops WASM weights above the 4 GiB wasm32 ceiling whatever the device says', () => {
     const big = { deviceMemoryGiB: 8, storage: { quota: 100 * GIB, usage: 0 } };
-    expect(why(withCaps(big, { weightBytes: WASM32_MAX_BYTES }))).toBe('local_preferred');
     expect(why(withCaps(big, { weightBytes: WASM32_MAX_BYTES + 1 }))).toBe('memory: weights 4.00 GiB > the 4 GiB wasm32 memory ceiling');
     expect(why(withCaps(big, { weightBytes: WASM32_MAX_BYTES + 1, ranOn: 'webgpu' }))).toBe('local_preferred');
+  });
+
+  it(`stops a WASM load whose heap (${WASM_HEAP_PER_BYTE}× the weights) would pass the wasm32 ceiling, however much memory the device has`, () => {
+    const big = { deviceMemoryGiB: 8, storage: { quota: 100 * GIB, usage: 0 } };
+    const most = Math.floor(WASM32_MAX_BYTES / WASM_HEAP_PER_BYTE);
+    expect(why(withCaps(big, { weightBytes: most }))).toBe('local_preferred');
+    expect(why(withCaps(big, { weightBytes: most + 1 }))).toMatch(/^memory: a WASM load of weights [\d.]+ GiB needs ≈ 4\.00 GiB of heap > the 4 GiB wasm32 memory ceiling$/);
+    expect(why(withCaps(big, { weightBytes: most + 1, ranOn: 'webgpu' }))).toBe('local_preferred');
   });
 
   it('does not fire once the model is loaded: the weights already fit', () => {
@@ -69,13 +89,13 @@ describe('storage', () => {
   });
 
   it('does not fire for cached or loaded weights', () => {
-    expect(why(withCaps(tight, { weightBytes: GIB, cached: true }))).toBe('local_preferred');
-    expect(why(withCaps(tight, { weightBytes: GIB, loaded: true }))).toBe('local_preferred');
+    expect(why(withCaps(tight, { weightBytes: 400 * MIB, cached: true }))).toBe('local_preferred');
+    expect(why(withCaps(tight, { weightBytes: 400 * MIB, loaded: true }))).toBe('local_preferred');
   });
 
   it('treats cached as unknown-means-not-cached, since the quota is known', () => {
-    expect(why(withCaps(tight, { weightBytes: GIB, cached: false }))).toMatch(/^storage:/);
-    expect(why(withCaps(tight, { weightBytes: GIB }))).toMatch(/^storage:/);
+    expect(why(withCaps(tight, { weightBytes: 400 * MIB, cached: false }))).toMatch(/^storage:/);
+    expect(why(withCaps(tight, { weightBytes: 400 * MIB }))).toMatch(/^storage:/);
   });
 
   it('shows an over-full quota as 0 left', () => {
