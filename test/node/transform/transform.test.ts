@@ -8,7 +8,8 @@ import { decodeModel, dimsOf, DT, encodeModel } from '../../../src/backends/onnx
 import { greedy, HAS_STORIES, layoutOf, open, ort, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
 
 const PROMPTS = [[1, 72, 101, 108], [1, 300, 20, 7, 99, 180], [1]];
-const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', ...extra });
+// contextLength: tiny-llama's max_position_embeddings (the fused graph's rotary tables cover it).
+const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', contextLength: 256, ...extra });
 
 async function greedyAll(graph: Uint8Array, l: Layout, data?: Uint8Array, steps = 24): Promise<number[][]> {
   const s = await open(graph, data ? [{ name: 'model.data', bytes: data }] : undefined);

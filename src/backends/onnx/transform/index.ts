@@ -12,9 +12,12 @@ import type { LinearSite } from './linear.js';
 import { lazyBytes, type LazyTensor } from './lazy.js';
 import { pacer, type Pace } from './pace.js';
 import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
-import { decodeModel, encodeModel, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+import { fuseLlama, type Fusions } from './fused.js';
+import { findLlamaLayout } from './llama-layout.js';
+import { decodeModel, encodeModel, num, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
 export type { WeightForm } from './rewrite.js';
+export type { Fusions } from './fused.js';
 
 /** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
 export const TRANSFORM_VERSION = 1;
@@ -41,6 +44,10 @@ export interface TransformOptions {
    * `'ops'` keeps the source graph's own ops (only its linear layers change).
    */
   graph?: 'fused' | 'ops';
+  /** Which fusions the fused graph applies (all by default): the bench measures each alone. */
+  fusions?: Fusions;
+  /** Positions the rotary tables of the fused graph cover when the graph computes them itself (config `max_position_embeddings`). */
+  contextLength?: number;
   /** Stops the transform between tensors with an `aborted` EdgewiseError. */
   signal?: AbortSignal;
 }
@@ -48,7 +55,14 @@ export interface TransformOptions {
 export interface TransformResult extends RewriteStats {
   graph: Uint8Array;
   data: Uint8Array;
+  /** `'fused'` when the decoder was recognised and rebuilt on fused kernels. */
+  structure: 'fused' | 'ops';
+  /** Ops in the output graph. */
+  ops: number;
 }
+
+/** When the config does not say: 2 × 4096 × d/2 floats of tables, 1 MB at d = 64. */
+const DEFAULT_POSITIONS = 4096;
 
 /**
  * @returns the rewritten model, or undefined when the graph has nothing to rewrite
@@ -66,10 +80,19 @@ export async function transformModel(bytes: Uint8Array, external: ExternalFiles,
     model, sites, tied, form: o.form,
     ...(o.keepFp32 ? { keepFp32: o.keepFp32 } : {}), ...(o.fuse === false ? { fuse: false } : {}), ...(head ? { lastOnly: head } : {}),
   });
+  let structure: TransformResult['structure'] = 'ops';
+  if ((o.graph ?? 'fused') === 'fused') {
+    const after = indexGraph(g);
+    const layout = findLlamaLayout(g, after, sites, external, o.contextLength ?? DEFAULT_POSITIONS);
+    if (layout) {
+      fuseLlama(model, after, layout, o.fusions ?? {}, num(model.opsetImport?.find((x) => (x.domain ?? '') === '')?.version) || 13);
+      structure = 'fused';
+    }
+  }
   pruneInitializers(g);
   const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal));
   pruneValueInfo(g);
-  return { ...stats, graph: encodeModel(model), data };
+  return { ...stats, graph: encodeModel(model), data, structure, ops: g.node?.length ?? 0 };
 }
 
 /**

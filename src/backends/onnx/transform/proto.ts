@@ -70,11 +70,11 @@ export function tensorBytes(t: TensorProto, external: ExternalFiles): Uint8Array
   return new Uint8Array(0);
 }
 
-/** float32 values of an initializer (copied when the bytes are not 4-byte aligned). */
+/** float32 values of an initializer (copied when the bytes are not 4-byte aligned; `new Uint8Array(b)` copies even a Node Buffer, whose slice() is a view). */
 export function floatsOf(t: TensorProto, external: ExternalFiles): Float32Array {
   const b = tensorBytes(t, external);
   if (t.dataType !== DT.FLOAT) throw new Error(`initializer ${t.name ?? '?'} is type ${t.dataType ?? '?'}, not float32`);
-  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(b.slice().buffer);
+  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length / 4) : new Float32Array(new Uint8Array(b).buffer);
 }
 
 /** A new float32, int8, uint8 or int64 initializer holding `data`. */
