@@ -350,7 +350,7 @@ async function main() {
       rest.cpu = await runCpuPart({ browser, siteUrl: site.url, config, pageConfig, say });
     }
     if (config.parts.includes('scale')) {
-      say('bench: scale part (360M / 1.7B shapes, fresh contexts per pass)');
+      say('bench: scale part (360M / 1.7B shapes, a browser per pass)');
       const pageConfig = { ...config, maxTokens: config.scaleTokens, modelsUrl: models.url, tjsWasmPaths: `${site.url}/ort-tjs/`, remoteUrl: remote.url };
       // A browser per pass, on a profile on disk (scale-runner.mjs says why).
       const launch = { executablePath: env.CHROMIUM_PATH || '/usr/bin/chromium', headless: env.BENCH_HEADFUL !== '1', args: CHROMIUM_ARGS, protocolTimeout: TIMEOUT_MS + 60_000 };
