@@ -8,7 +8,7 @@ import { decodeModel, encodeModel } from '../../../src/backends/onnx/transform/p
 import { greedy, HAS_STORIES, layoutOf, open, ort, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
 
 const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', contextLength: 256, ...extra });
-const count = (ops: string[], op: string): number => ops.filter((o) => o === op).length;
+const count = (ops: readonly (string | null | undefined)[], op: string): number => ops.filter((o) => o === op).length;
 
 /** Logits of the last position after feeding `chunks` one after another through the cache. */
 async function lastLogits(graph: Uint8Array, data: Uint8Array, l: Layout, chunks: number[][]): Promise<Float32Array> {
