@@ -74,9 +74,8 @@ export async function storeDerived(store: UseStore, src: DerivedSource, files: R
       await ensureRoom({ store, key: src.key, needed, estimate: plan.estimate, eviction: 'none' });
       for (const [path, bytes] of files) {
         const url = new URL(path, src.baseUrl).href;
-        const sink = await FileSink.create({ model: src.key, path, url, baseUrl: src.baseUrl, sha256: undefined }, store, tracker, plan.chunkSize, { size: bytes.length, etag: tagOf(sha, src.maker) });
-        await sink.write(bytes);
-        await sink.finish();
+        const sink = await FileSink.of({ model: src.key, path, url, baseUrl: src.baseUrl, sha256: undefined }, store, tracker, plan.chunkSize, bytes, tagOf(sha, src.maker));
+        await sink.finish(signal);
       }
       return true;
     } catch (e) {

@@ -111,7 +111,12 @@ export class FormLoader {
     const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
     let out: Awaited<ReturnType<typeof transformModel>>;
     try {
-      out = await transformModel(files.get(r.onnxFile) as Uint8Array, external, { form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true, ...(r.load.signal ? { signal: r.load.signal } : {}) });
+      // contextLength: the fused graph's rotary tables must cover every position the model takes.
+      const positions = r.config['max_position_embeddings'];
+      out = await transformModel(files.get(r.onnxFile) as Uint8Array, external, {
+        form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true,
+        ...(typeof positions === 'number' ? { contextLength: positions } : {}), ...(r.load.signal ? { signal: r.load.signal } : {}),
+      });
     } catch (cause) {
       if (isEdgewiseError(cause) && cause.code === 'aborted') throw cause;
       // A graph the transform cannot read still runs as it is: slower, never broken. If the

@@ -20,7 +20,7 @@ export type { WeightForm } from './rewrite.js';
 export type { Fusions } from './fused.js';
 
 /** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
-export const TRANSFORM_VERSION = 1;
+export const TRANSFORM_VERSION = 2;
 
 export interface TransformOptions {
   form: WeightForm;
