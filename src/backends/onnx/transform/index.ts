@@ -20,7 +20,7 @@ export type { WeightForm } from './rewrite.js';
 export type { Fusions } from './fused.js';
 
 /** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
-export const TRANSFORM_VERSION = 2;
+export const TRANSFORM_VERSION = 3;
 
 export interface TransformOptions {
   form: WeightForm;
@@ -39,8 +39,9 @@ export interface TransformOptions {
   lastPositionLogits?: boolean;
   /**
    * Layer structure of the output. `'fused'` (default) rebuilds a recognised Llama-family
-   * decoder around the runtime's fused contrib kernels (GroupQueryAttention,
-   * SkipSimplifiedLayerNormalization) and keeps the op-by-op form for any other graph;
+   * decoder around the runtime's fused contrib kernels (see fused.ts: norms and SiLU by
+   * default, GroupQueryAttention when `fusions.attention`) and keeps the op-by-op form for
+   * any other graph;
    * `'ops'` keeps the source graph's own ops (only its linear layers change).
    */
   graph?: 'fused' | 'ops';
