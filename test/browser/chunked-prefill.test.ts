@@ -1,9 +1,10 @@
 /**
  * Chunked prefill (issue 19): a prompt longer than one chunk, run chunk by chunk against
- * the cache of the chunks before it, gives the greedy ids the one-run prefill gives, on
- * whatever graph the WASM weight form loads (fp32 and int8 forms of the generated fixture,
- * stories260K as it ships and its fp32 form), and an abort still ends it between chunks.
- * The chunk size is the worker's test-only `prefillChunk`, so short prompts get cut.
+ * the cache of the chunks before it, gives the greedy ids the one-run prefill gives on the
+ * graphs that prefill in chunks by default (the fixture's fp32 form, stories260K as it
+ * ships in fp32 and q4, and its fp32 form); the int8 form's graph takes chunks too; an
+ * abort still ends a prefill between chunks. The chunk size is the worker's test-only
+ * `prefillChunk`, so short prompts get cut.
  */
 import type { BackendFinishPart, BackendRequest, BackendV3 } from '../../src/backends/backend.js';
 import type { WorkerConfig } from '../../src/backends/kind.js';
@@ -54,23 +55,32 @@ async function both(url: string, dtype: Dtype, wasmWeights: WasmWeights, prompt:
 }
 
 describe('chunked prefill gives the one-run prefill its greedy ids', () => {
-  for (const form of ['fp32', 'int8'] as const) {
-    it(`generated fixture, ${form} form: a prompt of several chunks`, async () => {
-      const { whole, chunked } = await both(FIXTURE_URL, 'q4', form, STORY, 24, 16);
-      assert(whole.usage.promptTokens > 2 * 16, `the prompt spans several chunks (${whole.usage.promptTokens} tokens)`);
-      assertEqual(chunked.metadata?.onnx?.weights, form, `the ${form} form ran`);
-      assertEqual(chunked.usage.promptTokens, whole.usage.promptTokens, 'the same prompt');
-      assertEqual(chunked.tokenIds, whole.tokenIds, 'the same greedy ids');
-      assertEqual(whole.tokenIds?.length, 24, 'and a full answer');
-    });
-  }
+  it('generated fixture, fp32 form: a prompt of several chunks', async () => {
+    const { whole, chunked } = await both(FIXTURE_URL, 'q4', 'fp32', STORY, 24, 16);
+    assert(whole.usage.promptTokens > 2 * 16, `the prompt spans several chunks (${whole.usage.promptTokens} tokens)`);
+    assertEqual(chunked.metadata?.onnx?.weights, 'fp32', 'the fp32 form ran');
+    assertEqual(chunked.usage.promptTokens, whole.usage.promptTokens, 'the same prompt');
+    assertEqual(chunked.tokenIds, whole.tokenIds, 'the same greedy ids');
+    assertEqual(whole.tokenIds?.length, 24, 'and a full answer');
+  });
 
-  it('stories260K (real trained weights): the fp32 file and the fp32 form of the q4 file', async function () {
+  // The int8 form quantizes a run's activations with one scale over all its positions (README
+  // "Quality"), so its prefill numbers depend on how positions are grouped into runs: greedy
+  // ids part (stories260K after 3 tokens), which is why it prefills in one run by default
+  // (prefill.ts). Its graph still takes chunks after a past, as a test-set chunk shows.
+  it('generated fixture, int8 form: the graph takes chunks after a past and decodes a full answer', async () => {
+    const { whole, chunked } = await both(FIXTURE_URL, 'q4', 'int8', STORY, 24, 16);
+    assertEqual(chunked.metadata?.onnx?.weights, 'int8', 'the int8 form ran');
+    assertEqual(chunked.usage.promptTokens, whole.usage.promptTokens, 'the same prompt');
+    assert(chunked.tokenIds?.length === 24 && chunked.tokenIds.every((id) => id >= 0 && id < 512), `a full answer: ${JSON.stringify(chunked.tokenIds)}`);
+  });
+
+  it('stories260K (real trained weights): the fp32 file, the q4 file as it is, and its fp32 form', async function () {
     if (!(await sharedModelsAvailable())) this.skip();
-    for (const [dtype, weights] of [['fp32', 'source'], ['q4', 'fp32']] as const) {
+    for (const [dtype, weights] of [['fp32', 'source'], ['q4', 'source'], ['q4', 'fp32']] as const) {
       const { whole, chunked } = await both(STORIES_URL, dtype, weights, STORY.repeat(3), 48, 64);
       assert(whole.usage.promptTokens > 2 * 64, `${dtype}: the prompt spans several chunks (${whole.usage.promptTokens} tokens)`);
-      assertEqual(chunked.tokenIds, whole.tokenIds, `${dtype}: the same greedy ids`);
+      assertEqual(chunked.tokenIds, whole.tokenIds, `${dtype} as ${weights}: the same greedy ids`);
     }
   });
 });

@@ -22,8 +22,11 @@ describe('where a prompt is cut for prefill', () => {
     expect(chunksOf(5000, Number.NaN)).toEqual([5000]);
   });
 
-  it('WASM cuts at the measured size; WebGPU prefills in one run', () => {
-    expect(prefillChunkFor('wasm')).toBe(WASM_PREFILL_CHUNK);
-    expect(prefillChunkFor('webgpu')).toBe(Infinity);
+  it('WASM cuts at the measured size, except the int8 form (its per-run activation scale would change the answer); WebGPU prefills in one run', () => {
+    expect(prefillChunkFor('wasm', 'fp32')).toBe(WASM_PREFILL_CHUNK);
+    expect(prefillChunkFor('wasm', 'source')).toBe(WASM_PREFILL_CHUNK);
+    expect(prefillChunkFor('wasm', undefined)).toBe(WASM_PREFILL_CHUNK);
+    expect(prefillChunkFor('wasm', 'int8')).toBe(Infinity);
+    expect(prefillChunkFor('webgpu', 'source')).toBe(Infinity);
   });
 });

@@ -73,8 +73,8 @@ async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: num
   while (generated.length < budget) {
     let logits: Float32Array | undefined;
     if (input === undefined) {
-      // The prompt, in chunks on WASM; an abort between chunks ends it like one between steps.
-      logits = await prefill(decoder, promptIds, { chunk: ctx.prefillChunk ?? prefillChunkFor(ctx.ranOn), signal, yieldToEventLoop: ctx.yieldToEventLoop });
+      // The prompt, in chunks where that leaves the numbers unchanged; an abort between chunks ends it like one between steps.
+      logits = await prefill(decoder, promptIds, { chunk: ctx.prefillChunk ?? prefillChunkFor(ctx.ranOn, ctx.weights), signal, yieldToEventLoop: ctx.yieldToEventLoop });
     } else {
       await ctx.yieldToEventLoop();
       if (!signal?.aborted) logits = await decoder.step(input);
