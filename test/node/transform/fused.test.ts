@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { transformModel, type TransformOptions } from '../../../src/backends/onnx/transform/index.js';
 import { decodeModel, encodeModel } from '../../../src/backends/onnx/transform/proto.js';
-import { greedy, HAS_STORIES, layoutOf, open, ort, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
+import { emptyPast, greedy, HAS_STORIES, layoutOf, open, read, step, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
 
 const opts = (form: 'int8' | 'fp32', extra: Partial<TransformOptions> = {}): TransformOptions => ({ form, tiedEmbeddings: true, dataName: 'model.data', contextLength: 256, ...extra });
 const count = (ops: readonly (string | null | undefined)[], op: string): number => ops.filter((o) => o === op).length;
@@ -13,24 +13,21 @@ const count = (ops: readonly (string | null | undefined)[], op: string): number 
 /** Logits of the last position after feeding `chunks` one after another through the cache. */
 async function lastLogits(graph: Uint8Array, data: Uint8Array, l: Layout, chunks: number[][]): Promise<Float32Array> {
   const s = await open(graph, [{ name: 'model.data', bytes: data }]);
-  const past: Record<string, ort.Tensor> = {};
-  for (let i = 0; i < l.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, l.kvHeads, 0, l.headDim]);
+  const past = emptyPast(l);
   let length = 0;
   let logits = new Float32Array(0);
   for (const ids of chunks) {
-    const total = length + ids.length;
-    const o = await s.run({
-      ...past,
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(length + i)), [1, ids.length]),
-    });
-    length = total;
-    for (let i = 0; i < l.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = o[`present.${i}.${kv}`] as ort.Tensor;
-    const all = (o['logits'] as ort.Tensor).data as Float32Array;
-    logits = all.slice(all.length - l.vocab);
+    logits = (await step(s, l, past, ids, length)).slice();
+    length += ids.length;
   }
   return logits;
+}
+
+/** Every norm but the first follows a residual Add (2 per layer and the final one, less the first); one QuickGelu per MLP. */
+function expectNormsFused(ops: readonly (string | null | undefined)[], layers: number): void {
+  expect(count(ops, 'SkipSimplifiedLayerNormalization')).toBe(2 * layers);
+  expect(count(ops, 'SimplifiedLayerNormalization')).toBe(1);
+  expect(count(ops, 'QuickGelu')).toBe(layers);
 }
 
 const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0);
@@ -52,8 +49,7 @@ describe('fused graph on the generated tiny Llama (head size 16)', () => {
     expect(out.structure).toBe('fused');
     expect(ops).not.toContain('GroupQueryAttention');
     expect(ops).toContain('Softmax');
-    expect(count(ops, 'SkipSimplifiedLayerNormalization')).toBe(2 * l.layers);
-    expect(count(ops, 'QuickGelu')).toBe(l.layers);
+    expectNormsFused(ops, l.layers);
   });
 
   it('with fusions.attention, rebuilds every layer on the fused kernels and drops the op-by-op attention', async () => {
@@ -61,10 +57,7 @@ describe('fused graph on the generated tiny Llama (head size 16)', () => {
     const ops = (decodeModel(out.graph).graph!.node ?? []).map((n) => n.opType);
     expect(out.structure).toBe('fused');
     expect(count(ops, 'GroupQueryAttention')).toBe(l.layers);
-    // Every norm but the first follows a residual Add: 2 per layer plus the final one, less the first.
-    expect(count(ops, 'SkipSimplifiedLayerNormalization')).toBe(2 * l.layers);
-    expect(count(ops, 'SimplifiedLayerNormalization')).toBe(1);
-    expect(count(ops, 'QuickGelu')).toBe(l.layers);
+    expectNormsFused(ops, l.layers);
     for (const gone of ['Softmax', 'Cos', 'Sin', 'Where', 'ReduceMean', 'Sigmoid']) expect(ops).not.toContain(gone);
     const ref = (await transformModel(src, new Map(), opts('int8', { graph: 'ops' })))!;
     expect(ref.structure).toBe('ops');
@@ -119,8 +112,7 @@ describe('fused graph on stories260K (head size 8: the CPU GroupQueryAttention k
     expect(out.structure).toBe('fused');
     expect(ops).not.toContain('GroupQueryAttention');
     expect(ops).toContain('Softmax');
-    expect(count(ops, 'SkipSimplifiedLayerNormalization')).toBe(2 * l.layers);
-    expect(count(ops, 'QuickGelu')).toBe(l.layers);
+    expectNormsFused(ops, l.layers);
     expect(await greedy(await open(out.graph, [{ name: 'model.data', bytes: out.data }]), l, [1], 120)).toEqual(await greedy(await open(src), l, [1], 120));
   });
 });

@@ -38,25 +38,39 @@ export function open(graph: Uint8Array, data?: { name: string; bytes: Uint8Array
   return ort.InferenceSession.create(graph, data ? { externalData: data.map((d) => ({ path: d.name, data: d.bytes })) } : {});
 }
 
-/** Greedy ids after `prompt`, through the KV cache, as the SDK's decoder feeds it. */
-export async function greedy(session: ort.InferenceSession, l: Layout, prompt: readonly number[], steps: number): Promise<number[]> {
+/** An empty KV cache for every layer. */
+export function emptyPast(l: Layout): Record<string, ort.Tensor> {
   const past: Record<string, ort.Tensor> = {};
   for (let i = 0; i < l.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [1, l.kvHeads, 0, l.headDim]);
+  return past;
+}
+
+/**
+ * Runs `ids` after `length` cached positions, as the SDK's decoder feeds them, and moves the
+ * outputs' cache into `past`. @returns the logits of the last position.
+ */
+export async function step(session: ort.InferenceSession, l: Layout, past: Record<string, ort.Tensor>, ids: readonly number[], length: number): Promise<Float32Array> {
+  const total = length + ids.length;
+  const o = await session.run({
+    ...past,
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+    position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(length + i)), [1, ids.length]),
+  });
+  for (let i = 0; i < l.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = o[`present.${i}.${kv}`] as ort.Tensor;
+  const logits = (o['logits'] as ort.Tensor).data as Float32Array;
+  return logits.subarray(logits.length - l.vocab);
+}
+
+/** Greedy ids after `prompt`, through the KV cache, as the SDK's decoder feeds it. */
+export async function greedy(session: ort.InferenceSession, l: Layout, prompt: readonly number[], steps: number): Promise<number[]> {
+  const past = emptyPast(l);
   let ids = [...prompt];
   let length = 0;
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
-    const total = length + ids.length;
-    const o = await session.run({
-      ...past,
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(length + i)), [1, ids.length]),
-    });
-    length = total;
-    for (let i = 0; i < l.layers; i++) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${kv}`] = o[`present.${i}.${kv}`] as ort.Tensor;
-    const logits = (o['logits'] as ort.Tensor).data as Float32Array;
-    const last = logits.subarray(logits.length - l.vocab);
+    const last = await step(session, l, past, ids, length);
+    length += ids.length;
     let best = 0;
     for (let j = 1; j < last.length; j++) if ((last[j] as number) > (last[best] as number)) best = j;
     out.push(best);
