@@ -35,16 +35,9 @@ export interface Fusions {
   silu?: boolean;
 }
 
-export interface FuseStats {
-  /** Ops in the graph before and after. */
-  opsBefore: number;
-  opsAfter: number;
-}
-
-export function fuseLlama(model: ModelProto, ix: GraphIndex, layout: LlamaLayout, on: Fusions, opset: number): FuseStats {
+export function fuseLlama(model: ModelProto, ix: GraphIndex, layout: LlamaLayout, on: Fusions, opset: number): void {
   const g = model.graph as GraphProto;
   const nodes = g.node ?? [];
-  const opsBefore = nodes.length;
   const at = new Map(nodes.map((n, i) => [n, i]));
   const remove = new Set<NodeProto>();
   const replace = new Map<NodeProto, NodeProto>();
@@ -88,7 +81,6 @@ export function fuseLlama(model: ModelProto, ix: GraphIndex, layout: LlamaLayout
   g.node = liveNodes(g, out);
   g.initializer = [...(g.initializer ?? []), ...head.tensors];
   if (!model.opsetImport?.some((o) => o.domain === MS)) model.opsetImport = [...(model.opsetImport ?? []), { domain: MS, version: 1 }];
-  return { opsBefore, opsAfter: g.node.length };
 }
 
 /**
