@@ -17,7 +17,7 @@ import type { UseStore } from '../../store/idb.js';
 import { encodeRecord, measuredReason, parseRecord, pickForm, recordMaker, recordPath, type FormRecord, type FormSpeeds } from './form-choice.js';
 import type { FormTimer } from './form-timing.js';
 import type { MeasuredForm } from './weight-form.js';
-import type { FormLoader, LoadedWeights } from './weights.js';
+import type { FormLoader, LoadedWeights } from './form-loader.js';
 
 export async function chooseByMeasuring(forms: FormLoader, candidates: readonly MeasuredForm[], timer: FormTimer, store: UseStore): Promise<LoadedWeights> {
   const { r } = forms;

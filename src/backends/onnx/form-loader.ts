@@ -1,0 +1,130 @@
+/**
+ * Loads one model's weights in one form: the source files as they are, or the transform's
+ * output (read back from the cache, or made and stored). `weights.ts` decides the form;
+ * `form-measure.ts` uses this to build and time candidates.
+ */
+import { now } from '../../clock.js';
+import { EdgewiseError, isEdgewiseError } from '../../errors.js';
+import type { ResolvedModel } from '../../model/spec.js';
+import { loadModelFiles, type FileRequest, type LoadFilesOptions } from '../../store/index.js';
+import { deleteDerived, hasDerived, storeDerived, type DerivedSource } from '../../store/derived.js';
+import type { UseStore } from '../../store/idb.js';
+import type { WasmWeights, WeightsInfo } from '../../types.js';
+import type { FormTimer } from './form-timing.js';
+import type { ExternalData, OrtDevice } from './runtime.js';
+import type { MeasuredForm } from './weight-form.js';
+
+type Json = Record<string, unknown>;
+type Transform = typeof import('./transform/index.js');
+
+export interface WeightsRequest {
+  model: ResolvedModel;
+  config: Json;
+  device: OrtDevice;
+  pref: WasmWeights;
+  /** The source graph and its external-data files, relative to the model folder. */
+  onnxFile: string;
+  extra: readonly string[];
+  /** Files to load alongside the weights (the tokenizer), in the same progress. */
+  companions: readonly FileRequest[];
+  /** Options shared by every load of this model (key, base URL, cache, signal, progress). */
+  load: Omit<LoadFilesOptions, 'files'>;
+  withHash: (f: FileRequest) => FileRequest;
+  /** Times a form on this device; without it `'auto'` decides by size. */
+  timer?: FormTimer;
+}
+
+export interface LoadedWeights {
+  /** Every loaded file by path (the companions among them). */
+  files: Map<string, Uint8Array>;
+  graph: Uint8Array;
+  external: ExternalData[];
+  weights: WeightsInfo;
+  /** Set when the graph came from the cache: a graph the runtime rejects is deleted through it. */
+  forget?: () => Promise<void>;
+}
+
+/** Loads one model's weights in a given form; the source files are read at most once per loader. */
+export class FormLoader {
+  private sourceFiles: Promise<Map<string, Uint8Array>> | undefined;
+  private transformModule: Promise<Transform> | undefined;
+
+  constructor(readonly r: WeightsRequest, private readonly store: UseStore | undefined) {}
+
+  /** The transform's module (a lazy chunk: only WASM loads of quantized files need it). */
+  transform(): Promise<Transform> {
+    return (this.transformModule ??= import('./transform/index.js'));
+  }
+
+  private sources(): Promise<Map<string, Uint8Array>> {
+    const paths = [this.r.onnxFile, ...this.r.extra].map((path) => this.r.withHash({ path }));
+    return (this.sourceFiles ??= loadModelFiles({ ...this.r.load, files: [...this.r.companions, ...paths] }));
+  }
+
+  async asIs(reason: string): Promise<LoadedWeights> {
+    return this.fromSource(await this.sources(), reason);
+  }
+
+  /** Where a form is stored, and the identity it is tagged with. */
+  async stored(form: MeasuredForm): Promise<{ graphPath: string; dataPath: string; dataName: string; src: DerivedSource }> {
+    const { TRANSFORM_VERSION } = await this.transform();
+    const maker = `wasm-${form}/v${TRANSFORM_VERSION}`;
+    const graphPath = `edgewise/${maker}/${this.r.onnxFile}`;
+    const dataPath = `${graphPath}.data`;
+    return { graphPath, dataPath, dataName: dataPath.slice(dataPath.lastIndexOf('/') + 1), src: { key: this.r.model.key, baseUrl: this.r.model.url, path: this.r.onnxFile, maker } };
+  }
+
+  /** The form read back from the cache, or made (and stored) from the source file. */
+  async load(form: MeasuredForm, reason: string): Promise<LoadedWeights> {
+    const { r, store } = this;
+    const { transformModel } = await this.transform();
+    const { graphPath, dataPath, dataName, src } = await this.stored(form);
+    if (store && (await hasDerived(store, src, [graphPath, dataPath]))) {
+      try {
+        const files = await loadModelFiles({ ...r.load, files: [...r.companions, { path: graphPath }, { path: dataPath }] });
+        const weights: WeightsInfo = { form, reason, transform: 'stored', bytes: byteSum(files, [graphPath, dataPath]) };
+        return { files, graph: files.get(graphPath) as Uint8Array, external: [{ path: dataName, data: files.get(dataPath) as Uint8Array }], weights, forget: () => deleteDerived(store, src.key, [graphPath, dataPath]) };
+      } catch (e) {
+        if (isEdgewiseError(e) && e.code === 'aborted') throw e;
+        // A damaged stored copy cannot be repaired from the network (it was never there): make it again.
+        await deleteDerived(store, src.key, [graphPath, dataPath]).catch(() => undefined);
+      }
+    }
+
+    const files = await this.sources();
+    if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
+    const started = now();
+    const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
+    let out: Awaited<ReturnType<typeof transformModel>>;
+    try {
+      // contextLength: the fused graph's rotary tables must cover every position the model takes.
+      const positions = r.config['max_position_embeddings'];
+      out = await transformModel(files.get(r.onnxFile) as Uint8Array, external, {
+        form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true,
+        ...(typeof positions === 'number' ? { contextLength: positions } : {}), ...(r.load.signal ? { signal: r.load.signal } : {}),
+      });
+    } catch (cause) {
+      if (isEdgewiseError(cause) && cause.code === 'aborted') throw cause;
+      // A graph the transform cannot read still runs as it is: slower, never broken. If the
+      // file itself is damaged, the runtime says so with a typed error when it opens it.
+      const why = cause instanceof Error ? cause.message : String(cause);
+      return this.fromSource(files, `the file could not be rewritten (${why}): it runs as it is`);
+    }
+    const transformMs = now() - started;
+    if (!out) return this.fromSource(files, 'the file has no layers the transform rewrites');
+    // Best effort: without the stored copy the next load transforms again, nothing worse.
+    if (store) await storeDerived(store, src, new Map([[graphPath, out.graph], [dataPath, out.data]]), r.load.signal).catch(() => false);
+    const weights: WeightsInfo = { form, reason, transform: 'ran', transformMs, bytes: out.graph.length + out.data.length };
+    // Only the companions: the source's buffers go with this loader, before the runtime copies the new ones.
+    const companions = new Map(r.companions.flatMap((c) => { const b = files.get(c.path); return b ? [[c.path, b] as const] : []; }));
+    return { files: companions, graph: out.graph, external: [{ path: dataName, data: out.data }], weights };
+  }
+
+  private fromSource(files: Map<string, Uint8Array>, reason: string): LoadedWeights {
+    const { r } = this;
+    const weights: WeightsInfo = { form: 'source', reason, transform: 'none', bytes: byteSum(files, [r.onnxFile, ...r.extra]) };
+    return { files, graph: files.get(r.onnxFile) as Uint8Array, external: r.extra.map((path) => ({ path, data: files.get(path) as Uint8Array })), weights };
+  }
+}
+
+const byteSum = (files: ReadonlyMap<string, Uint8Array>, paths: readonly string[]): number => paths.reduce((a, p) => a + (files.get(p)?.length ?? 0), 0);
