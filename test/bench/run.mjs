@@ -69,7 +69,7 @@ const config = {
   scaleAbortRuns: Number(env.BENCH_SCALE_ABORT_RUNS || 1),
   scaleAbortRuns135m: Number(env.BENCH_SCALE_ABORT_RUNS || 3),
 };
-// The cpu part alone runs ~20 minutes on 2 cores with its llama.cpp peers and long prompts (BENCH_QUICK: ~6), structured ~4; the margin is for a busy machine.
+// The cpu part alone ran 21 minutes on 2 cores with its llama.cpp peers and long prompts (load ~1-2), structured ~4; the margin is for a busy machine.
 const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_MS || (10 + (config.parts.includes('cpu') ? (QUICK ? 15 : 40) : 0) + (config.parts.includes('structured') ? 5 : 0) + (config.parts.includes('scale') ? 50 : 0)) * 60_000);
 
 const say = (line) => process.stderr.write(`${line}\n`);
