@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNative } from './native-llama.mjs';
+import { WASM_MEMORY_HOOK } from './wasm-memory-hook.mjs';
 
 const MB = 1e6;
 const r1 = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
@@ -125,25 +126,10 @@ async function exposeMemoryHooks(page, renderer) {
    * byteLength. WASM memory never shrinks, so this is also its peak. (Runtime.queryObjects
    * would find them without a hook, but it never answers in these workers.)
    */
-  const HOOK = `(() => {
-    if (globalThis.__benchWasmMemories) return 'hooked before';
-    const seen = (globalThis.__benchWasmMemories = []);
-    const M = WebAssembly.Memory;
-    WebAssembly.Memory = new Proxy(M, { construct(t, args, nt) { const m = Reflect.construct(t, args, nt); seen.push(new WeakRef(m)); return m; } });
-    for (const k of ['instantiate', 'instantiateStreaming']) {
-      const f = WebAssembly[k];
-      WebAssembly[k] = async function (...a) {
-        const r = await f.apply(this, a);
-        for (const v of Object.values((r.instance ?? r).exports ?? {})) if (v instanceof M) seen.push(new WeakRef(v));
-        return r;
-      };
-    }
-    return 'hooked';
-  })()`;
   const READ = `[...new Set((globalThis.__benchWasmMemories ?? []).map((r) => r.deref()).filter(Boolean))].map((m) => m.buffer.byteLength)`;
   const wasmMemory = async (client) => {
     try {
-      const hooked = await client.send('Runtime.evaluate', { expression: HOOK, returnByValue: true });
+      const hooked = await client.send('Runtime.evaluate', { expression: WASM_MEMORY_HOOK, returnByValue: true });
       if (hooked.exceptionDetails) throw new Error(hooked.exceptionDetails.text);
       const r = await client.send('Runtime.evaluate', { expression: READ, returnByValue: true });
       if (r.exceptionDetails) throw new Error(r.exceptionDetails.text);

@@ -6,6 +6,7 @@
 // onnxruntime on the main thread). The page marks moments (`bytes`: the last progress
 // event; `loaded`) on the same Node clock.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { WASM_MEMORY_HOOK } from './wasm-memory-hook.mjs';
 
 // ---------------------------------------------------------------------------------------
 // /proc (the same reads as cpu-runner.mjs, which keeps its helpers private)
@@ -52,24 +53,7 @@ export function rendererOf(browserPid, before) {
 
 // ---------------------------------------------------------------------------------------
 
-/** Remembers every WebAssembly.Memory a realm makes (a WeakRef each), so its size can be read later. */
-const HOOK = `(() => {
-  if (globalThis.__benchWasmMemories) return 'hooked before';
-  const seen = (globalThis.__benchWasmMemories = []);
-  const M = WebAssembly.Memory;
-  WebAssembly.Memory = new Proxy(M, { construct(t, args, nt) { const m = Reflect.construct(t, args, nt); seen.push(new WeakRef(m)); return m; } });
-  for (const k of ['instantiate', 'instantiateStreaming']) {
-    const f = WebAssembly[k];
-    WebAssembly[k] = async function (...a) {
-      const r = await f.apply(this, a);
-      for (const v of Object.values((r.instance ?? r).exports ?? {})) if (v instanceof M) seen.push(new WeakRef(v));
-      return r;
-    };
-  }
-  return 'hooked';
-})()`;
 const READ = `[...new Set((globalThis.__benchWasmMemories ?? []).map((r) => r.deref()).filter(Boolean))].reduce((a, m) => a + m.buffer.byteLength, 0)`;
-export const PAGE_WASM_HOOK = HOOK;
 
 async function usage(client) {
   const u = await client.send('Runtime.getHeapUsage');
@@ -108,7 +92,7 @@ export async function exposeScaleMemory(page, renderer, target) {
   const sampleRss = () => { const r = renderer(); if (r) series.push({ t: at(), rss: r.rssBytes }); };
   await page.exposeFunction('benchScaleMemory', async (what, arg) => {
     const c = client();
-    if (what === 'hook') return c ? (await c.send('Runtime.evaluate', { expression: HOOK, returnByValue: true }).catch(() => null))?.result?.value ?? null : null;
+    if (what === 'hook') return c ? (await c.send('Runtime.evaluate', { expression: WASM_MEMORY_HOOK, returnByValue: true }).catch(() => null))?.result?.value ?? null : null;
     if (what === 'snapshot') {
       if (c) await c.send('HeapProfiler.collectGarbage').catch(() => undefined);
       const u = c ? await usage(c).catch(() => null) : null;
