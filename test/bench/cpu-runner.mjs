@@ -6,12 +6,13 @@
 // memory from /proc, holds the native llama.cpp peer (native-llama.mjs) for each speed page,
 // and prints the summary table on stderr.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNative } from './native-llama.mjs';
 import { WASM_MEMORY_HOOK } from './wasm-memory-hook.mjs';
+import { descendants, isRenderer, procStat, rss } from './proc.mjs';
 
 const MB = 1e6;
 const r1 = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
@@ -37,44 +38,7 @@ export function ensureFp32(root, model, say) {
 }
 
 // ---------------------------------------------------------------------------------------
-// /proc: the browser's processes
-
-function procStat(pid) {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
-}
-
-/** Every live process under the browser's (the zygote and its renderers included). */
-function descendants(rootPid) {
-  const parent = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try { parent.set(Number(d), procStat(d).ppid); } catch { /* gone */ }
-  }
-  const out = [];
-  for (const pid of parent.keys()) {
-    for (let p = pid, hops = 0; p && hops < 8; p = parent.get(p), hops++) {
-      if (p === rootPid) { out.push(pid); break; }
-    }
-  }
-  return out;
-}
-
-function isRenderer(pid) {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer'); } catch { return false; }
-}
-
-/** VmRSS / VmHWM (peak RSS) of a process, in bytes. */
-function rss(pid) {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
-    return { pid, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
-  } catch {
-    return null;
-  }
-}
+// The browser's processes (proc.mjs)
 
 /** Cores the browser's processes used over `ms`: a loaded runtime that spins its idle threads shows here. */
 async function browserCores(rootPid, ms) {

@@ -5,43 +5,9 @@
 // memory of one target: the SDK's worker (edgewise) or the page (transformers.js runs
 // onnxruntime on the main thread). The page marks moments (`bytes`: the last progress
 // event; `loaded`) on the same Node clock.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { WASM_MEMORY_HOOK } from './wasm-memory-hook.mjs';
-
-// ---------------------------------------------------------------------------------------
-// /proc (the same reads as cpu-runner.mjs, which keeps its helpers private)
-
-function ppid(pid) {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-export function descendants(rootPid) {
-  const parent = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try { parent.set(Number(d), ppid(d)); } catch { /* gone */ }
-  }
-  const out = [];
-  for (const pid of parent.keys()) {
-    for (let p = pid, hops = 0; p && hops < 8; p = parent.get(p), hops++) {
-      if (p === rootPid) { out.push(pid); break; }
-    }
-  }
-  return out;
-}
-
-const isRenderer = (pid) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer'); } catch { return false; } };
-
-function rss(pid) {
-  try {
-    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN) * 1024;
-    return { pid, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
-  } catch {
-    return null;
-  }
-}
+import { descendants, isRenderer, rss } from './proc.mjs';
 
 /** The renderer of a context opened after `before` was taken: the new one holding the most. */
 export function rendererOf(browserPid, before) {

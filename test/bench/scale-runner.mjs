@@ -13,7 +13,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { exposeScaleMemory, peaks, phases, rendererOf, descendants } from './scale-memory.mjs';
+import { exposeScaleMemory, peaks, phases, rendererOf } from './scale-memory.mjs';
+import { descendants } from './proc.mjs';
 
 const MB = 1e6;
 const mb = (b) => (typeof b === 'number' && Number.isFinite(b) ? Math.round(b / MB) : null);
