@@ -13,8 +13,9 @@ export function assert(cond: unknown, message: string): asserts cond {
 }
 
 export function assertEqual<T>(actual: T, expected: T, message: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
+  // JSON.stringify(undefined) is undefined, not a string: name it, or the message itself throws.
+  const a = JSON.stringify(actual) ?? 'undefined';
+  const e = JSON.stringify(expected) ?? 'undefined';
   if (a !== e) throw new Error(`${message}\n  expected: ${e.slice(0, 600)}\n  actual:   ${a.slice(0, 600)}`);
 }
 

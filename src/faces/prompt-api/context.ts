@@ -38,13 +38,17 @@ export interface Fit {
 
 /**
  * How many old turns must go for `input` to fit, leaving `room` tokens (1 for a prompt,
- * so the answer has space for a token; 0 for an append).
+ * so the answer has space for a token; 0 for an append). With `want` above `room`, older
+ * turns also go to leave `want` tokens for the answer, all of them if need be: a
+ * constrained answer cut by a full context is no answer at all, the turns are only context.
  */
-export async function fit(engine: Engine, h: History, input: readonly ChatMessage[], window: number, room: number, tools: readonly ToolDefinition[]): Promise<Fit> {
+export async function fit(engine: Engine, h: History, input: readonly ChatMessage[], window: number, room: number, tools: readonly ToolDefinition[], want = room): Promise<Fit> {
   for (let drop = 0; ; drop++) {
     const tokens = await measure(engine, [...h.initial, ...h.turns.slice(drop).flat(), ...input], tools);
+    if (tokens + want <= window) return { drop, tokens };
+    if (drop < h.turns.length) continue;
     if (tokens + room <= window) return { drop, tokens };
     // index.bs "prefill": requested is the usage with this input, quota the window.
-    if (drop >= h.turns.length) throw quotaError(tokens, window, `The input needs ${tokens} tokens with the initial prompts, more than the session's context window of ${window} (with room for the answer).`);
+    throw quotaError(tokens, window, `The input needs ${tokens} tokens with the initial prompts, more than the session's context window of ${window} (with room for the answer).`);
   }
 }

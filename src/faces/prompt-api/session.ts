@@ -177,9 +177,11 @@ export class LanguageModelSession extends EventTarget {
       const s = this.#s;
       const defs = toolDefinitions(s.tools);
       const sent = withConstraintText(messages, c, options.omitResponseConstraintInput === true);
-      const f = await fit(s.engine, s.history, sent, s.window, 1, defs);
+      const cap = s.face.maxTokens ?? DEFAULT_MAX_TOKENS;
+      // A constrained answer needs room to close its JSON: old turns go for up to half the window.
+      const f = await fit(s.engine, s.history, sent, s.window, 1, defs, c ? Math.min(cap, Math.floor(s.window / 2)) : 1);
       await this.#evict(f, signal);
-      const maxTokens = Math.min(s.face.maxTokens ?? DEFAULT_MAX_TOKENS, s.window - f.tokens);
+      const maxTokens = Math.min(cap, s.window - f.tokens);
       const turn = await runTurn({
         engine: s.engine, messages: [...flatten(s.history), ...sent], tools: s.tools, sampling: toEngineSampling(s.sampling), signal, maxTokens,
         ...(c ? { responseFormat: c.format } : {}), ...(onText ? { onText } : {}),

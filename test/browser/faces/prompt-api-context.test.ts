@@ -72,6 +72,45 @@ describe('prompt-api: context', function () {
     }
   });
 
+  it('a constrained prompt leaves its answer up to half the window: older turns go for it, where a plain prompt would have kept them', async () => {
+    await remoteReset();
+    const counting = countingRemote();
+    try {
+      const RLM = createLanguageModel(counting);
+      const session = await RLM.create({ initialPrompts: [{ role: 'system', content: 'Keep this.' }] });
+      const events: string[] = [];
+      session.addEventListener('contextoverflow', (e) => events.push(e.type));
+      // The schema is not described in the input (it would take most of the window on its own).
+      const BARE = { responseConstraint: SCHEMA, omitResponseConstraintInput: true };
+      // Fill until the constrained prompt fits, but with well under half the window (128) left for
+      // its answer (measured alone, the input counts a few template tokens more than in the history).
+      const left = async (): Promise<number> => session.contextWindow - session.contextUsage - (await session.measureContextUsage('Rate it.', BARE));
+      let turns = 0;
+      while ((await left()) >= 100) {
+        await session.prompt(`turn ${turns++} says a few words`);
+        assert(turns < 30, 'the history grows');
+      }
+      const room = await left();
+      assert(room >= 1 && room < 100, `the constrained prompt fits with ${room} tokens left for its answer`);
+      assertEqual(events, [], 'no overflow while filling');
+      const copy = await session.clone();
+      const copyEvents: string[] = [];
+      copy.addEventListener('contextoverflow', (e) => copyEvents.push(e.type));
+      await copy.prompt('Rate it.');
+      assertEqual(copyEvents, [], 'a plain prompt in the same state keeps every turn');
+
+      const answer = await session.prompt('Rate it.', BARE);
+      assertEqual(Object.keys(JSON.parse(answer) as object), ['rating'], `the answer is the schema's JSON: ${answer}`);
+      assertEqual(events, ['contextoverflow'], 'the constrained prompt dropped old turns');
+      const last = (await sentMessages()).at(-1) ?? [];
+      assertEqual(last[0], { role: 'system', content: 'Keep this.' }, 'the initial prompt is kept');
+      assert(!last.some((m) => m.content === 'turn 0 says a few words'), 'the oldest turn went');
+      assert(last.some((m) => m.content === `turn ${turns - 1} says a few words`), 'the newest turn stayed');
+    } finally {
+      await counting.dispose();
+    }
+  });
+
   it('an input that cannot fit even alone is a QuotaExceededError with requested and quota, and nothing is dropped; so are initial prompts too long for the window', async () => {
     await remoteReset();
     const counting = countingRemote();

@@ -90,9 +90,14 @@ describe('safety net: derived weight forms in the cache', () => {
         await withStore('readwrite', (s) => { s.put({ ...r, etag: older }, k); });
       }
       assertEqual(await freshTransform(id), 'ran', 'the other version\'s form is not used: the transform runs again');
+      const stale = new Set([...tags.values()].map((t) => t.replace(/\/v(\d+)/, (_, v: string) => `/v${Number(v) + 1000}`)));
       for (const k of (await derivedKeys(key)).filter((x) => x[0] === 'file')) {
         const r = (await withStore('readonly', (s) => s.get(k))) as { etag: string };
-        assertEqual(r.etag, tags.get(String(k[2])), `${String(k[2])} was rebuilt with the current tag`);
+        const before = tags.get(String(k[2]));
+        // 'auto' times the forms again, and the faster one on a busy machine may be the other form:
+        // a file the first load did not keep is new, and must carry a current tag all the same.
+        if (before !== undefined) assertEqual(r.etag, before, `${String(k[2])} was rebuilt with the current tag`);
+        else assert(!stale.has(r.etag) && /\/v\d+/.test(r.etag), `${String(k[2])} is new, with a current tag: ${r.etag}`);
       }
       assertEqual(await freshTransform(id), 'stored', 'and the rebuilt form is used by the next load');
     } finally {
