@@ -12,6 +12,12 @@ const ISOLATION = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/**
+ * The assistant's one URL is `/` (its manifest's start_url and scope). These other
+ * addresses of it redirect there; offline, sw.js answers them with the same redirect.
+ */
+export const APP_ALIASES = Object.freeze(['/index.html', '/assistant', '/assistant/', '/assistant/index.html']);
+
 /** The strict policy the CSP demo proves the SDK runs under: no inline script, no eval, WASM allowed. */
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'";
 
@@ -78,6 +84,10 @@ export function createHandler({ root, modelsDir, remote }) {
     // No demo has an icon; an empty answer keeps a 404 for it out of every page's console.
     if (path === '/favicon.ico') return res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
     if (files[path]) return sendFile(req, res, ...files[path]);
+    if (APP_ALIASES.includes(path)) {
+      // no-cache: a browser keeps a bare 301 for good, which would outlive a change of URL.
+      return res.writeHead(301, { Location: `/${new URL(req.url ?? '/', 'http://x').search}`, 'Cache-Control': 'no-cache' }).end();
+    }
     const mount = mounts.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
     if (!mount) return sendText(res, 404, 'not found');
     const [prefix, base, headers] = mount;
