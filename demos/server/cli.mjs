@@ -3,17 +3,32 @@
 // typed the command), not against the package.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { generationDtypes } from './models.mjs';
 
-export const USAGE = `usage: node demos/serve.mjs [--port N] [--models-dir FOLDER] [--remote BASE_URL --remote-model NAME]
+export const USAGE = `usage: node demos/serve.mjs [--port N] [--models-dir FOLDER] [--remote-model-dir FOLDER | --remote BASE_URL --remote-model NAME]
   --port N              listen on 127.0.0.1:N (default: $PORT or 8080)
   --models-dir FOLDER   serve a folder of models (Optimum layout) under /models/local/ and list them first
   --remote BASE_URL     point the demo at a real OpenAI-compatible provider (e.g. https://api.example.com/v1);
                         the key is typed into the app's settings, never given to this server
-  --remote-model NAME   the provider's model name (required with --remote)`;
+  --remote-model NAME   the provider's model name (required with --remote)
+  --remote-model-dir FOLDER
+                        serve your own text-generation model (transformers.js layout: config.json, tokenizer
+                        files, onnx/model*.onnx) at this server's /v1, run by transformers.js in Node; without
+                        it /v1 runs HuggingFaceTB/SmolLM2-360M-Instruct when the hub answers, else stories260K from
+                        ../shared/models, else a labelled stand-in`;
 
-const FLAGS = new Set(['--port', '--models-dir', '--remote', '--remote-model']);
+const FLAGS = new Set(['--port', '--models-dir', '--remote', '--remote-model', '--remote-model-dir']);
 
-/** @returns {{ port: number, modelsDir?: string, remote?: { baseURL: string, model: string }, help?: true }} */
+/** A folder flag's value, resolved where the user typed the command, and checked to be a folder. */
+function folder(flag, value, env) {
+  const dir = resolve(env.INIT_CWD ?? process.cwd(), value);
+  let ok = false;
+  try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
+  if (!ok) throw new Error(`${flag} ${dir} is not a folder`);
+  return dir;
+}
+
+/** @returns {{ port: number, modelsDir?: string, remoteModelDir?: string, remote?: { baseURL: string, model: string }, help?: true }} */
 export function parseFlags(argv, env = process.env) {
   const values = {};
   for (let i = 0; i < argv.length; i++) {
@@ -31,12 +46,12 @@ export function parseFlags(argv, env = process.env) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port '${portText}' is not a port number (0-65535)`);
 
   const out = { port };
-  if (values['--models-dir'] !== undefined) {
-    const dir = resolve(env.INIT_CWD ?? process.cwd(), values['--models-dir']);
-    let ok = false;
-    try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
-    if (!ok) throw new Error(`--models-dir ${dir} is not a folder`);
-    out.modelsDir = dir;
+  if (values['--models-dir'] !== undefined) out.modelsDir = folder('--models-dir', values['--models-dir'], env);
+  if (values['--remote-model-dir'] !== undefined) {
+    if (values['--remote'] !== undefined) throw new Error('--remote-model-dir serves a model at this server\'s /v1, --remote points the demo elsewhere: pass one of them');
+    const dir = folder('--remote-model-dir', values['--remote-model-dir'], env);
+    if (!generationDtypes(dir)?.length) throw new Error(`--remote-model-dir ${dir} is not a text-generation model in the transformers.js layout (config.json with a *ForCausalLM architecture, onnx/model*.onnx)`);
+    out.remoteModelDir = dir;
   }
   if (values['--remote-model'] !== undefined && values['--remote'] === undefined) throw new Error('--remote-model needs --remote');
   if (values['--remote'] !== undefined) {

@@ -3,7 +3,6 @@
 import { join, resolve } from 'node:path';
 import { listModels } from './models.mjs';
 import { precacheManifest } from './precache.mjs';
-import { handleStandIn, CHAT_MODEL } from './stand-in.mjs';
 import { inside, sendFile, sendJSON, sendText } from './static.mjs';
 
 const ISOLATION = {
@@ -21,8 +20,6 @@ export const APP_ALIASES = Object.freeze(['/index.html', '/assistant', '/assista
 /** The strict policy the CSP demo proves the SDK runs under: no inline script, no eval, WASM allowed. */
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'";
 
-export const STAND_IN_LABEL = 'local stand-in endpoint (no real model)';
-
 /** This server's own origin as the browser sees it (a Host that looks odd falls back to the socket's address). */
 function originOf(req) {
   const host = req.headers.host ?? '';
@@ -31,10 +28,11 @@ function originOf(req) {
 }
 
 /**
- * @param {{ root: string, modelsDir?: string, remote?: { baseURL: string, model: string } }} options
+ * @param {{ root: string, modelsDir?: string, remote?: { baseURL: string, model: string },
+ *   endpoint: ReturnType<typeof import('./model-endpoint.mjs').createModelEndpoint> }} options the endpoint answers /v1
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>}
  */
-export function createHandler({ root, modelsDir, remote }) {
+export function createHandler({ root, modelsDir, remote, endpoint }) {
   const dir = {
     assistant: join(root, 'demos/assistant'),
     demos: join(root, 'demos'),
@@ -64,10 +62,8 @@ export function createHandler({ root, modelsDir, remote }) {
 
   const api = {
     '/api/models': () => listModels({ modelsDir, sharedDir: dir.shared, fixturesDir: dir.fixtures }),
-    '/api/config': (req) => ({
-      remote: remote
-        ? { baseURL: remote.baseURL, model: remote.model, label: 'your provider' }
-        : { baseURL: `${originOf(req)}/v1`, model: CHAT_MODEL, label: STAND_IN_LABEL },
+    '/api/config': async (req) => ({
+      remote: remote ? { baseURL: remote.baseURL, model: remote.model, label: 'your provider' } : await endpoint.config(`${originOf(req)}/v1`),
     }),
     '/precache-manifest.json': () => precacheManifest({ assistantDir: dir.assistant, distDir: dir.dist }),
   };
@@ -76,10 +72,10 @@ export function createHandler({ root, modelsDir, remote }) {
     for (const [name, value] of Object.entries(ISOLATION)) res.setHeader(name, value);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
 
-    if (path === '/v1' || path.startsWith('/v1/')) return handleStandIn(req, res, path);
+    if (path === '/v1' || path.startsWith('/v1/')) return endpoint.handle(req, res, path);
     if (api[path]) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
-      return sendJSON(res, 200, api[path](req));
+      return sendJSON(res, 200, await api[path](req));
     }
     // No demo has an icon; an empty answer keeps a 404 for it out of every page's console.
     if (path === '/favicon.ico') return res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();

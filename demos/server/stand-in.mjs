@@ -1,29 +1,20 @@
-// The local OpenAI-compatible endpoint at /v1. It is a stand-in: no model runtime runs in
-// Node here, so every answer is a short, deterministic text that starts with LABEL and says
-// what it received. It exists so the demo's hand-off to "the cloud" (routing, redaction,
-// streaming, usage) can be seen without an account; `--remote` points the demo at a real
-// provider instead.
+// The stand-in at /v1, the last fallback when no real model could load on the demo server
+// (model-endpoint.mjs), and always the answer to /v1/embeddings: every answer is a short,
+// deterministic text that starts with LABEL and says what it received, every vector a
+// hashed bag of words. It keeps the demo's hand-off to "the cloud" (routing, redaction,
+// streaming, usage) visible without a model or an account.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkChat, openStream, readPost, sendCompletion, sendError, stopsOf, textOf } from './openai-wire.mjs';
 import { sendJSON } from './static.mjs';
 
 export const LABEL = '[stand-in endpoint] ';
 export const CHAT_MODEL = 'stand-in';
 export const EMBEDDING_MODEL = 'stand-in-embed';
 const EMBEDDING_DIMS = 256;
-const MAX_BODY_BYTES = 1 << 20;
 /** Slow enough to see the answer stream in, fast enough not to be in the way. */
 const CHUNK_DELAY_MS = 15;
 
 let sequence = 0;
-
-const error = (res, status, message, type = 'invalid_request_error') => sendJSON(res, status, { error: { message, type, param: null, code: null } });
-
-/** OpenAI allows `content` as a string or a list of parts; only text parts count here. */
-function textOf(content) {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join(' ');
-  return '';
-}
 
 const words = (text) => text.split(/\s+/).filter(Boolean);
 
@@ -41,7 +32,7 @@ function replyText(messages) {
 /** The answer as word-sized chunks (a stand-in for tokens), cut by `stop` and `max_tokens`. */
 function plan(body) {
   let text = replyText(body.messages);
-  const stops = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((s) => typeof s === 'string' && s) : [];
+  const stops = stopsOf(body.stop);
   const cutAt = Math.min(...stops.map((s) => text.indexOf(s)).filter((i) => i >= 0), text.length);
   text = text.slice(0, cutAt);
   const chunks = text.match(/\s*\S+\s*/g) ?? [];
@@ -51,46 +42,20 @@ function plan(body) {
   return { chunks: cut ? chunks.slice(0, max) : chunks, finishReason: cut ? 'length' : 'stop', promptTokens };
 }
 
-function checkChat(body) {
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return '`messages` must be a non-empty array.';
-  if (body.messages.some((m) => typeof m?.role !== 'string')) return 'Every message needs a `role`.';
-  for (const key of ['max_tokens', 'max_completion_tokens']) {
-    if (body[key] !== undefined && body[key] !== null && !(Number.isInteger(body[key]) && body[key] > 0)) return `\`${key}\` must be a positive integer.`;
-  }
-  return undefined;
-}
-
-async function chat(req, res, body) {
+export async function standInChat(req, res, body) {
   const problem = checkChat(body);
-  if (problem) return error(res, 400, problem);
+  if (problem) return sendError(res, 400, problem);
   const p = plan(body);
   const usage = { prompt_tokens: p.promptTokens, completion_tokens: p.chunks.length, total_tokens: p.promptTokens + p.chunks.length };
   const meta = { id: `chatcmpl-standin-${++sequence}`, created: Math.floor(Date.now() / 1000), model: typeof body.model === 'string' ? body.model : CHAT_MODEL };
-  if (body.stream !== true) {
-    return sendJSON(res, 200, {
-      ...meta,
-      object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: p.chunks.join('') }, logprobs: null, finish_reason: p.finishReason }],
-      usage,
-    });
-  }
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Request-Id': meta.id });
-  res.flushHeaders();
-  const live = () => !res.destroyed && !res.writableEnded;
-  const includeUsage = body.stream_options?.include_usage === true;
-  const event = (choices, extra = {}) => live() && res.write(`data: ${JSON.stringify({ ...meta, object: 'chat.completion.chunk', choices, ...extra })}\n\n`);
-  const delta = (d, finish = null) => [{ index: 0, delta: d, logprobs: null, finish_reason: finish }];
-  // OpenAI sends `usage: null` on every chunk but the last when usage was asked for.
-  const nullUsage = includeUsage ? { usage: null } : {};
-  event(delta({ role: 'assistant', content: '' }), nullUsage);
+  if (body.stream !== true) return sendCompletion(res, meta, p.chunks.join(''), p.finishReason, usage);
+  const stream = openStream(res, meta, body.stream_options?.include_usage === true);
   for (const [i, text] of p.chunks.entries()) {
     if (i > 0) await sleep(CHUNK_DELAY_MS);
-    if (!live()) return;
-    event(delta({ content: text }), nullUsage);
+    if (!stream.live()) return;
+    stream.text(text);
   }
-  event(delta({}, p.finishReason), nullUsage);
-  if (includeUsage) event([], { usage });
-  if (live()) res.end('data: [DONE]\n\n');
+  stream.finish(p.finishReason, usage);
 }
 
 /**
@@ -112,10 +77,10 @@ export function embed(text) {
 function embeddings(req, res, body) {
   const inputs = typeof body.input === 'string' ? [body.input] : body.input;
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((s) => typeof s !== 'string' || s === '')) {
-    return error(res, 400, '`input` must be a non-empty string or a non-empty array of them (the stand-in takes text, not token ids).');
+    return sendError(res, 400, '`input` must be a non-empty string or a non-empty array of them (the stand-in takes text, not token ids).');
   }
   const format = body.encoding_format ?? 'float';
-  if (format !== 'float' && format !== 'base64') return error(res, 400, "`encoding_format` must be 'float' or 'base64'.");
+  if (format !== 'float' && format !== 'base64') return sendError(res, 400, "`encoding_format` must be 'float' or 'base64'.");
   const tokens = inputs.reduce((n, s) => n + words(s).length, 0);
   const data = inputs.map((input, index) => {
     const vector = embed(input);
@@ -126,34 +91,17 @@ function embeddings(req, res, body) {
   sendJSON(res, 200, { object: 'list', data, model: typeof body.model === 'string' ? body.model : EMBEDDING_MODEL, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }
 
-async function readJSON(req) {
-  const parts = [];
-  let size = 0;
-  for await (const part of req) {
-    size += part.length;
-    if (size > MAX_BODY_BYTES) return { tooLarge: true };
-    parts.push(part);
-  }
-  try {
-    const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
-    return body !== null && typeof body === 'object' && !Array.isArray(body) ? { body } : {};
-  } catch { return {}; }
-}
-
-const POST_ROUTES = { '/v1/chat/completions': chat, '/v1/embeddings': embeddings };
+const POST_ROUTES = { '/v1/chat/completions': standInChat, '/v1/embeddings': embeddings };
 
 /** Answers every request under /v1. */
 export async function handleStandIn(req, res, path) {
   if (path === '/v1/models') {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return error(res, 405, 'Use GET.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET.');
     const data = [CHAT_MODEL, EMBEDDING_MODEL].map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'edgewise-demo (stand-in, no real model)' }));
     return sendJSON(res, 200, { object: 'list', data });
   }
   const route = POST_ROUTES[path];
-  if (!route) return error(res, 404, `No route ${req.method} ${path} on the stand-in endpoint.`);
-  if (req.method !== 'POST') return error(res, 405, 'Use POST.');
-  const { body, tooLarge } = await readJSON(req);
-  if (tooLarge) return error(res, 413, `The body is over ${MAX_BODY_BYTES} bytes.`);
-  if (!body) return error(res, 400, 'The body is not a JSON object.');
-  return route(req, res, body);
+  if (!route) return sendError(res, 404, `No route ${req.method} ${path} on the stand-in endpoint.`);
+  const body = await readPost(req, res);
+  if (body) await route(req, res, body);
 }
