@@ -11,8 +11,10 @@
 // While online, each start of the app also checks in the background whether the server's
 // files changed (a rebuilt SDK during development): changed ones are stored again, and the
 // page is told to reload. The page that asked keeps the files it already had.
+// The app's one URL is `/`: navigations to its other addresses (APP_ALIASES) get the
+// redirect the server gives online, so they open offline too and land on the same page.
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-const VERSION = 'v3';
+const VERSION = 'v4';
 const PREFIX = 'edgewise-assistant-';
 const CACHE = `${PREFIX}${VERSION}`;
 const SHELL = [
@@ -42,12 +44,18 @@ const SHELL = [
   '/assistant/sw-register.js',
   '/assistant/manifest.webmanifest',
   '/assistant/icon.svg',
+  '/assistant/icon-192.png',
+  '/assistant/icon-512.png',
+  '/assistant/icon-maskable-512.png',
+  '/assistant/install.js',
   '/dist/edgewise.js',
   '/dist/edgewise.worker.js',
   // The Documents panel: the index's entry and worker (their chunks come from the manifest).
   '/dist/edgewise.search.js',
   '/dist/edgewise.search.worker.js',
 ];
+// The same list as APP_ALIASES in demos/server/routes.mjs (test/e2e/demos-pwa.mjs opens each offline).
+const APP_ALIASES = ['/index.html', '/assistant', '/assistant/', '/assistant/index.html'];
 // Where the list of precached paths is kept, so a restarted worker still knows it.
 const LIST_KEY = '/__precache-list__';
 // Served cache-first; any other path goes straight to the network.
@@ -86,9 +94,11 @@ sw.addEventListener('fetch', (event) => {
   if (url.origin !== sw.location.origin) return;
   if (req.mode === 'navigate') {
     // The app is one page: any navigation to it (with or without a query) gets the shell.
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    if (url.pathname === '/') {
       event.respondWith(cacheFirst('/', req));
       event.waitUntil(revalidate());
+    } else if (APP_ALIASES.includes(url.pathname)) {
+      event.respondWith(Response.redirect(`/${url.search}`, 301));
     }
     return;
   }

@@ -20,7 +20,8 @@ const needed = (rel) => !rel.endsWith('.map') && !rel.endsWith('.d.ts');
 
 export function precacheManifest({ assistantDir, distDir }) {
   const assistant = existsSync(assistantDir)
-    ? ['/', '/manifest.webmanifest', ...filesUnder(assistantDir).map((rel) => `/assistant/${encode(rel)}`)]
+    // index.html is the page at `/`; its address under /assistant/ only redirects there.
+    ? ['/', '/manifest.webmanifest', ...filesUnder(assistantDir).filter((rel) => rel !== 'index.html').map((rel) => `/assistant/${encode(rel)}`)]
     : [];
   return [...assistant, ...filesUnder(distDir).filter(needed).map((rel) => `/dist/${encode(rel)}`)];
 }

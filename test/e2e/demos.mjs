@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Acceptance of issue 10 in real Chromium, against `demos/serve.mjs` (what `npm start`
 // serves): the <script> drop-in, the strict-CSP page, and the PWA assistant (online, then
-// offline with zero requests leaving, and a long prompt handed to the remote endpoint).
+// offline with zero requests leaving, and a long prompt handed to the remote endpoint;
+// installable, opening offline at each of its addresses: demos-pwa.mjs, issue 20).
 // Screenshots go to test/e2e/artifacts/ (git-ignored build artefacts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { assert, check, launch, screenshot, sharedModels, startDemoServer, summary } from './harness.mjs';
 import { assistantChecks } from './demos-assistant.mjs';
 import { documentsChecks } from './demos-documents.mjs';
+import { pwaChecks } from './demos-pwa.mjs';
 
 const server = await startDemoServer();
 const profile = mkdtempSync(join(tmpdir(), 'edgewise-e2e-'));
@@ -86,6 +88,8 @@ try {
     await page.close();
   });
 
+  // On its own server: its offline check stops that one.
+  await pwaChecks(browser);
   // Before the assistant's checks: their offline check stops the server.
   await documentsChecks(browser, server);
   await assistantChecks(browser, server);
