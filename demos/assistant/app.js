@@ -36,6 +36,8 @@ const progress = createProgress();
 let history = [];
 /** @type {AbortController | undefined} */
 let inFlight;
+/** The remote endpoint's model, for the badge of an answer that ran there. @type {string | undefined} */
+let remoteModel;
 
 const say = (/** @type {string} */ text) => { notice.textContent = text; notice.hidden = text === ''; };
 
@@ -93,7 +95,7 @@ async function ask() {
         document.body.dataset.lastReason = part.route.reason;
         delete document.body.dataset.lastError;
         insight.record(part);
-        answer.finish(part);
+        answer.finish(part, { remoteModel });
         if (answer.text() && !cited) history.push({ role: 'assistant', content: answer.text() });
       }
     }
@@ -149,6 +151,7 @@ async function boot() {
   // The first apply creates the engine, with the remote endpoint it names.
   createSettings(config?.remote, (s) => {
     const error = session.setRemote(s);
+    if (!error) remoteModel = s.model;
     say(error ?? '');
     return error;
   }).apply();

@@ -4,20 +4,25 @@ import { ms, money, ranOnLabel, rate, reasonLabel, redactionCount } from './form
 
 /**
  * @param {import('/dist/edgewise.js').FinishPart} finish
+ * @param {{ remoteModel?: string }} [options] `remoteModel`: the model the remote endpoint
+ *   was asked for, which /api/config names as the one the demo server's /v1 runs (the SDK's
+ *   finish part does not carry the response's `model` field)
  * @returns {HTMLElement}
  */
-export function renderBadge(finish) {
+export function renderBadge(finish, { remoteModel } = {}) {
   const { route, usage } = finish;
   const redacted = redactionCount(finish.redactions);
   const local = finish.ranOn !== 'remote';
+  const model = local ? undefined : remoteModel;
   const badge = h('span', {
     class: `badge ${local ? 'local' : 'remote'}`,
     'data-ran-on': finish.ranOn,
     'data-reason': route.reason,
     'data-redactions': redacted,
+    'data-model': model,
     title: route.detail,
   }, [
-    h('strong', { text: local ? `On this device · ${ranOnLabel(finish.ranOn)}` : 'Remote' }),
+    h('strong', { text: local ? `On this device · ${ranOnLabel(finish.ranOn)}` : model ? `Remote · ${model}` : 'Remote' }),
     h('span', { class: 'why', text: reasonLabel(route.reason) }),
   ]);
 
@@ -40,6 +45,7 @@ export function renderBadge(finish) {
     h('summary', { text: 'Why here?' }),
     h('dl', {}, [
       h('dt', { text: 'Policy' }), h('dd', { text: route.policy }),
+      ...(model ? [h('dt', { text: 'Model' }), h('dd', { text: model })] : []),
       h('dt', { text: 'Reason' }), h('dd', { text: `${reasonLabel(route.reason)}: ${route.detail}` }),
       ...(route.failover ? [h('dt', { text: 'Failover' }), h('dd', { text: `${ranOnLabel(route.failover.from)} failed (${route.failover.code}): ${route.failover.message}` })] : []),
       ...(route.skipped?.length ? [h('dt', { text: 'Skipped' }), h('dd', {}, [h('ul', {}, route.skipped.map((s) => h('li', { text: `${ranOnLabel(s.ranOn)}: ${reasonLabel(s.reason)} (${s.detail})` })))])] : []),

@@ -8,7 +8,7 @@ import { renderMarkdown } from './markdown.js';
  * @typedef {object} AnswerView
  * @property {HTMLElement} el
  * @property {(text: string) => void} append   adds streamed text (rendered at most once a frame)
- * @property {(finish: import('/dist/edgewise.js').FinishPart) => void} finish
+ * @property {(finish: import('/dist/edgewise.js').FinishPart, badge?: { remoteModel?: string }) => void} finish
  * @property {(error: unknown) => void} fail
  * @property {() => string} text   what has arrived so far
  */
@@ -59,10 +59,10 @@ export function createChat(list) {
           text += chunk;
           frame ||= requestAnimationFrame(render);
         },
-        finish(finish) {
+        finish(finish, badge) {
           const stick = atBottom();
           if (text === '') text = finish.reason === 'abort' ? '*Stopped before the first token.*' : '*(no text)*';
-          el.append(renderBadge(finish));
+          el.append(renderBadge(finish, badge));
           settle('done');
           keepInView(stick);
         },
