@@ -19,8 +19,11 @@ function pngSize(bytes) {
   return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`;
 }
 
-/** A page on the app that has booted (`data-ready`), collecting console errors and page errors. */
-async function openApp(browser, url) {
+/**
+ * Runs `body(page)` on a page of the app once it has booted (`data-ready`), then asserts
+ * that nothing reached the console as an error; closes the page either way.
+ */
+async function inApp(browser, url, body) {
   const page = await browser.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -34,8 +37,13 @@ async function openApp(browser, url) {
     });
   });
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.body.dataset.ready === 'true', { timeout: 30_000 });
-  return { page, errors };
+  try {
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', { timeout: 30_000 });
+    await body(page);
+    assert(errors.length === 0, `no console errors: ${errors.join(' | ')}`);
+  } finally {
+    await page.close();
+  }
 }
 
 export async function pwaChecks(browser) {
@@ -62,8 +70,7 @@ export async function pwaChecks(browser) {
         assert(res.ok && res.headers.get('content-type') === 'image/png' && size === want.sizes, `${icon.src} is a PNG of ${want.sizes} (${res.status} ${res.headers.get('content-type')}, ${size})`);
         found.push(icon.src);
       }
-      const { page, errors } = await openApp(browser, `${server.url}/`);
-      try {
+      await inApp(browser, `${server.url}/`, async (page) => {
         // Full-bleed: a mask may cut any corner, so the maskable icon is opaque to its edges.
         const corners = await page.evaluate(async (src) => {
           const img = new Image();
@@ -78,15 +85,11 @@ export async function pwaChecks(browser) {
         const cdp = await page.createCDPSession();
         const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
         assert(installabilityErrors.length === 0, `Chromium finds the app installable: ${JSON.stringify(installabilityErrors)}`);
-        assert(errors.length === 0, `no console errors: ${errors.join(' | ')}`);
-      } finally {
-        await page.close();
-      }
+      });
     });
 
     await check('PWA: the install button is hidden until beforeinstallprompt (Chromium\'s own offer shows it), opens the prompt once, and hides when used or on appinstalled', async () => {
-      const { page, errors } = await openApp(browser, `${server.url}/`);
-      try {
+      await inApp(browser, `${server.url}/`, async (page) => {
         // The service worker installed by the check above is in control: Chromium offers the install itself.
         await page.waitForFunction(() => globalThis.offers > 0 && !document.getElementById('install').hidden, { timeout: 10_000 });
         const hiddenAtFirst = await page.evaluate(() => globalThis.hiddenBeforeOffer);
@@ -116,15 +119,11 @@ export async function pwaChecks(browser) {
         assert(hiddenAtFirst && seen.name === 'Install app' && seen.type === 'button', `hidden until offered, a named button: ${shown}`);
         assert(seen.hiddenOnInstalled && seen.offered && seen.afterUse.hidden && seen.afterUse.calls === 1 && seen.afterUse.outcome === 'accepted', `appinstalled hides it; an offer shows it; a click calls prompt() and hides it: ${shown}`);
         assert(seen.callsAfterSecondClick === 1, `a used offer is not prompted again: ${shown}`);
-        assert(errors.length === 0, `no console errors: ${errors.join(' | ')}`);
-      } finally {
-        await page.close();
-      }
+      });
     });
 
     await check('PWA: with the server stopped and the network gone, the app opens and starts at every address the server answers with it; no request leaves the browser', async () => {
-      const { page, errors } = await openApp(browser, `${server.url}/`);
-      try {
+      await inApp(browser, `${server.url}/`, async (page) => {
         await page.waitForFunction(() => document.body.dataset.offlineReady === 'true', { timeout: 60_000 });
         await server.stop();
         const left = await goOffline(page);
@@ -136,10 +135,7 @@ export async function pwaChecks(browser) {
         }
         await screenshot(page, 'assistant-offline-alias');
         assert(left.length === 0, `no request left the browser: ${left.join(', ')}`);
-        assert(errors.length === 0, `no console errors: ${errors.join(' | ')}`);
-      } finally {
-        await page.close();
-      }
+      });
     }, 240_000);
   } finally {
     await server.stop();
