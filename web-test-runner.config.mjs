@@ -7,6 +7,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startModelServer } from './test/server/model-server.mjs';
 import { rawFiles, crossOriginIsolation } from './test/server/middleware.mjs';
 import { heapCommand } from './test/server/heap-command.mjs';
+import { sharedWorkerCommand } from './test/server/shared-worker-command.mjs';
 import { startOpenAIServer } from './test/server/openai-server.mjs';
 import { srcOnlyCoverage } from './test/server/coverage-src-only.mjs';
 
@@ -35,6 +36,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022' }),
     heapCommand(),
+    sharedWorkerCommand(),
     {
       // Tests learn where the model server and the OpenAI-compatible server listen from this virtual module.
       name: 'edgewise-env',

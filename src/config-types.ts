@@ -199,13 +199,24 @@ export interface EngineOptions {
   numThreads?: number;
   /**
    * What a weight-only quantized ONNX decoder (q4 `MatMulNBits`, int8 `DequantizeLinear`)
-   * becomes when it runs on WASM. `'auto'` (default): `'int8'`, or `'fp32'` for a model
-   * under 64 MB in float32. `'int8'`: int8 weights per output channel with dynamically
+   * becomes when it runs on WASM. `'auto'` (default): the faster of `'int8'` and `'fp32'`
+   * on this device, timed on the first load and remembered in the cache (`'int8'` without
+   * timing when the float32 form would not fit; with `cache: false`, `'fp32'` for a model
+   * under 64 MB in float32, else `'int8'`). `'int8'`: int8 weights per output channel with dynamically
    * quantized activations, several times faster than the 4-bit kernel. `'fp32'`: the
    * dequantized weights, the file's own results exactly. `'source'`: the file as it is.
    * The rewrite runs once per model in the worker and is cached next to the file.
    */
   wasmWeights?: WasmWeights;
+  /**
+   * Whether the engines of all tabs of the origin that run the same models share one model
+   * host, a `SharedWorker` (the models load once; requests queue fairly, a turn per tab).
+   * Default: share, unless the page is cross-origin isolated and would run 3 or more WASM
+   * threads, or the app set `numThreads` above 1 (shared workers get no SharedArrayBuffer:
+   * one thread). `false`: a worker of the page's own; `true`: share even then. Without SharedWorker or Web Locks the page runs
+   * its own. `engine.info().host` says which and why.
+   */
+  share?: boolean;
   /** Where the worker and runtime files live; default: beside the SDK bundle. */
   assetsUrl?: string;
   /** Facts that override the probed ones (tests, or apps that know their device better). */

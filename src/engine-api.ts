@@ -5,6 +5,7 @@ import type { ResolvedWorkerModel } from './model/spec.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from './openai.js';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from './openai-embeddings.js';
 import type { EngineStats } from './stats/stats.js';
+import type { HostChoice } from './worker/host-choice.js';
 import type { AnswerPart, AnswerRequest } from './search/types.js';
 import type { EmbeddingOptions, Embeddings, GenerateRequest, LoadOptions, ModelInfo, ObjectRequest, Part } from './types.js';
 
@@ -16,6 +17,8 @@ export interface EngineInfo {
   remote?: { baseURL: string; model: string };
   /** GPU-resident tensors the worker holds (the KV cache on WebGPU); 0 on WASM. */
   liveGpuTensors: number;
+  /** Which worker hosts the local models, shared by the origin's tabs or the page's own, and why (see `share`). */
+  host?: HostChoice;
 }
 
 export interface Engine {

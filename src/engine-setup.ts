@@ -23,6 +23,7 @@ import type { RunContext } from './run/context.js';
 import { StatsRecorder } from './stats/stats.js';
 import { defaultAssetsUrl } from './worker/client.js';
 import { WorkerHandle } from './worker/handle.js';
+import { chooseHost } from './worker/host-choice.js';
 
 export interface EngineParts {
   ctx: RunContext;
@@ -66,11 +67,16 @@ export function assemble(options: EngineOptions): EngineParts {
   }
   const assetsUrl = o.assetsUrl ? new URL(o.assetsUrl, globalThis.location?.href).href : defaultAssetsUrl();
   const caching = o.cache ?? true;
-  const config: WorkerConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads: o.numThreads ?? Math.min(4, probeSync().cores), assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto' };
+  const threads = Math.min(4, probeSync().cores);
+  const host = chooseHost(o.share, o.numThreads, threads, o.device);
+  const numThreads = host.kind === 'shared-worker' ? 1 : o.numThreads ?? threads;
+  const config: WorkerConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads, assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto' };
+  const stored: EngineParts['stored'] = [];
+  // Tabs share a host when their engines run the same models the same way (read at the first start, once `stored` is complete).
+  const group = (): string => JSON.stringify([stored.map((s) => [s.role, s.model.key]), config]);
   // One worker for every local model of the engine, started on first use; none for page-only engines.
   let handle: WorkerHandle | undefined;
-  const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl)), config };
-  const stored: EngineParts['stored'] = [];
+  const env = { handle: () => (handle ??= new WorkerHandle(assetsUrl, host, group)), config };
   // Whatever leaves the page is redacted first: the configured remote, and an app's own backend that says it is remote.
   // One middleware for the whole engine, so its memory of hidden values covers every remote.
   let redactor: BackendMiddleware | undefined;

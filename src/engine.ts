@@ -100,6 +100,7 @@ export function createEngine(options: EngineOptions): Engine {
       const embedder = locals(embedding)[0]?.state.info;
       if (embedder) out.embeddingModel = embedder;
       if (remote) out.remote = remote;
+      if (handle) out.host = handle.host;
       return out;
     },
     async unload(which) {

@@ -5,6 +5,7 @@
  */
 export { createEngine } from './engine.js';
 export type { Engine, EngineInfo } from './engine-api.js';
+export type { HostChoice, HostKind } from './worker/host-choice.js';
 export type { EngineCache } from './engine-cache.js';
 export type { AnswerPart, AnswerRequest, IndexInfo, JSONValue, SearchHit, SearchIndex, SearchMode, SourcePart } from './search/types.js';
 export { EdgewiseError, isEdgewiseError } from './errors.js';

@@ -1,8 +1,15 @@
-/** The inference worker: exposes the host over comlink; all logic lives in src/worker/host.ts. */
+/**
+ * The inference worker: exposes the host over comlink; all logic lives in src/worker/.
+ * The same file runs as a dedicated worker (one page) or as a SharedWorker (every page of
+ * the origin that connects): one file for both constructors, which bundlers already know.
+ */
 import { expose } from 'comlink';
 import { createHost } from '../src/worker/host.js';
 import { WORKER_KINDS } from '../src/worker/registry.js';
+import { serveShared } from '../src/worker/shared-host.js';
 import { installErrorTransfer } from '../src/worker/transfer.js';
 
 installErrorTransfer();
-expose(createHost(WORKER_KINDS));
+const scope = globalThis as unknown as { onconnect?: unknown; close(): void };
+if ('onconnect' in scope) serveShared(WORKER_KINDS, scope as Parameters<typeof serveShared>[1]);
+else expose(createHost(WORKER_KINDS));

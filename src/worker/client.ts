@@ -22,6 +22,7 @@
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { EdgewiseError } from '../errors.js';
 import type { WorkerApi } from './protocol.js';
+import { connectShared, type SharedConnection } from './shared-client.js';
 import { installErrorTransfer } from './transfer.js';
 
 export interface WorkerClient {
@@ -62,6 +63,12 @@ function spawn(assetsUrl: string): Worker {
   return new Worker(new URL('edgewise.worker.js', assetsUrl), { type: 'module', name: 'edgewise-inference' });
 }
 
+/** The same file as a SharedWorker: every page of the origin that names it gets the one instance. */
+function spawnShared(assetsUrl: string): SharedWorker {
+  if (assetsUrl === defaultAssetsUrl()) return new SharedWorker(new URL('./edgewise.worker.js', import.meta.url), { type: 'module', name: 'edgewise-inference' });
+  return new SharedWorker(new URL('edgewise.worker.js', assetsUrl), { type: 'module', name: 'edgewise-inference' });
+}
+
 const crashed = (why: string): EdgewiseError => new EdgewiseError('worker_crashed',
   `The inference worker stopped (${why}); requests in flight were cancelled. The next call starts a fresh worker and reloads the model (from the cache when it is stored).`);
 
@@ -78,17 +85,33 @@ const STARTUP_POLL_MS = 50;
 
 const lockName = (): string => `edgewise-worker-${globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2)}`;
 
-/** `onDeath` runs once, when the worker dies on its own (not after `terminate()`). */
-export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => void): WorkerClient {
+/**
+ * `onDeath` runs once, when the worker dies on its own (not after `terminate()`). With
+ * `group`, the page joins the origin's shared worker in that group (see `shared-host.ts`).
+ */
+export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => void, group?: string): WorkerClient {
   installErrorTransfer();
   const where = assetsUrl === defaultAssetsUrl() ? 'beside the SDK bundle (or where the app\'s bundler emitted it)' : `from ${assetsUrl}`;
-  let worker: Worker;
-  try {
-    worker = spawn(assetsUrl);
-  } catch (cause) {
-    throw new EdgewiseError('runtime_error', `Could not start the inference worker ${where}; check the assetsUrl option and that the page may start module workers (CSP worker-src).`, { cause });
+  const locks = globalThis.navigator?.locks;
+  const name = lockName();
+  let worker: Worker | undefined;
+  let shared: SharedConnection | undefined;
+  const cannotStart = (cause: unknown): EdgewiseError => new EdgewiseError('runtime_error', `Could not start the inference worker ${where}; check the assetsUrl option and that the page may start module workers (CSP worker-src).`, { cause });
+  if (group !== undefined && locks) {
+    // Errors of the shared worker's start arrive later, once the page's turn to connect comes.
+    shared = connectShared(() => spawnShared(assetsUrl), locks, `${name}-page`, (e) => {
+      if (e instanceof Event) onScriptError(e);
+      else die(crashed(cannotStart(e).message));
+    });
+  } else {
+    try {
+      worker = spawn(assetsUrl);
+    } catch (cause) {
+      throw cannotStart(cause);
+    }
   }
-  const api = wrap<WorkerApi>(worker);
+  const endpoint = shared?.port ?? (worker as Worker);
+  const api = wrap<WorkerApi>(endpoint);
   const pending = new Set<(e: EdgewiseError) => void>();
   let death: EdgewiseError | undefined;
   /** The start-up watch's next look (see below). */
@@ -101,21 +124,23 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
     for (const reject of pending) reject(e);
     pending.clear();
     api[releaseProxy]();
-    worker.terminate();
+    // The shared worker lives on for other pages: it learns this one left from the page's lock.
+    shared?.leave();
+    worker?.terminate();
     return true;
   }
   const die = (e: EdgewiseError): void => { if (end(e)) onDeath(e); };
 
   // A module that fails to load or an uncaught failure inside: either way the runtime in
   // it can no longer be trusted, so it is treated as dead and replaced on the next call.
-  worker.addEventListener('error', (ev) => {
+  // (A SharedWorker's error event is a plain Event: it fires when the script fails to load.)
+  function onScriptError(ev: Event): void {
     ev.preventDefault();
-    die(crashed(`${ev.message || 'it failed to start or threw'}; check that edgewise.worker.js is served ${where}`));
-  });
-  worker.addEventListener('messageerror', () => die(crashed('a message could not be decoded')));
+    die(crashed(`${(ev as ErrorEvent).message || 'it failed to start or threw'}; check that edgewise.worker.js is served ${where}`));
+  }
+  worker?.addEventListener('error', onScriptError);
+  endpoint.addEventListener('messageerror', () => die(crashed('a message could not be decoded')));
 
-  const name = lockName();
-  const locks = globalThis.navigator?.locks;
   let started = false;
   // The worker holds the lock (or, without Web Locks, has answered): from here on a grant
   // of the lock to the page means the worker is gone.
@@ -123,6 +148,7 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
     if (started || death) return;
     started = true;
     clearTimeout(watch);
+    shared?.joined();
     if (locks) void locks.request(name, () => die(crashed('terminated by the browser or out of memory')));
   };
   const since = Date.now();
@@ -135,7 +161,8 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
     else if (Date.now() - since > STARTUP_DEADLINE_MS) die(crashed(`it did not start within ${STARTUP_DEADLINE_MS / 1000} s`));
     else watch = setTimeout(() => void look(), STARTUP_POLL_MS);
   };
-  api.hello(name).then(holding, () => undefined);
+  // The first message on the port, so the shared worker knows the page's group before its requests.
+  api.hello(name, shared && group !== undefined ? { group, tabLock: `${name}-page` } : undefined).then(holding, () => undefined);
   void look();
 
   return {

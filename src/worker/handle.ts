@@ -6,6 +6,7 @@
  */
 import { EdgewiseError } from '../errors.js';
 import { startWorker, type WorkerClient } from './client.js';
+import type { HostChoice } from './host-choice.js';
 
 /** How long dispose() lets the worker finish cancelled requests before ending it. */
 const DISPOSE_GRACE_MS = 300;
@@ -20,7 +21,8 @@ export class WorkerHandle {
   private readonly deathListeners = new Set<() => void>();
   private readonly forgetListeners = new Set<(key: string | undefined) => void>();
 
-  constructor(private readonly assetsUrl: string) {}
+  /** `group()`: the shared host's group this page joins (read when the worker starts). */
+  constructor(private readonly assetsUrl: string, readonly host: HostChoice = { kind: 'dedicated-worker', reason: '', threads: 1 }, private readonly group: () => string = () => '') {}
 
   get disposed(): boolean {
     return this.ended;
@@ -31,7 +33,8 @@ export class WorkerHandle {
     if (this.ended) throw disposedError();
     if (!this.client || this.client.dead) {
       // The weights and sessions die with a worker: each model loads again on its next call.
-      this.client = startWorker(this.assetsUrl, () => { for (const l of this.deathListeners) l(); });
+      const group = this.host.kind === 'shared-worker' ? this.group() : undefined;
+      this.client = startWorker(this.assetsUrl, () => { for (const l of this.deathListeners) l(); }, group);
     }
     return this.client;
   }
@@ -96,6 +99,8 @@ export class WorkerHandle {
     const c = this.client;
     this.client = undefined;
     if (!c || c.dead) return;
+    // A shared worker ends for every page it serves; each notices through its lock and starts afresh.
+    if (this.host.kind === 'shared-worker') void c.api.shutdown();
     c.terminate();
     for (const l of this.deathListeners) l();
   }

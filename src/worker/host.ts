@@ -5,14 +5,14 @@
  */
 import { releaseProxy, transfer, type Remote } from 'comlink';
 import type { BackendPart, BackendV3, EmbedRequest, EmbedResult } from '../backends/backend.js';
-import type { WorkerKind } from '../backends/kind.js';
+import type { WorkerConfig, WorkerKind } from '../backends/kind.js';
 import { abortedFinish } from '../backends/parts.js';
 import { EdgewiseError } from '../errors.js';
 import type { PackedSpans } from '../privacy/worker-spans.js';
 import { cacheUsage, clearCache, deleteCachedModel, hasCachedModel, listCachedModels } from '../store/index.js';
 import type { ModelInfo, Progress } from '../types.js';
 import { partBatcher } from './batch.js';
-import type { ModelRole, ResolvedWorkerModel, WorkerApi, WorkerFindRequest, WorkerGenerateRequest, WorkerLoadOptions } from './protocol.js';
+import type { ModelRole, ResolvedWorkerModel, WorkerApi, WorkerFindRequest, WorkerGenerateRequest, WorkerLoadOptions, WorkerTarget } from './protocol.js';
 import { RequestQueue } from './queue.js';
 
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
@@ -29,9 +29,12 @@ interface Slot {
 
 const bug = (what: string): EdgewiseError => new EdgewiseError('runtime_error', `${what} ran before its model was loaded; this is a bug in edgewise.`);
 
-/** `kinds`: the worker-hosted kinds by name (injected by tests; the worker passes the registry). */
-export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerApi {
-  const queue = new RequestQueue();
+/**
+ * `kinds`: the worker-hosted kinds by name (injected by tests; the worker passes the
+ * registry). `laneOf`: which page a request id belongs to, where pages share the host.
+ */
+export function createHost(kinds: Readonly<Record<string, WorkerKind>>, laneOf?: (requestId: number) => number): WorkerApi {
+  const queue = new RequestQueue(laneOf);
   const slots = new Map<ModelRole, Slot>();
   /** Redaction detections in flight, by request id: they run beside the queue, so abort() reaches them here. */
   const finds = new Map<number, AbortController>();
@@ -48,13 +51,21 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
     await s?.backend.unload();
   }
 
-  async function backendFor(role: ModelRole, model: ResolvedWorkerModel, o: WorkerLoadOptions): Promise<BackendV3> {
+  async function backendFor(role: ModelRole, model: ResolvedWorkerModel, o: WorkerConfig & { requestId?: number }): Promise<BackendV3> {
     const held = slots.get(role);
     if (held?.key === model.key) return held.backend;
     await drop(role);
     const { requestId: _id, ...config } = o;
     const backend = kindOf(model).create(model, config, role);
     slots.set(role, { key: model.key, backend });
+    return backend;
+  }
+
+  /** The backend of `role` for a request: its own model, loaded again if another page's request replaced it. */
+  async function ready(role: ModelRole, target: WorkerTarget | undefined, signal: AbortSignal): Promise<BackendV3 | undefined> {
+    if (!target || slots.get(role)?.key === target.model.key) return slots.get(role)?.backend;
+    const backend = await backendFor(role, target.model, target.config);
+    await backend.load({ signal });
     return backend;
   }
 
@@ -85,20 +96,20 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
       // Stamped with where the model runs: a request aborted in the queue ran nowhere else.
       const queuedRanOn = slots.get('generate')?.backend.state.ranOn ?? 'wasm';
       return queue.enqueue(request.requestId, async (signal) => {
-        const backend = slots.get('generate')?.backend;
+        const backend = await ready('generate', request.target, signal);
         if (!backend?.generate) throw bug('generate()');
         // Unawaited and batched: no round trip per token, no flood of messages either.
         const push = partBatcher((parts) => void onParts(parts));
-        const { requestId: _id, ...r } = request;
+        const { requestId: _id, target: _t, ...r } = request;
         for await (const part of backend.generate(r, { signal })) push(part);
       }, () => void onParts([abortedFinish(request.startedAt, queuedRanOn)]), () => release(onParts));
     },
 
-    embed(request: EmbedRequest & { requestId: number }, onBatch?: Callback<number>): Promise<EmbedResult> {
+    embed(request: EmbedRequest & { requestId: number; target?: WorkerTarget }, onBatch?: Callback<number>): Promise<EmbedResult> {
       return queue.enqueue(request.requestId, async (signal) => {
-        const backend = slots.get('embed')?.backend;
+        const backend = await ready('embed', request.target, signal);
         if (!backend?.embed) throw bug('embed()');
-        const { requestId: _id, ...r } = request;
+        const { requestId: _id, target: _t, ...r } = request;
         const result = await backend.embed(r, { signal, ...(onBatch ? { onBatch: (done: number) => void onBatch(done) } : {}) });
         // Hand the vectors' memory to the page instead of copying it (each buffer once).
         return transfer(result, [...new Set(result.vectors.map((v) => v.buffer as ArrayBuffer))]);
@@ -119,6 +130,8 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>): WorkerA
       }
     },
 
+    // A dedicated worker ends with its page (`terminate()`); a shared one is asked to.
+    shutdown: () => globalThis.close?.(),
     countTokens: async (request) => slots.get('generate')?.backend.countTokens?.(request),
     info: async () => ({ liveGpuTensors: Object.values(kinds).reduce((n, k) => n + (k.liveGpuTensors?.() ?? 0), 0) }),
     async loseDeviceForTests() {

@@ -19,9 +19,30 @@ export interface WorkerLoadOptions extends WorkerConfig {
   requestId: number;
 }
 
+/**
+ * The model a request runs on and how it loads. A host that several pages share may hold
+ * another page's model when the request's turn comes: it loads this one first.
+ */
+export interface WorkerTarget {
+  model: ResolvedWorkerModel;
+  config: WorkerConfig;
+}
+
 /** A generate request as it crosses the boundary: validated, signal replaced by an id. */
 export interface WorkerGenerateRequest extends BackendRequest {
   requestId: number;
+  target?: WorkerTarget;
+}
+
+/** How a page joins a host that several pages share (a `SharedWorker`). */
+export interface WorkerJoin {
+  /**
+   * What the page's engine runs (its models and configuration): pages with the same group
+   * share models and a queue; other groups in the same worker have their own.
+   */
+  group: string;
+  /** A Web Lock the page holds while it uses the host: granted to the host, the page is gone. */
+  tabLock: string;
 }
 
 /** One request's redaction detection, run in the worker (issue 16). */
@@ -52,7 +73,12 @@ export interface WorkerApi {
    * Takes the Web Lock `lockName` and holds it until the worker dies; resolves once it is
    * held. The page then queues for the same lock: being granted it means the worker is gone.
    */
-  hello(lockName: string): Promise<void>;
+  hello(lockName: string, join?: WorkerJoin): Promise<void>;
+  /**
+   * Ends the worker, for every page it serves: a runtime whose GPU failed is never reused.
+   * Each page notices through its lock, as after a crash, and starts a fresh one.
+   */
+  shutdown(): void;
   /** Loads `model` as the worker's model for `role`, replacing the one it held for that role. */
   load(role: ModelRole, model: ResolvedWorkerModel, options: WorkerLoadOptions, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
   /**
@@ -67,7 +93,7 @@ export interface WorkerApi {
    * each forward pass. The vectors' buffers are transferred, not copied. Aborted: rejects
    * with `aborted`.
    */
-  embed(request: EmbedRequest & { requestId: number }, onBatch?: (done: number) => void): Promise<EmbedResult>;
+  embed(request: EmbedRequest & { requestId: number; target?: WorkerTarget }, onBatch?: (done: number) => void): Promise<EmbedResult>;
   /**
    * Redaction's detection: the pattern detectors (and the redaction model when
    * `request.model` is set) over every text, overlaps resolved, then the literal pass when

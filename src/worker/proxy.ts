@@ -17,6 +17,7 @@ import type { ResolvedWorkerModel } from '../model/spec.js';
 import type { ModelInfo, SkippedBackend } from '../types.js';
 import type { WorkerHandle } from './handle.js';
 import { ModelSlot } from './model-slot.js';
+import type { WorkerTarget } from './protocol.js';
 import { streamParts } from './stream.js';
 
 /** Texts per worker call: large enough that the round trip is noise, small enough to bound memory. */
@@ -42,6 +43,8 @@ export function createWorkerBackend(handle: WorkerHandle, w: WorkerModel): Backe
   let device = w.config.device ?? 'auto';
   const skipped: SkippedBackend[] = [];
   const slot = new ModelSlot<ModelInfo>(handle, model.key, (c, requestId, onProgress) => c.api.load(role, model, { ...w.config, device, requestId }, onProgress));
+  /** What a shared host loads first when another tab's model holds the slot. */
+  const target = (): WorkerTarget => ({ model, config: { ...w.config, device } });
   const ranOn = (): ModelInfo['ranOn'] => slot.info?.ranOn ?? (device === 'wasm' && w.facts.ranOn === 'webgpu' ? 'wasm' : w.facts.ranOn);
 
   /** Gives up on WebGPU for this engine: the next load runs on WASM in a fresh worker. */
@@ -67,7 +70,7 @@ export function createWorkerBackend(handle: WorkerHandle, w: WorkerModel): Backe
     const requestId = handle.begin();
     try {
       yield* streamParts({
-        start: (onParts) => c.guard(c.api.generate({ ...request, requestId }, onParts)),
+        start: (onParts) => c.guard(c.api.generate({ ...request, requestId, target: target() }, onParts)),
         abort: () => { if (!c.dead) void c.api.abort(requestId); },
       }, signal);
     } finally {
@@ -112,7 +115,7 @@ export function createWorkerBackend(handle: WorkerHandle, w: WorkerModel): Backe
       if (o.signal?.aborted) throw new EdgewiseError('aborted', 'Embedding was aborted by its signal.');
       const texts = request.texts.slice(start, start + EMBED_WINDOW);
       const onBatch = o.onBatch && proxy((done: number) => o.onBatch?.(start + done));
-      const part = await handle.request((c, requestId) => c.api.embed({ ...request, texts, requestId }, onBatch), o.signal);
+      const part = await handle.request((c, requestId) => c.api.embed({ ...request, texts, requestId, target: target() }, onBatch), o.signal);
       for (const v of part.vectors) vectors.push(v);
       for (const i of part.truncated) truncated.push(start + i);
       promptTokens += part.promptTokens;

@@ -91,6 +91,8 @@ export async function loseDeviceForTests(): Promise<boolean> {
 }
 
 function threadsNote(threads: number): string {
+  // A SharedWorker is never cross-origin isolated, whatever the page is.
+  if ('onconnect' in globalThis) return '1 WASM thread: shared workers get no SharedArrayBuffer (engine.info().host says why the worker is shared)';
   if (capabilities().threads) return `${threads} WASM thread${threads === 1 ? '' : 's'} (the page is cross-origin isolated)`;
   return '1 WASM thread: the page is not cross-origin isolated (serve it with COOP/COEP headers for threads)';
 }

@@ -40,6 +40,8 @@ class KillingWorker extends NativeWorker {
   }
 }
 globalThis.Worker = KillingWorker;
+// A page cannot kill a shared worker: without SharedWorker, engines run a worker of the page's own.
+Reflect.deleteProperty(globalThis, 'SharedWorker');
 
 /** The start-up deadline in client.ts, plus room for a loaded machine. */
 const NOTICED_MS = 10_000 + 5_000;

@@ -3,7 +3,9 @@
  * weight transform stores its output (`edgewise/wasm-<form>/v<version>/…`) next to the
  * model's own files. `engine.cache.delete()` removes those derived files with the rest,
  * so the next load transforms again; a derived file whose tag names another transform
- * version is never used, it is rebuilt. The database is read the way the worker writes
+ * version is never used, it is rebuilt. Every engine here runs in a worker of its own
+ * (`share: false`), so each starts as a fresh worker would, with the same device signature
+ * for the remembered form choice. The database is read the way the worker writes
  * it (same origin, database `edgewise-weights`, store `entries`), as cpu-weights.test.ts does.
  */
 import { createEngine, type Engine, type ModelSpec } from '/dist/edgewise.js';
@@ -39,9 +41,9 @@ async function transformOf(engine: Engine): Promise<string | undefined> {
   return (await engine.info()).model?.weights?.transform;
 }
 
-/** A fresh engine (fresh worker) on the model: nothing in memory, only what IndexedDB holds. */
+/** A fresh engine in a fresh worker of its own on the model: nothing in memory, only what IndexedDB holds. */
 async function freshTransform(id: string): Promise<string | undefined> {
-  const e = createEngine({ model: spec(id), device: 'wasm' });
+  const e = createEngine({ model: spec(id), device: 'wasm', share: false });
   try {
     return await transformOf(e);
   } finally {
@@ -53,7 +55,7 @@ describe('safety net: derived weight forms in the cache', () => {
   it("cache.delete() removes the derived files with the source: IndexedDB holds none of them, and the next load transforms again ('ran', not 'stored')", async () => {
     const id = 'safety-net-derived-delete';
     const key = `${id}:q4`;
-    const e = createEngine({ model: spec(id), device: 'wasm' });
+    const e = createEngine({ model: spec(id), device: 'wasm', share: false });
     try {
       await e.cache.delete();
       assertEqual(await transformOf(e), 'ran', 'the first load transforms');
@@ -73,7 +75,7 @@ describe('safety net: derived weight forms in the cache', () => {
   it("a derived file tagged by another transform version is rebuilt ('ran'), and carries the current tag again", async () => {
     const id = 'safety-net-derived-version';
     const key = `${id}:q4`;
-    const e = createEngine({ model: spec(id), device: 'wasm' });
+    const e = createEngine({ model: spec(id), device: 'wasm', share: false });
     try {
       await e.cache.delete();
       assertEqual(await transformOf(e), 'ran', 'the first load transforms');
@@ -101,7 +103,7 @@ describe('safety net: derived weight forms in the cache', () => {
       }
       assertEqual(await freshTransform(id), 'stored', 'and the rebuilt form is used by the next load');
     } finally {
-      const c = createEngine({ model: spec(id) });
+      const c = createEngine({ model: spec(id), share: false });
       await c.cache.delete();
       await c.dispose();
     }
@@ -110,7 +112,7 @@ describe('safety net: derived weight forms in the cache', () => {
   it('cache.delete() also removes derived files an older transform version left under its own path', async () => {
     const id = 'safety-net-derived-orphans';
     const key = `${id}:q4`;
-    const e = createEngine({ model: spec(id), device: 'wasm' });
+    const e = createEngine({ model: spec(id), device: 'wasm', share: false });
     try {
       await e.cache.delete();
       await transformOf(e);

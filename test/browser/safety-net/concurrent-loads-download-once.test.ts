@@ -1,8 +1,10 @@
 /**
  * Safety net (public API, built package, real workers, real model server): two engines
- * (two workers) loading the same model at the same time, with the cache on and nothing
- * stored yet, download each file once. The store serializes loads of one model with a
- * Web Lock, so the second load waits and then reads what the first one stored.
+ * (two workers of the page's own, `share: false`, as in two tabs whose engines differ)
+ * loading the same model at the same time, with the cache on and nothing stored yet,
+ * download each file once. The store serializes loads of one model with a Web Lock, so the
+ * second load waits and then reads what the first one stored. (Engines that share a host
+ * load the model once: test/browser/shared-host/.)
  */
 import { createEngine, type Progress } from '/dist/edgewise.js';
 import { FIXTURE_URL, assert, assertEqual, resetServer, serverLog } from '../helpers.js';
@@ -12,8 +14,8 @@ const FOLDER = new URL(FIXTURE_URL).pathname;
 
 describe('safety net: two engines load one model at once', () => {
   it('both loads succeed and the model server sends each model file exactly once', async () => {
-    const a = createEngine({ model });
-    const b = createEngine({ model });
+    const a = createEngine({ model, share: false });
+    const b = createEngine({ model, share: false });
     try {
       await a.cache.delete();
       assertEqual(await b.cache.has(), false, 'nothing is stored before the loads');

@@ -1,0 +1,92 @@
+/**
+ * The page's way into the origin's shared worker (`shared-host.ts`), with no window in
+ * which a page can reach a worker that is ending.
+ *
+ * The worker ends itself when its last page leaves (its WASM heap is only freed that
+ * way). A page that called `new SharedWorker()` just then could be routed to the ending
+ * worker and wait for an answer that never comes. So connecting and ending take turns
+ * under one Web Lock: a page holds it from `new SharedWorker()` until the worker has
+ * answered its hello; the worker takes it before it ends, ends only if no page connected
+ * meanwhile, and holds it until it is gone. The page's comlink end is a MessageChannel made
+ * at once, its other end handed to the worker once connected, so calls made before that
+ * simply wait in the port.
+ */
+const CONNECT_LOCK = 'edgewise-shared-connect';
+
+export interface SharedConnection {
+  /** The page's end: comlink's endpoint. */
+  port: MessagePort;
+  /** The worker answered: the next page may connect. */
+  joined(): void;
+  /** Closes the page's end and lets the worker know the page is gone. */
+  leave(): void;
+}
+
+/**
+ * Asks for Web Lock `name` and holds it until the returned function is called (before or
+ * after the grant).
+ */
+export function holdLock(locks: LockManager, name: string): () => void {
+  let release: (() => void) | undefined;
+  let early = false;
+  void locks.request(name, () => new Promise<void>((r) => {
+    release = r;
+    if (early) r();
+  }));
+  return () => {
+    early = true;
+    release?.();
+  };
+}
+
+/**
+ * `pageLock` is asked for at once and held until `leave()`: while it is held, the worker
+ * knows the page is there. `onError` gets the SharedWorker's error event, or the error a
+ * constructor threw (a CSP without `worker-src` for it, a bad URL).
+ */
+export function connectShared(spawn: () => SharedWorker, locks: LockManager, pageLock: string, onError: (e: unknown) => void): SharedConnection {
+  const channel = new MessageChannel();
+  const releasePage = holdLock(locks, pageLock);
+  let releaseTurn: (() => void) | undefined;
+  let done = false;
+  void locks.request(CONNECT_LOCK, () => {
+    if (done) return undefined;
+    try {
+      const worker = spawn();
+      worker.addEventListener('error', onError);
+      worker.port.postMessage(null, [channel.port2]);
+    } catch (e) {
+      onError(e);
+      return undefined;
+    }
+    return new Promise<void>((r) => { releaseTurn = r; });
+  });
+  const joined = (): void => {
+    done = true;
+    releaseTurn?.();
+  };
+  channel.port1.start();
+  return {
+    port: channel.port1,
+    joined,
+    leave() {
+      joined();
+      channel.port1.close();
+      releasePage();
+    },
+  };
+}
+
+/** The worker's side: run `end` only if no page is connecting, holding the turn until the worker is gone. */
+export function endWhenIdle(locks: LockManager | undefined, idle: () => boolean, end: () => void): void {
+  if (!locks) {
+    if (idle()) end();
+    return;
+  }
+  void locks.request(CONNECT_LOCK, () => {
+    if (!idle()) return undefined;
+    end();
+    // Released by the browser when the worker is gone: no page connects to it before.
+    return new Promise<never>(() => undefined);
+  });
+}
