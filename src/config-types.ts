@@ -112,7 +112,10 @@ export interface RemoteOptions {
   embeddingModel?: string;
   /** Extra headers on every request. */
   headers?: Readonly<Record<string, string>>;
-  /** Called once per request; its result is sent as `Authorization: Bearer …`. */
+  /**
+   * Called before every HTTP attempt (retries included, so a retry never reuses a token that
+   * expired during the backoff); its result is sent as `Authorization: Bearer …` and never stored.
+   */
   token?: () => string | Promise<string>;
   prices?: RemotePrices;
   /**
