@@ -34,6 +34,8 @@ export interface WorkerClient {
    */
   guard<T>(p: Promise<T>): Promise<T>;
   readonly dead: boolean;
+  /** Settles when the client ends: the worker died, or `terminate()`. */
+  readonly gone: Promise<void>;
   terminate(): void;
 }
 
@@ -117,9 +119,12 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
   /** The start-up watch's next look (see below). */
   let watch: ReturnType<typeof setTimeout> | undefined;
 
+  let ended: () => void = () => undefined;
+  const gone = new Promise<void>((r) => { ended = r; });
   function end(e: EdgewiseError): boolean {
     if (death) return false;
     death = e;
+    ended();
     clearTimeout(watch);
     for (const reject of pending) reject(e);
     pending.clear();
@@ -168,6 +173,7 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
   return {
     api,
     get dead() { return death !== undefined; },
+    gone,
     guard<T>(p: Promise<T>): Promise<T> {
       if (death) {
         p.catch(() => undefined);

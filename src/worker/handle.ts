@@ -7,6 +7,7 @@
 import { EdgewiseError } from '../errors.js';
 import { startWorker, type WorkerClient } from './client.js';
 import type { HostChoice } from './host-choice.js';
+import { endShared } from './shared-client.js';
 
 /** How long dispose() lets the worker finish cancelled requests before ending it. */
 const DISPOSE_GRACE_MS = 300;
@@ -34,7 +35,9 @@ export class WorkerHandle {
     if (!this.client || this.client.dead) {
       // The weights and sessions die with a worker: each model loads again on its next call.
       const group = this.host.kind === 'shared-worker' ? this.group() : undefined;
-      this.client = startWorker(this.assetsUrl, () => { for (const l of this.deathListeners) l(); }, group);
+      // A client replaced by restart() dies later: its death is not this engine's news any more.
+      const c: WorkerClient = startWorker(this.assetsUrl, () => { if (this.client === c) for (const l of this.deathListeners) l(); }, group);
+      this.client = c;
     }
     return this.client;
   }
@@ -99,9 +102,10 @@ export class WorkerHandle {
     const c = this.client;
     this.client = undefined;
     if (!c || c.dead) return;
+    const locks = globalThis.navigator?.locks;
     // A shared worker ends for every page it serves; each notices through its lock and starts afresh.
-    if (this.host.kind === 'shared-worker') void c.api.shutdown();
-    c.terminate();
+    if (this.host.kind === 'shared-worker' && locks) void endShared(locks, () => void c.api.shutdown(), c.gone).finally(() => c.terminate());
+    else c.terminate();
     for (const l of this.deathListeners) l();
   }
 

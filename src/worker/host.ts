@@ -24,6 +24,8 @@ function release(cb: unknown): void {
 
 interface Slot {
   key: string;
+  /** The device the page asked for: after a GPU failure its engine asks for 'wasm' (a shared host may hold another page's). */
+  device: WorkerConfig['device'];
   backend: BackendV3;
 }
 
@@ -53,17 +55,20 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>, laneOf?:
 
   async function backendFor(role: ModelRole, model: ResolvedWorkerModel, o: WorkerConfig & { requestId?: number }): Promise<BackendV3> {
     const held = slots.get(role);
-    if (held?.key === model.key) return held.backend;
+    if (held && holds(held, model, o)) return held.backend;
     await drop(role);
     const { requestId: _id, ...config } = o;
     const backend = kindOf(model).create(model, config, role);
-    slots.set(role, { key: model.key, backend });
+    slots.set(role, { key: model.key, device: o.device, backend });
     return backend;
   }
 
+  const holds = (slot: Slot, model: ResolvedWorkerModel, config: WorkerConfig): boolean => slot.key === model.key && slot.device === config.device;
+
   /** The backend of `role` for a request: its own model, loaded again if another page's request replaced it. */
   async function ready(role: ModelRole, target: WorkerTarget | undefined, signal: AbortSignal): Promise<BackendV3 | undefined> {
-    if (!target || slots.get(role)?.key === target.model.key) return slots.get(role)?.backend;
+    const held = slots.get(role);
+    if (!target || (held && holds(held, target.model, target.config))) return held?.backend;
     const backend = await backendFor(role, target.model, target.config);
     await backend.load({ signal });
     return backend;

@@ -77,7 +77,25 @@ export function connectShared(spawn: () => SharedWorker, locks: LockManager, pag
   };
 }
 
-/** The worker's side: run `end` only if no page is connecting, holding the turn until the worker is gone. */
+/** How long a page waits for a shared worker it asked to end before it lets others connect anyway. */
+const END_WAIT_MS = 5_000;
+
+/**
+ * A page ends the shared worker for every page (its GPU failed): in the connect turn, so no
+ * page, this one included, connects again before it is gone (`gone` settles when the page's
+ * client hears of its death).
+ */
+export async function endShared(locks: LockManager, shutdown: () => void, gone: Promise<void>): Promise<void> {
+  await locks.request(CONNECT_LOCK, async () => {
+    shutdown();
+    await Promise.race([gone, new Promise((r) => setTimeout(r, END_WAIT_MS))]);
+  });
+}
+
+/**
+ * The worker's side: in the connect turn, run `end` if `idle()` still holds (no page
+ * connected meanwhile), and keep the turn until the worker is gone.
+ */
 export function endWhenIdle(locks: LockManager | undefined, idle: () => boolean, end: () => void): void {
   if (!locks) {
     if (idle()) end();

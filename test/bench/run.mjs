@@ -5,7 +5,7 @@
 // weight transform's quality guard), in headless Chromium.
 //
 // Env: BENCH_QUICK=1 (fewer runs/tokens), BENCH_MODEL (default smollm2-135m-shape; use
-// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,search,structured,cpu,scale), BENCH_SEARCH_SIZES,
+// tiny-llama while developing), BENCH_PARTS (comma list of cache,generate,transformersjs,edgecloud,embed,privacy,search,structured,cpu,scale,tabs), BENCH_SEARCH_SIZES,
 // BENCH_SCALE_SHAPES / BENCH_SCALE_STEPS / BENCH_SCALE_ABORT_SHAPES / BENCH_SCALE_RUNS / BENCH_SCALE_ABORT_RUNS (the scale part, see README),
 // BENCH_RUNS / BENCH_LOAD_RUNS / BENCH_TOKENS / BENCH_THREADS (override counts), BENCH_TIMEOUT_MS,
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
@@ -24,6 +24,7 @@ import { startModelServer } from '../server/model-server.mjs';
 import { startOpenAIServer } from '../server/openai-server.mjs';
 import { ensureFp32, printCpuTable, runCpuPart } from './cpu-runner.mjs';
 import { printScaleTable, runScalePart } from './scale-runner.mjs';
+import { printTabsTable, runTabsPart } from './tabs-runner.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -356,6 +357,10 @@ async function main() {
       const launch = { executablePath: env.CHROMIUM_PATH || '/usr/bin/chromium', headless: env.BENCH_HEADFUL !== '1', args: CHROMIUM_ARGS, protocolTimeout: TIMEOUT_MS + 60_000 };
       rest.scale = await runScalePart({ launch, siteUrl: site.url, config: { ...config, maxTokens: config.scaleTokens }, pageConfig, say, root: ROOT, results: RESULTS });
     }
+    if (config.parts.includes('tabs')) {
+      say('bench: tabs part (two tabs: one shared model host vs a worker per tab)');
+      rest.tabs = await runTabsPart({ browser, siteUrl: site.url, config, say });
+    }
     const result = {
       date: new Date().toISOString(),
       quick: QUICK,
@@ -401,6 +406,7 @@ async function main() {
     process.stdout.write(`${json}\n`);
     printCpuTable(rest.cpu, say);
     printScaleTable(rest.scale, say);
+    printTabsTable(rest.tabs, say);
     if (rest.structured?.markdown) say(`\n${rest.structured.markdown}\n`);
     if (rest.privacy?.corpus?.markdown) say(`\n${rest.privacy.corpus.markdown}\n`);
     say(`bench: wrote ${relative(ROOT, join(RESULTS, 'latest.json'))}`);

@@ -34,7 +34,10 @@ describe('safety net: two engines load one model at once', () => {
       assert(perFile.has(`${FOLDER}onnx/model_q4.onnx`) && perFile.has(`${FOLDER}tokenizer.json`), `the model files were fetched: ${[...perFile.keys()].join(', ')}`);
       const twice = [...perFile].filter(([, n]) => n !== 1);
       assertEqual(twice, [], 'no file was downloaded more than once');
-      assertEqual(sources.map((s) => [...s].sort().join('+')).sort(), ['cache', 'network'], 'one engine downloaded, the other read what it stored');
+      // The one that downloaded may read derived files (the weight forms) the other stored first: 'cache' too.
+      const got = sources.map((s) => [...s].sort().join('+'));
+      assertEqual(sources.filter((s) => s.has('network')).length, 1, `one engine downloaded (${got.join(', ')})`);
+      assert(sources.some((s) => !s.has('network') && s.has('cache')), `the other read what it stored (${got.join(', ')})`);
 
       assertEqual(await b.cache.has(), true, 'the model is stored');
       const [ta, tb] = await Promise.all([a.text({ prompt: 'Once upon a time', maxTokens: 8 }), b.text({ prompt: 'Once upon a time', maxTokens: 8 })]);
