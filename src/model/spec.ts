@@ -1,5 +1,5 @@
 /** Turns a user's ModelSpec into the fully resolved form the worker loads. */
-import { CATALOG } from '../catalog.js';
+import { CATALOG, HUB } from '../catalog.js';
 import { EdgewiseError } from '../errors.js';
 import { checkHttpUrl } from '../options.js';
 import type { Dtype, ModelSpec, WebLLMModelSpec } from '../config-types.js';
@@ -91,7 +91,8 @@ export function resolveModel(spec: ModelSpec | undefined, defaultDtype: Dtype = 
   if (!DTYPES.includes(dtype)) {
     throw new EdgewiseError('invalid_model_spec', `Unknown dtype "${String(dtype)}". Use one of: ${DTYPES.join(', ')}.`);
   }
-  const base = spec.url ?? entry?.url;
+  // A catalog row on the configured hub mirror (`globalThis.EDGEWISE_HUB`, see catalog.ts).
+  const base = spec.url ?? entry?.url.replace(HUB, globalThis.EDGEWISE_HUB?.replace(/\/$/, '') ?? HUB);
   if (base === undefined) {
     const known = CATALOG.map((e) => e.id).join(', ');
     throw new EdgewiseError('invalid_model_spec', `"${spec.id}" is not in the catalog (${known}); pass \`model.url\`, the base URL of its model folder.`);
