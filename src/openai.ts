@@ -36,6 +36,7 @@ export interface ChatCompletionCreateParams {
 /** `finish_reason` keeps OpenAI's values; an abort reads `'stop'` there and `'abort'` in `edgewise`. */
 export type EdgewiseExtras = Omit<FinishPart, 'type' | 'tokenIds'>;
 
+/** OpenAI's `finish_reason` values. @inline */
 type OpenAIFinish = 'stop' | 'length' | 'tool_calls';
 
 export interface ChatCompletionChunk {

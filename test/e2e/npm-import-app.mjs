@@ -23,6 +23,12 @@ export function run(file, args, { cwd, timeout, env = {} }) {
   });
 }
 
+/** `npm pack` of this repository into `dest` (dist/ as built); resolves to the tarball's path. */
+export async function packTarball(dest) {
+  const [packed] = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, timeout: 60_000 }));
+  return join(dest, packed.filename);
+}
+
 /** The model the page loads: stories260K when ../shared/models has it, else the generated tiny Llama. */
 export function pickModel() {
   if (existsSync(join(SHARED_MODELS, 'stories260K-onnx', 'config.json'))) return { dir: SHARED_MODELS, path: '/models/stories260K-onnx/', name: 'stories260K q4' };

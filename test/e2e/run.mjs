@@ -2,12 +2,16 @@
 // `npm run test:e2e`: runs each end-to-end script (real Chromium against the demos, driven
 // by puppeteer-core) in its own process, relays its output, and prints one line per script,
 // `e2e <name>: N passed, M failed[, K skipped]`, which .ci/run adds to its summary.
+// `node test/e2e/run.mjs <script.mjs>…` runs those instead (`npm run test:docs` runs
+// test/docs/docs.mjs this way, so its count reaches the summary too).
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 
-const SCRIPTS = ['npm-import', 'demos', 'search-persistence'];
+const SCRIPTS = process.argv.length > 2 ? process.argv.slice(2) : ['npm-import', 'quickstart', 'demos', 'search-persistence'].map((n) => `test/e2e/${n}.mjs`);
 let failed = 0;
-for (const name of SCRIPTS) {
-  const child = spawn(process.execPath, [`test/e2e/${name}.mjs`], { stdio: ['ignore', 'pipe', 'inherit'] });
+for (const script of SCRIPTS) {
+  const name = basename(script, '.mjs');
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let last = '';
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);

@@ -45,6 +45,7 @@ export class LanguageModelSession extends EventTarget {
   #queue: Promise<unknown> = Promise.resolve();
   #handlers: Record<'contextoverflow' | 'quotaoverflow', ((e: Event) => void) | null> = { contextoverflow: null, quotaoverflow: null };
 
+  /** @hidden Sessions come from `LanguageModel.create()` or `session.clone()`; `new` throws, as in Chrome. */
   constructor(token: typeof CONSTRUCT, state: SessionState) {
     super();
     if (token !== CONSTRUCT) throw new TypeError('Illegal constructor: use LanguageModel.create().');
