@@ -2,11 +2,12 @@
  * Where an engine's local models run: the origin's shared worker (one model host for all
  * its tabs) or a worker of the page's own. What `engine.info().host` reports.
  *
- * The trade-off, measured in Chromium 156 (README, "One engine per origin"): a
+ * The trade-off, measured in Chromium 156 (docs/one-engine-per-origin.md): a
  * SharedWorker is never cross-origin isolated, so it has no SharedArrayBuffer and runs
  * onnxruntime-web's WASM on one thread. A dedicated worker of an isolated page runs
  * `numThreads`. With two threads (this machine's 2 cores) a dedicated worker decodes
- * about 1.3× faster, for a second copy of the model in every tab: sharing wins. From
+ * 1.3–1.4× faster for a lone tab, the same for two busy tabs, for a second copy of the
+ * model in every tab (bench part `tabs`): sharing wins. From
  * three threads on, the speed-up outgrows that (not measured here: this machine has two
  * cores), so the page keeps its own worker unless the app asks to share; so it does when
  * the app sets `numThreads` above 1.
@@ -41,5 +42,5 @@ export function chooseHost(share: boolean | undefined, numThreads: number | unde
   if (numThreads !== undefined && numThreads > 1) return dedicated(`numThreads: ${numThreads} needs a worker of the page's own`);
   return threads > SHARE_UP_TO_THREADS
     ? dedicated(`${threads} WASM threads need a worker of the page's own`)
-    : shared(`${threads} WASM threads decode ~1.3x faster than one, less than a model copy per tab costs`);
+    : shared(`${threads} WASM threads decode 1.3-1.4x faster than one, less than a model copy per tab costs`);
 }

@@ -3,7 +3,7 @@
 // and once each in a worker of its own (`share: false`, `numThreads` threads). Per mode, in
 // a fresh browser context (its own storage, so the first tab downloads and stores): the
 // first and the second tab's load, one tab's decode speed alone, both tabs decoding at once
-// (each tab's speed and the sum), and the browser's renderer memory (RSS of every renderer
+// (the faster and the slower tab's speed, request to last token, and the sum), and the browser's renderer memory (RSS of every renderer
 // process, /proc) with both tabs loaded. Issue 20 asks which default is better per case.
 import { descendants, isRenderer, rss } from './proc.mjs';
 
@@ -69,7 +69,9 @@ async function mode(o, name, options) {
       secondTabLoadMs: Math.round(second.loadMs),
       aloneDecodeTokPerS: r1(med(alone.map((a) => a.decodeTokPerS))),
       aloneTtftMs: Math.round(med(alone.map((a) => a.ttftMs))),
-      togetherPerTabTokPerS: r1(med(together.flatMap((t) => t.perTab))),
+      // Each run's slower tab: in one queue the second request waits for the first.
+      togetherSlowerTabTokPerS: r1(med(together.map((t) => Math.min(...t.perTab)))),
+      togetherFasterTabTokPerS: r1(med(together.map((t) => Math.max(...t.perTab)))),
       togetherSumTokPerS: r1(med(together.map((t) => t.sum))),
       rendererRssMB: Math.round(rssBytes / 1e6),
     };
@@ -87,9 +89,9 @@ export async function runTabsPart(o) {
 export function printTabsTable(t, say) {
   if (!t) return;
   say(`\ntabs: two tabs of one origin, ${t.model} q4, ${t.maxTokens} tokens, median of ${t.runs}\n`);
-  say('| host | threads | 1st / 2nd tab load | decode, one tab | decode per tab, both at once | both tabs, sum | renderer RSS, both loaded |');
+  say('| host | threads | 1st / 2nd tab load | decode, one tab | both at once: faster / slower tab | both tabs, sum | renderer RSS, both loaded |');
   say('|---|---|---|---|---|---|---|');
   for (const [name, m] of [['shared worker', t.shared], ['worker per tab', t.dedicated]]) {
-    say(`| ${name} | ${m.threads} | ${m.firstTabLoadMs} / ${m.secondTabLoadMs} ms | ${m.aloneDecodeTokPerS} tok/s | ${m.togetherPerTabTokPerS} tok/s | ${m.togetherSumTokPerS} tok/s | ${m.rendererRssMB} MB |`);
+    say(`| ${name} | ${m.threads} | ${m.firstTabLoadMs} / ${m.secondTabLoadMs} ms | ${m.aloneDecodeTokPerS} tok/s | ${m.togetherFasterTabTokPerS} / ${m.togetherSlowerTabTokPerS} tok/s | ${m.togetherSumTokPerS} tok/s | ${m.rendererRssMB} MB |`);
   }
 }
