@@ -64,7 +64,7 @@ export interface BuiltinModelSpec {
 
 /**
  * Your own backend, run as one of the engine's candidates (routing, failover, warnings,
- * validation and stats apply to it as to the built-in kinds). README, "Your own backend".
+ * validation and stats apply to it as to the built-in kinds). See docs/backend-contract.md.
  */
 export interface CustomModelSpec {
   engine: 'custom';
@@ -143,7 +143,7 @@ export interface RedactModelSpec {
   minScore?: number;
 }
 
-/** Where restoring values into the answer is allowed (see the README's threat model). */
+/** Where restoring values into the answer is allowed (see docs/privacy.md). */
 export type RestoreMode = 'text' | 'all' | 'none';
 
 /** What redaction looks for; every built-in type is on unless `types` narrows it. */

@@ -4,7 +4,7 @@
  * typed errors, the next call works, `unload` twice is fine; and, where the backend
  * declares them, embed, structured output, tool calls and warnings. Runner-agnostic:
  * vitest, mocha or jest inject their own `describe` and `it`. The project runs it on every
- * backend it ships; an app runs it on its own (README, "Your own backend").
+ * backend it ships; an app runs it on its own (docs/backend-contract.md).
  * @example
  * import { backendContract } from 'edgewise/conformance';
  * backendContract('my backend', { describe, it, make: () => createMyBackend(), longRequest: { prompt: 'Once upon a time', maxTokens: 32, temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1, seed: 1, stop: [], includeTokenIds: false, startedAt: performance.timeOrigin + performance.now() } });

@@ -33,7 +33,7 @@ export interface LoadOptions {
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
-/** A JSON Schema (an object, or `true`/`false`). README, "Structured output", lists what is enforced. */
+/** A JSON Schema (an object, or `true`/`false`). docs/structured-output.md lists what is enforced. */
 export type JSONSchema = { readonly [keyword: string]: unknown } | boolean;
 
 /** A tool call the model made; assistant messages carry them back in the history. */
@@ -102,9 +102,9 @@ export interface SamplingOptions {
   policy?: Policy;
   /** Overrides the engine's `maxLocalLatencyMs` for this request. */
   maxLocalLatencyMs?: number;
-  /** Constrains the output; the final text is validated (README, "Structured output"). */
+  /** Constrains the output; the final text is validated (docs/structured-output.md). */
   responseFormat?: ResponseFormat;
-  /** Functions the model may call (README, "Tool calls"). */
+  /** Functions the model may call (docs/structured-output.md). */
   tools?: readonly ToolDefinition[];
   /** Default `'auto'` when `tools` are given. */
   toolChoice?: ToolChoice;

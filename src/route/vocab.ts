@@ -13,7 +13,7 @@ export const RAN_ON = ['wasm', 'webgpu', 'webllm', 'builtin', 'remote', 'custom'
 export type RanOn = (typeof RAN_ON)[number];
 
 /**
- * Why the router chose the backend that ran. Documented one by one in the README.
+ * Why the router chose the backend that ran. Documented one by one in docs/edge-and-cloud.md.
  * - `local_only` / `remote_only`: the policy allowed one side only.
  * - `local_preferred` / `remote_preferred`: the preferred side could serve.
  * - `no_local_model`: no local model is configured.

@@ -41,7 +41,7 @@ export interface IndexOptions extends ChunkOptions {
   engine: { embed(texts: readonly string[], options?: EmbeddingOptions): Promise<Float32Array[] & { ranOn: string; model: string }>; readonly model?: unknown };
   /** Letters, digits, `.`, `_` and `-`, 1 to 64 characters: the index's key in IndexedDB. */
   name: string;
-  /** How vectors are kept; default `'float32'`. `'int8'`: a quarter of the memory, one scale per vector (recall cost in the README). */
+  /** How vectors are kept; default `'float32'`. `'int8'`: a quarter of the memory, one scale per vector (recall cost in docs/search.md). */
   vectors?: VectorType;
 }
 

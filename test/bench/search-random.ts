@@ -1,6 +1,6 @@
 /**
  * The search bench's synthetic side: an app's own embedding backend (`engine: 'custom'`,
- * README "Your own backend") that turns any text into a deterministic pseudo-random unit
+ * docs/backend-contract.md) that turns any text into a deterministic pseudo-random unit
  * vector of 100 dimensions in microseconds, so 10⁵ chunks go through the public API
  * (createIndex → add → search) without a model's embedding cost; and document texts over a
  * synthetic vocabulary, so the lexical half of `hybrid` has realistic posting lists.

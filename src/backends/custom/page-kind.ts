@@ -19,7 +19,7 @@ function check(b: unknown, role: ModelRole): BackendV3 {
     : !caps || !Array.isArray(caps.sampling) || !Array.isArray(caps.responseFormats) || typeof caps.tools !== 'boolean' ? '`capabilities` ({ sampling, responseFormats, tools })'
     : typeof o.state !== 'object' || o.state === null ? '`state` ({ ranOn, loaded })'
     : [...MEMBERS, job].find((m) => typeof o[m as keyof BackendV3] !== 'function');
-  if (missing) throw new EdgewiseError('invalid_model_spec', `The custom ${role === 'embed' ? 'embedding' : 'generation'} backend lacks ${missing.includes(' ') ? missing : `${missing}()`}. See README, "Your own backend", for the BackendV3 contract.`);
+  if (missing) throw new EdgewiseError('invalid_model_spec', `The custom ${role === 'embed' ? 'embedding' : 'generation'} backend lacks ${missing.includes(' ') ? missing : `${missing}()`}. See docs/backend-contract.md for the BackendV3 contract.`);
   return b as BackendV3;
 }
 

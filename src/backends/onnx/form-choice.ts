@@ -10,7 +10,7 @@ export type FormSpeeds = Partial<Record<MeasuredForm, number>>;
 
 /**
  * int8 must decode this much faster to win: the fp32 form computes exactly what the file
- * does, int8 approximates it (README "Quality"), and on small models the two differ by
+ * does, int8 approximates it (docs/speed.md, "Quality"), and on small models the two differ by
  * less than timing noise on a busy machine. A tie goes to the exact form.
  */
 export const INT8_MARGIN = 1.1;

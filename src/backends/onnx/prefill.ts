@@ -9,7 +9,7 @@ import type { Decoder } from './decoder.js';
 
 /**
  * Prompt tokens per run on WASM, measured on this project's 2-core machine (SmolLM2-135M
- * shape, 2 threads, 64 to 512 and one run; README "Prefill"): see `chunksOf` for how a
+ * shape, 2 threads, 64 to 512 and one run; docs/speed.md, "Prefill"): see `chunksOf` for how a
  * prompt is cut.
  */
 export const WASM_PREFILL_CHUNK = 256;
@@ -29,7 +29,7 @@ export function chunksOf(length: number, chunk: number): number[] {
 }
 
 /**
- * The chunk size for where and in which form the model runs (see README "Prefill"). WebGPU
+ * The chunk size for where and in which form the model runs (see docs/speed.md, "Prefill"). WebGPU
  * prefills in one run. So does the int8 form: it quantizes a run's activations with one
  * scale over all the run's positions, so cutting the prompt changes its numbers, and the
  * greedy text drifts from the one-run text (stories260K parts after 3 tokens). The 15%

@@ -28,7 +28,7 @@ const GiB = 1024 ** 3;
 const WASM32_HEAP = 4 * GiB;
 /**
  * Worker memory at the peak of a load of the fp32 form, per float32 weight byte: measured
- * 2,051 MB for SmolLM2-135M's 538 MB (README, "Generation on the CPU path"): the source,
+ * 2,051 MB for SmolLM2-135M's 538 MB (docs/benchmarks.md, "Generation on the CPU path"): the source,
  * the rewrite and the runtime's copy are alive at once.
  */
 const FP32_LOAD_PEAK = 4;

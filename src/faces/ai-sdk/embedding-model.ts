@@ -12,7 +12,7 @@ import { edgewiseOptions } from './provider-options.js';
 
 /**
  * At most one remote `/embeddings` request per call (the engine sends up to 2,048 inputs
- * per request: README, "Embeddings"); the engine windows local work itself.
+ * per request: docs/embeddings.md); the engine windows local work itself.
  */
 const MAX_PER_CALL = 2048;
 

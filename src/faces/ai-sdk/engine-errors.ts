@@ -10,7 +10,7 @@ export async function sdkError(engine: Engine, e: unknown, path = '/chat/complet
   if (!isEdgewiseError(e) || !e.code.startsWith('remote_') || typeof e.details['url'] === 'string') return toSdkError(e, undefined);
   const remote = await engine.info().then((i) => i.remote, () => undefined);
   if (remote === undefined) return toSdkError(e, undefined);
-  // The path goes before any query string, as the engine's own requests put it (README, RemoteOptions.baseURL).
+  // The path goes before any query string, as the engine's own requests put it (docs/edge-and-cloud.md, remote.baseURL).
   const url = new URL(remote.baseURL);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
   return toSdkError(e, url.href);

@@ -11,7 +11,7 @@ const REMOTE_CODES: ReadonlySet<EdgewiseErrorCode> = new Set([
   'remote_http_error', 'remote_rate_limited', 'remote_timeout', 'remote_network_error', 'remote_unauthorized', 'remote_protocol_error',
 ]);
 
-/** Statuses OpenAI's own clients retry (and the engine's remote retries: README, "Edge and cloud"). */
+/** Statuses OpenAI's own clients retry (and the engine's remote retries: docs/edge-and-cloud.md). */
 const retryableStatus = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500;
 
 function isRetryable(e: EdgewiseError, status: number | undefined): boolean {

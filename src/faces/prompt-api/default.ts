@@ -7,7 +7,7 @@ import { createEngine, type Engine, type EngineOptions } from '../../index.js';
 import { bindLanguageModel, type LanguageModelClass } from './bind.js';
 import type { LanguageModelFaceOptions } from './types.js';
 
-/** The catalog's default chat model (README, "Models"). */
+/** The catalog's default chat model (README, "Choosing a model"). */
 const DEFAULT_OPTIONS: EngineOptions = { model: { id: 'SmolLM2-135M-Instruct' } };
 
 let source: Engine | EngineOptions | undefined;
