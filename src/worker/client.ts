@@ -167,7 +167,7 @@ export function startWorker(assetsUrl: string, onDeath: (e: EdgewiseError) => vo
     else watch = setTimeout(() => void look(), STARTUP_POLL_MS);
   };
   // The first message on the port, so the shared worker knows the page's group before its requests.
-  api.hello(name, shared && group !== undefined ? { group, tabLock: `${name}-page` } : undefined).then(holding, () => undefined);
+  api.hello(name, shared ? { group: group as string, tabLock: `${name}-page` } : undefined).then(holding, () => undefined);
   void look();
 
   return {

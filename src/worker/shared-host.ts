@@ -19,6 +19,7 @@ import { endWhenIdle } from './shared-client.js';
 import type { WorkerApi, WorkerJoin } from './protocol.js';
 
 interface Group {
+  name: string;
   host: WorkerApi;
   pages: Set<Page>;
 }
@@ -73,7 +74,7 @@ export function serveShared(kinds: Readonly<Record<string, WorkerKind>>, scope: 
     for (const id of page.ids.values()) g.host.abort(id);
     g.pages.delete(page);
     if (g.pages.size > 0) return;
-    for (const [name, other] of groups) if (other === g) groups.delete(name);
+    groups.delete(g.name);
     // The last page of the group: its models go; with the last page, the worker.
     void g.host.unload().finally(() => endWhenIdle(globalThis.navigator?.locks, () => connected.size === 0, () => scope.close()));
   }
@@ -103,7 +104,7 @@ export function serveShared(kinds: Readonly<Record<string, WorkerKind>>, scope: 
     return {
       hello(lockName: string, join?: WorkerJoin): Promise<void> {
         if (join && !page.group) {
-          const g = groups.get(join.group) ?? { host: createHost(kinds, (id) => lanes.get(id) ?? 0), pages: new Set<Page>() };
+          const g = groups.get(join.group) ?? { name: join.group, host: createHost(kinds, (id) => lanes.get(id) ?? 0), pages: new Set<Page>() };
           groups.set(join.group, g);
           g.pages.add(page);
           page.group = g;

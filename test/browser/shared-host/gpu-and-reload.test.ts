@@ -8,17 +8,10 @@
 import { wrap } from 'comlink';
 import { isEdgewiseError } from '/dist/edgewise.js';
 import { FIXTURE_URL, assert, assertEqual } from '../helpers.js';
-import { openTab, sdkWorkers, stream, type Tab } from './tabs.js';
+import { openTab, sdkWorkers, stream, until, type Tab } from './tabs.js';
 
 const model = { id: 'shared-host-gpu', url: FIXTURE_URL, dtype: 'fp32' } as const;
 const tabs: Tab[] = [];
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> => {
-  const end = performance.now() + ms;
-  while (!(await ok())) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /** The origin's shared worker, joined as a page of its own group: only its test hooks are used. */
 async function probe(): Promise<{ loseDeviceForTests(): Promise<boolean> }> {

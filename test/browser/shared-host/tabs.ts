@@ -51,3 +51,12 @@ export async function stream(engine: Engine, prompt: string, maxTokens: number, 
   }
   return { text, reason };
 }
+
+/** Polls `ok` every 50 ms until it holds, failing after `ms`. */
+export async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!(await ok())) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { createEngine, type EngineOptions } from '/dist/edgewise.js';
 import { FIXTURE_URL, STORIES_URL, assert, assertEqual, resetServer, serverLog, sharedModelsAvailable } from '../helpers.js';
-import { hookWasmMemory, killSharedWorker, openTab, sdkWorkers, stream, type Tab } from './tabs.js';
+import { hookWasmMemory, killSharedWorker, openTab, sdkWorkers, stream, until, type Tab } from './tabs.js';
 
 const P1 = 'Once upon a time';
 const P2 = 'The little dog';
@@ -18,13 +18,6 @@ const tab = async (query = ''): Promise<Tab> => {
   const t = await openTab(query);
   tabs.push(t);
   return t;
-};
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> => {
-  const end = performance.now() + ms;
-  while (!(await ok())) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 };
 const sharedOnly = async (): Promise<void> => {
   const w = await sdkWorkers();
