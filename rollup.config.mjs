@@ -24,8 +24,9 @@ const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 
 // international-ID detectors it has to inline.
 // Issue 18 raised the core by 0.2 KB for engine.answer() and engine.cache.indexes()/
 // deleteIndex(): one lazy import each (retrieval, prompts and the index database are chunks).
-// Issue 20 raised both by 0.9 KB for one model host per origin: the SharedWorker start,
-// the page's presence lock, the connect turn shared with the worker's own end, the host
+// Issue 20 raised both by 0.9 KB for one model host per origin: the SharedWorker start
+// (asked again when it does not answer), the page's presence lock, the connect turn shared
+// with the worker's own end, the host
 // choice and each request's model (a shared host may hold another tab's model when the
 // request's turn comes).
 const BUDGET = { 'edgewise.js': 17_100, 'edgewise.iife.js': 121_000 };

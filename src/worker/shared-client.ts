@@ -8,10 +8,15 @@
  * under one Web Lock: a page holds it from `new SharedWorker()` until the worker has
  * answered its hello; the worker takes it before it ends, ends only if no page connected
  * meanwhile, and holds it until it is gone. The page's comlink end is a MessageChannel made
- * at once, its other end handed to the worker once connected, so calls made before that
- * simply wait in the port.
+ * at once, its other end handed to the worker once that worker has answered (a worker that
+ * does not answer is asked again, afresh), so calls made before that wait in the port.
  */
 const CONNECT_LOCK = 'edgewise-shared-connect';
+/** How long a page waits for the worker's first word before it asks again (a cold start answers in ~150 ms). */
+const ANSWER_MS = 3_000;
+const CONNECT_TRIES = 3;
+/** How long a page waits for its turn to connect. */
+const TURN_WAIT_MS = 3_000;
 
 export interface SharedConnection {
   /** The page's end: comlink's endpoint. */
@@ -49,18 +54,28 @@ export function connectShared(spawn: () => SharedWorker, locks: LockManager, pag
   const releasePage = holdLock(locks, pageLock);
   let releaseTurn: (() => void) | undefined;
   let done = false;
-  void locks.request(CONNECT_LOCK, () => {
-    if (done) return undefined;
+  const connect = async (): Promise<void> => {
     try {
-      const worker = spawn();
-      worker.addEventListener('error', onError);
-      worker.port.postMessage(null, [channel.port2]);
+      // The page's end goes only to a worker that answered: one that was ending would take it down with it.
+      for (let tries = 1; ; tries++) {
+        const worker = spawn();
+        worker.addEventListener('error', onError);
+        if (await answers(worker.port) || tries === CONNECT_TRIES) {
+          worker.port.postMessage(null, [channel.port2]);
+          return;
+        }
+        worker.port.close();
+      }
     } catch (e) {
       onError(e);
-      return undefined;
     }
-    return new Promise<void>((r) => { releaseTurn = r; });
-  });
+  };
+  // A turn held past its time (a page frozen mid-connect) is not waited for forever.
+  void locks.request(CONNECT_LOCK, { signal: AbortSignal.timeout(TURN_WAIT_MS) }, async () => {
+    if (done) return;
+    await connect();
+    await new Promise<void>((r) => { releaseTurn = r; if (done) r(); });
+  }).catch(() => { if (!done) void connect(); });
   const joined = (): void => {
     done = true;
     releaseTurn?.();
@@ -75,6 +90,18 @@ export function connectShared(spawn: () => SharedWorker, locks: LockManager, pag
       releasePage();
     },
   };
+}
+
+/** Whether the worker behind `port` says it is there (its `onconnect` answers at once). */
+function answers(port: MessagePort): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ANSWER_MS);
+    port.onmessage = () => {
+      clearTimeout(timer);
+      port.onmessage = null;
+      resolve(true);
+    };
+  });
 }
 
 /** How long a page waits for a shared worker it asked to end before it lets others connect anyway. */

@@ -32,6 +32,9 @@ interface Page {
   gone: boolean;
 }
 
+/** How long a connection may take to hand over its page's channel before it no longer counts. */
+const GHOST_MS = 30_000;
+
 type Scope = { onconnect: ((e: MessageEvent) => void) | null; close(): void };
 
 /** How long a page's lock may take to show up in the lock table after its hello (measured: a few ms). */
@@ -140,8 +143,13 @@ export function serveShared(kinds: Readonly<Record<string, WorkerKind>>, scope: 
     if (!port) return;
     const page: Page = { lane: nextLane++, ids: new Map(), gone: false };
     connected.add(page);
-    // The page's own channel arrives as the first message (see shared-client.ts).
+    // Said at once: the page hands its own channel only to a worker that answers (see
+    // shared-client.ts), and that channel arrives as the first message.
+    port.postMessage(null);
+    // A page that asked again elsewhere never sends it: it does not hold the worker open.
+    const ghost = setTimeout(() => connected.delete(page), GHOST_MS);
     port.onmessage = (m: MessageEvent) => {
+      clearTimeout(ghost);
       port.onmessage = null;
       const own = m.ports[0];
       if (own) expose(face(page), own);
