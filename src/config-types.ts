@@ -212,6 +212,14 @@ export interface EngineOptions {
    */
   wasmWeights?: WasmWeights;
   /**
+   * Whether the int8 form of a recognised Llama-family decoder runs on edgewise's own
+   * decoder kernel (WebAssembly SIMD, int8 × int8 dot products, one call per layer op)
+   * instead of onnxruntime-web. Default true: it decodes about twice as fast on the CPU path
+   * (docs/speed.md). `false` runs every form on onnxruntime-web.
+   * `engine.info().model.weights.runner` says which ran.
+   */
+  wasmKernel?: boolean;
+  /**
    * Whether the engines of all tabs of the origin that run the same models share one model
    * host, a `SharedWorker` (the models load once; requests queue fairly, a turn per tab).
    * Default: share, unless the page is cross-origin isolated and would run 3 or more WASM

@@ -70,7 +70,7 @@ export function assemble(options: EngineOptions): EngineParts {
   const threads = Math.min(4, probeSync().cores);
   const host = chooseHost(o.share, o.numThreads, threads, o.device);
   const numThreads = host.kind === 'shared-worker' ? 1 : o.numThreads ?? threads;
-  const config: WorkerConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads, assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto' };
+  const config: WorkerConfig = { cache: caching, eviction: o.eviction ?? 'none', numThreads, assetsUrl, device: o.device ?? 'auto', wasmWeights: o.wasmWeights ?? 'auto', wasmKernel: o.wasmKernel ?? true };
   const stored: EngineParts['stored'] = [];
   // Tabs share a host when their engines run the same models the same way (read at the first start, once `stored` is complete).
   const group = (): string => JSON.stringify([stored.map((s) => [s.role, s.model.key]), config]);

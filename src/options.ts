@@ -88,6 +88,7 @@ export function checkEngineOptions(options: unknown): EngineOptions {
   if (o.wasmWeights !== undefined && !['auto', 'int8', 'fp32', 'source'].includes(o.wasmWeights as string)) {
     throw bad('wasmWeights', `wasmWeights is ${describe(o.wasmWeights)}: pass 'auto' (the default), 'int8', 'fp32' or 'source'.`);
   }
+  if (o.wasmKernel !== undefined && typeof o.wasmKernel !== 'boolean') throw bad('wasmKernel', `wasmKernel is ${describe(o.wasmKernel)}: pass true (the default: the decoder kernel runs int8 forms it recognises) or false (onnxruntime-web runs every form).`);
   if (o.share !== undefined && typeof o.share !== 'boolean') throw bad('share', `share is ${describe(o.share)}: pass true (one model host for the origin's tabs), false (a worker of the page's own) or leave it out.`);
   if (o.capabilities !== undefined && (typeof o.capabilities !== 'object' || o.capabilities === null)) throw bad('capabilities', 'capabilities must be an object of facts to override, e.g. { deviceMemoryGiB: 4 }.');
   return o;

@@ -260,6 +260,11 @@ export interface WeightsInfo {
    * the cache, where an earlier load on this device left it (`'remembered'`).
    */
   choice?: { by: 'measured' | 'remembered'; tokensPerSecond: { int8?: number; fp32?: number }; measureMs?: number };
+  /**
+   * On WASM, what runs the weights: `'kernel'`, edgewise's decoder kernel (the int8 form of
+   * a recognised Llama-family decoder, unless `wasmKernel: false`), or `'onnxruntime'`.
+   */
+  runner?: 'kernel' | 'onnxruntime';
 }
 
 /** How token vectors become one vector per text (see `EmbeddingOptions.pooling`). */

@@ -22,6 +22,8 @@ export interface WorkerConfig {
   device?: 'auto' | 'webgpu' | 'wasm';
   /** What a weight-only quantized ONNX decoder becomes on WASM; default 'auto'. */
   wasmWeights?: WasmWeights;
+  /** Whether int8 forms with a kernel plan run on the decoder kernel; default true. */
+  wasmKernel?: boolean;
   /** TEST-ONLY: prompt tokens per prefill run, to cut short prompts (no engine option sets it). */
   prefillChunk?: number;
 }

@@ -18,7 +18,7 @@ import { largestTensorBytes } from './tensor-size.js';
 import { grammarsFor, type TokenizerGrammars } from './grammar/compile.js';
 import { grammarVocab } from './grammar/vocab.js';
 import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './config.js';
-import { Decoder, deviceLostError, presentNames } from './decoder.js';
+import { Decoder, deviceLostError, presentNames, type StepDecoder } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
 import { parseJson } from './json.js';
 import { createSession, loadOrt, loadedRuntimes, type OrtModule } from './runtime.js';
@@ -29,8 +29,9 @@ import { yieldToEventLoop } from './yield.js';
 type Json = Record<string, unknown>;
 
 interface Loaded {
-  session: Ort.InferenceSession;
-  decoder: Decoder;
+  /** Absent when the decoder kernel runs the model. */
+  session?: Ort.InferenceSession;
+  decoder: StepDecoder;
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
   info: ModelInfo;
@@ -125,12 +126,24 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const loaded = await loadWeights({
       model, config, device: choice.device, pref: o.wasmWeights ?? 'auto', onnxFile, extra,
       companions: TOKENIZER_FILES.map(withHash), load: { ...common, ...progress }, withHash,
-      ...(choice.device === 'wasm' ? { timer: formTimer(ortReady, decoderConfig, o.numThreads) } : {}),
+      ...(choice.device === 'wasm' ? { timer: formTimer(ortReady, decoderConfig, o.numThreads, o.wasmKernel !== false) } : {}),
     });
     const { files } = loaded;
     const tokenizerConfig = parseJson(files.get('tokenizer_config.json'), 'tokenizer_config.json') as Json;
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
+    const kernel = choice.device === 'wasm' && loaded.weights.form === 'int8' && o.wasmKernel !== false
+      ? await (await import('./kernel/open.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, signal)
+      : undefined;
+    if (kernel?.decoder) {
+      const info: ModelInfo = {
+        ranOn: 'wasm', engine: 'onnx', detail: `${choice.reason}; the int8 form runs on the decoder kernel (WebAssembly SIMD), ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}`,
+        contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate,
+        weights: { ...loaded.weights, runner: 'kernel' }, threads: kernel.threads,
+      };
+      ranOn = 'wasm';
+      return { decoder: kernel.decoder, tokenizer, config: decoderConfig, info };
+    }
     const ort = await ortReady;
     let session: Ort.InferenceSession;
     try {
@@ -153,7 +166,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const info: ModelInfo = {
       ranOn, engine: 'onnx', detail: `${choice.reason}${threads === undefined ? '' : `; ${threadsNote(threads)}`}`,
       contextLength: decoderConfig.contextLength, vocabSize: decoderConfig.vocabSize, hasChatTemplate: tokenizer.hasChatTemplate,
-      weights: loaded.weights, ...(threads === undefined ? {} : { threads }),
+      weights: choice.device === 'wasm' ? { ...loaded.weights, runner: 'onnxruntime' } : loaded.weights, ...(threads === undefined ? {} : { threads }),
     };
     return { session, decoder, tokenizer, config: decoderConfig, info };
   }
@@ -172,7 +185,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     async load(lo: BackendLoadOptions = {}): Promise<ModelInfo> {
       if (loaded) return loaded.info;
       loaded = await open(lo);
-      openDecoders.add(loaded.decoder);
+      if (loaded.decoder instanceof Decoder) openDecoders.add(loaded.decoder);
       return loaded.info;
     },
 
@@ -188,10 +201,10 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     async unload(): Promise<void> {
       const l = loaded;
       loaded = undefined;
-      if (l) openDecoders.delete(l.decoder);
+      if (l?.decoder instanceof Decoder) openDecoders.delete(l.decoder);
       // Releasing a session on a lost device never settles: let it go with the worker.
-      if (l && ranOn === 'webgpu' && gpuLost) void l.session.release().catch(() => undefined);
-      else await l?.session.release();
+      if (l && ranOn === 'webgpu' && gpuLost) void l.session?.release().catch(() => undefined);
+      else await l?.session?.release();
     },
   };
 }

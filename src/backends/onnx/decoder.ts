@@ -48,7 +48,17 @@ export function presentNames(numLayers: number): string[] {
   return out;
 }
 
-export class Decoder {
+/** What the decode loop drives: onnxruntime-web's session (`Decoder`) or the decoder kernel (`kernel/decoder.ts`). */
+export interface StepDecoder {
+  /** Positions in the cache. */
+  readonly length: number;
+  /** Empties the cache: every request starts from a clean context. */
+  reset(): void;
+  /** Runs `ids` through the model after the cached context; returns the last row of logits. */
+  step(ids: readonly number[]): Promise<Float32Array>;
+}
+
+export class Decoder implements StepDecoder {
   private past: Feeds = {};
   private pastLength = 0;
   private readonly hasPositionIds: boolean;

@@ -2,12 +2,12 @@
  * Times one weight form's decode speed on this device, for `wasmWeights: 'auto'`: the
  * graph opens in a session with the real load's options, prefills a short prompt, and
  * decodes a few tokens. The session is released before the next form opens, so the two
- * never hold memory at once.
+ * never hold memory at once (a kernel's memory goes with its decoder).
  */
 import { now } from '../../clock.js';
 import { capabilities } from '../../capabilities.js';
 import type { DecoderConfig } from './config.js';
-import { Decoder } from './decoder.js';
+import { Decoder, type StepDecoder } from './decoder.js';
 import { deviceSignature, type DeviceFacts } from './form-choice.js';
 import { createSession, type ExternalData, type OrtModule } from './runtime.js';
 
@@ -39,28 +39,36 @@ export function deviceFacts(numThreads: number): DeviceFacts {
   };
 }
 
-export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThreads: number): FormTimer {
+/**
+ * With `kernel`, a form the decoder kernel runs (an int8 form with a plan) is timed on the
+ * kernel, as the load will run it; the signature says so, so a choice made with the kernel
+ * is not reused without it.
+ */
+export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThreads: number, kernel: boolean): FormTimer {
   return {
-    signature: deviceSignature(deviceFacts(numThreads)),
-    time: async (graph, external) => decodeSpeed(await ort, graph, external, cfg),
+    signature: deviceSignature(deviceFacts(numThreads)) + (kernel ? '-kernel' : ''),
+    time: async (graph, external) => {
+      const k = kernel ? await (await import('./kernel/open.js')).openKernel(graph, external, Math.min(cfg.contextLength, 256)) : undefined;
+      if (k?.decoder) return decodeSpeed(k.decoder, cfg);
+      const session = await createSession(await ort, graph, external, { device: 'wasm' });
+      try {
+        return await decodeSpeed(new Decoder(await ort, session, cfg), cfg);
+      } finally {
+        await session.release();
+      }
+    },
   };
 }
 
-async function decodeSpeed(ort: OrtModule, graph: Uint8Array, external: readonly ExternalData[], cfg: DecoderConfig): Promise<number> {
-  const session = await createSession(ort, graph, external, { device: 'wasm' });
-  try {
-    const decoder = new Decoder(ort, session, cfg);
-    // Any ids in the vocabulary: the kernels' speed does not depend on which.
-    const id = (i: number): number => (i * 7919 + 1) % cfg.vocabSize;
-    await decoder.step(Array.from({ length: PROMPT_TOKENS }, (_, i) => id(i)));
-    const ms: number[] = [];
-    for (let i = 0; i <= TIMED_STEPS; i++) {
-      const started = now();
-      await decoder.step([id(PROMPT_TOKENS + i)]);
-      if (i > 0) ms.push(now() - started);
-    }
-    return 1000 / Math.max(Math.min(...ms), 0.001);
-  } finally {
-    await session.release();
+async function decodeSpeed(decoder: StepDecoder, cfg: DecoderConfig): Promise<number> {
+  // Any ids in the vocabulary: the kernels' speed does not depend on which.
+  const id = (i: number): number => (i * 7919 + 1) % cfg.vocabSize;
+  await decoder.step(Array.from({ length: PROMPT_TOKENS }, (_, i) => id(i)));
+  const ms: number[] = [];
+  for (let i = 0; i <= TIMED_STEPS; i++) {
+    const started = now();
+    await decoder.step([id(PROMPT_TOKENS + i)]);
+    if (i > 0) ms.push(now() - started);
   }
+  return 1000 / Math.max(Math.min(...ms), 0.001);
 }

@@ -7,7 +7,7 @@ import { EdgewiseError } from '../../errors.js';
 import type { FinishReason, RanOn, WeightForm } from '../../types.js';
 import type { BackendPart, BackendRequest } from '../backend.js';
 import type { DecoderConfig } from './config.js';
-import type { Decoder } from './decoder.js';
+import type { StepDecoder } from './decoder.js';
 import type { TokenizerGrammars } from './grammar/compile.js';
 import type { GrammarConstraint } from './grammar/constraint.js';
 import { prefill, prefillChunkFor } from './prefill.js';
@@ -18,7 +18,7 @@ import type { ModelTokenizer } from './tokenizer.js';
 import { now } from '../../clock.js';
 
 export interface GenerateContext {
-  decoder: Decoder;
+  decoder: StepDecoder;
   tokenizer: ModelTokenizer;
   config: DecoderConfig;
   ranOn: RanOn;

@@ -5,7 +5,7 @@
  * only the last chunk's logits are read. Between chunks queued messages (an abort) run.
  */
 import type { RanOn, WeightForm } from '../../types.js';
-import type { Decoder } from './decoder.js';
+import type { StepDecoder } from './decoder.js';
 
 /**
  * Prompt tokens per run on WASM, measured on this project's 2-core machine (SmolLM2-135M
@@ -50,7 +50,7 @@ export interface PrefillOptions {
  * Runs `ids` after the decoder's cached context, chunk by chunk.
  * @returns the last position's logits, or undefined when the signal aborted between chunks.
  */
-export async function prefill(decoder: Decoder, ids: readonly number[], o: PrefillOptions): Promise<Float32Array | undefined> {
+export async function prefill(decoder: StepDecoder, ids: readonly number[], o: PrefillOptions): Promise<Float32Array | undefined> {
   let logits: Float32Array | undefined;
   let at = 0;
   for (const size of chunksOf(ids.length, o.chunk)) {

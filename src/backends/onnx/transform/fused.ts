@@ -44,7 +44,7 @@ export function fuseLlama(model: ModelProto, ix: GraphIndex, layout: LlamaLayout
   const before = new Map<NodeProto, NodeProto[]>();
   const name = (hint: string): string => `edgewise/fused/${hint}`;
 
-  const head = layout.rope && on.attention === true ? attention(layout, layout.rope, ix, at, remove, before, opset) : { nodes: [], tensors: [] };
+  const head = layout.rope && on.attention === true && layout.headDim % 16 === 0 ? attention(layout, layout.rope, ix, at, remove, before, opset) : { nodes: [], tensors: [] };
   for (const n of on.norms === false ? [] : layout.norms) {
     const add = ix.producer.get(n.x);
     const skip = add?.opType === 'Add' && (add.input?.length ?? 0) === 2 && (ix.readers.get(n.x) ?? []).every((r) => r === n.last || (at.get(r) ?? -1) > (at.get(n.last) ?? 0) || inNorm(ix, r, n.last));

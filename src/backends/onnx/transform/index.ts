@@ -14,13 +14,15 @@ import { pacer, type Pace } from './pace.js';
 import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
 import { fuseLlama, type Fusions } from './fused.js';
 import { findLlamaLayout } from './llama-layout.js';
+import { kernelPlan } from './kernel-plan.js';
+import { KERNEL_PLAN_KEY } from '../kernel/plan.js';
 import { decodeModel, encodeModel, num, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
 export type { WeightForm } from './rewrite.js';
 export type { Fusions } from './fused.js';
 
 /** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
-export const TRANSFORM_VERSION = 3;
+export const TRANSFORM_VERSION = 4;
 
 export interface TransformOptions {
   form: WeightForm;
@@ -60,6 +62,8 @@ export interface TransformResult extends RewriteStats {
   structure: 'fused' | 'ops';
   /** Ops in the output graph. */
   ops: number;
+  /** True when the int8 form carries the decoder kernel's plan (see kernel/plan.ts). */
+  kernel: boolean;
 }
 
 /** When the config does not say: 2 × 4096 × d/2 floats of tables, 1 MB at d = 64. */
@@ -88,12 +92,14 @@ export async function transformModel(bytes: Uint8Array, external: ExternalFiles,
     if (layout) {
       fuseLlama(model, after, layout, o.fusions ?? {}, num(model.opsetImport?.find((x) => (x.domain ?? '') === '')?.version) || 13);
       structure = 'fused';
+      const plan = o.form === 'int8' && o.fusions?.attention !== true ? kernelPlan(g, layout) : undefined;
+      if (plan) model.metadataProps = [...(model.metadataProps ?? []), { key: KERNEL_PLAN_KEY, value: JSON.stringify(plan) }];
     }
   }
   pruneInitializers(g);
   const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal));
   pruneValueInfo(g);
-  return { ...stats, graph: encodeModel(model), data, structure, ops: g.node?.length ?? 0 };
+  return { ...stats, graph: encodeModel(model), data, structure, ops: g.node?.length ?? 0, kernel: model.metadataProps?.some((m) => m.key === KERNEL_PLAN_KEY) ?? false };
 }
 
 /**

@@ -5,6 +5,7 @@
  * needs, or `undefined` when any of it is missing or unusual: a graph this does not
  * recognise keeps its op-by-op form, which is slower, never wrong.
  */
+import type { PlanRope } from '../kernel/plan.js';
 import type { LinearSite } from './linear.js';
 import { DT, dimsOf, floatsOf, num, tensorBytes, type ExternalFiles, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
 import type { GraphIndex } from './sites.js';
@@ -42,6 +43,8 @@ export interface LlamaLayout {
    * the head size suits the kernel (the CPU kernel takes multiples of 16 only).
    */
   rope?: { interleaved: boolean; cos: Float32Array; sin: Float32Array; positions: number };
+  /** Where the rotary tables come from (graph tables by name, or the frequencies): the decoder kernel's plan. */
+  ropeSource?: PlanRope;
 }
 
 const SITE_ROLE = /layers[./](\d+)[./].*?(q_proj|k_proj|v_proj|o_proj)/;
@@ -77,8 +80,9 @@ export function findLlamaLayout(g: GraphProto, ix: GraphIndex, sites: readonly L
 
   const norms = findNorms(g, ix, ext);
   if (!norms || norms.length !== 2 * layers.length + 1) return undefined;
-  const rope = headDim % 16 === 0 ? findRope(g, ix, ext, layers[0]?.q ?? '', headDim, contextLength) : undefined;
-  return { numHeads, kvHeads, headDim, layers, norms, ...(rope ? { rope } : {}) };
+  const found = findRope(g, ix, ext, layers[0]?.q ?? '', headDim, contextLength);
+  const rope = found && headDim % 16 === 0 ? found.rope : undefined;
+  return { numHeads, kvHeads, headDim, layers, norms, ...(rope ? { rope } : {}), ...(found ? { ropeSource: found.source } : {}) };
 }
 
 /** Every RMSNorm `w · x / sqrt(mean(x²) + eps)` in float32, as exported (Div or Mul by a reciprocal). */
@@ -126,7 +130,7 @@ function rmsOf(normed: NodeProto, ix: GraphIndex, ext: ExternalFiles): { x: stri
  * itself, as cos/sin tables `[P, d/2]` or an `inv_freq` `[d/2]` (then computed for
  * `contextLength` positions), so scaled variants baked into the export stay exact.
  */
-function findRope(g: GraphProto, ix: GraphIndex, ext: ExternalFiles, q: string, headDim: number, contextLength: number): LlamaLayout['rope'] | undefined {
+function findRope(g: GraphProto, ix: GraphIndex, ext: ExternalFiles, q: string, headDim: number, contextLength: number): { rope: NonNullable<LlamaLayout['rope']>; source: PlanRope } | undefined {
   const half = headDim / 2;
   const near = nodesAfter(ix, q, 8);
   const interleaved = near.some((n) => n.opType === 'Reshape' && last5dIs2(ix.init.get(n.input?.[1] ?? ''), ext));
@@ -136,7 +140,8 @@ function findRope(g: GraphProto, ix: GraphIndex, ext: ExternalFiles, q: string, 
   const cosT = tables.find((t) => /cos/i.test(t.name ?? ''));
   const sinT = tables.find((t) => /sin/i.test(t.name ?? ''));
   if (cosT && sinT && dimsOf(cosT)[0] === dimsOf(sinT)[0]) {
-    return { interleaved, cos: floatsOf(cosT, ext), sin: floatsOf(sinT, ext), positions: dimsOf(cosT)[0] as number };
+    const positions = dimsOf(cosT)[0] as number;
+    return { rope: { interleaved, cos: floatsOf(cosT, ext), sin: floatsOf(sinT, ext), positions }, source: { interleaved, cos: cosT.name ?? '', sin: sinT.name ?? '', positions } };
   }
   const inv = (g.initializer ?? []).filter((t) => live(t) && dimsOf(t).reduce((a, b) => a * b, 1) === half).map((t) => floatsOf(t, ext)).filter(isInvFreq);
   if (inv.length !== 1) return undefined;
@@ -151,7 +156,7 @@ function findRope(g: GraphProto, ix: GraphIndex, ext: ExternalFiles, q: string, 
       sin[p * half + j] = Math.sin(angle);
     }
   }
-  return { interleaved, cos, sin, positions: contextLength };
+  return { rope: { interleaved, cos, sin, positions: contextLength }, source: { interleaved, invFreq: Array.from(f) } };
 }
 
 /** Positive, strictly decreasing, at most 1: the frequencies θ^(-2j/d) of a rotary embedding. */

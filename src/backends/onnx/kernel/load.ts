@@ -1,0 +1,131 @@
+/**
+ * Opens an int8 form in the decoder kernel: reads its plan from the graph and copies each
+ * weight into the kernel's memory in the layout the kernel streams (one int8 row of K per
+ * output, K padded to 16), handing the worker back between tensors so an abort settles.
+ */
+import { EdgewiseError } from '../../../errors.js';
+import { pacer, type Pace } from '../transform/pace.js';
+import { decodeModel, floatsOf, tensorBytes, type ExternalFiles, type TensorProto } from '../transform/proto.js';
+import { KernelMemory } from './memory.js';
+import { KERNEL_PLAN_KEY, readPlan, type KernelPlan, type PlanMatrix } from './plan.js';
+
+export const pad16 = (k: number): number => Math.ceil(k / 16) * 16;
+
+/** A matrix in kernel memory: `n` int8 rows of `kp`, a float32 scale per row. */
+export interface KMatrix {
+  w: number;
+  scale: number;
+  k: number;
+  kp: number;
+  n: number;
+}
+
+export interface KernelWeights {
+  mem: KernelMemory;
+  plan: KernelPlan;
+  layers: { inNorm: number; postNorm: number; qkv: KMatrix; o: KMatrix; gateUp: KMatrix; down: KMatrix }[];
+  finalNorm: number;
+  head: KMatrix;
+  /** The lookup: the head's rows (tied) or float32 rows `[V, H]`. */
+  embed: { rows: KMatrix } | { floats: number };
+  cos: number;
+  sin: number;
+  positions: number;
+  interleaved: boolean;
+}
+
+/** The plan a form's graph carries, if any (a few hundred KB to decode; no weights are read). */
+export function planOf(graph: Uint8Array): KernelPlan | undefined {
+  return readPlan(decodeModel(graph).metadataProps?.find((m) => m.key === KERNEL_PLAN_KEY)?.value ?? undefined);
+}
+
+export async function loadKernelWeights(graph: Uint8Array, external: ExternalFiles, o: { contextLength: number; shared: boolean; signal?: AbortSignal }): Promise<KernelWeights> {
+  const model = decodeModel(graph);
+  const plan = readPlan(model.metadataProps?.find((m) => m.key === KERNEL_PLAN_KEY)?.value ?? undefined);
+  if (!plan) throw new EdgewiseError('unsupported_model', 'This weight form carries no decoder-kernel plan; it runs on onnxruntime-web.');
+  const init = new Map((model.graph?.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const tensor = (name: string): TensorProto => {
+    const t = init.get(name);
+    if (!t) throw new EdgewiseError('unsupported_model', `The kernel plan names ${name}, which the graph does not hold; the stored form is damaged.`);
+    return t;
+  };
+  const mem = await KernelMemory.create(o.shared);
+  const pace = pacer(o.signal);
+  const floats = async (name: string): Promise<number> => {
+    const f = floatsOf(tensor(name), external);
+    const at = mem.alloc(f.length * 4);
+    mem.f32(at, f.length).set(f);
+    await pace();
+    return at;
+  };
+  const matrices = new Map<string, KMatrix>();
+  const matrix = async (m: PlanMatrix): Promise<KMatrix> => {
+    const known = matrices.get(m.weight);
+    if (known) return known;
+    const made = await transposed(mem, m, tensorBytes(tensor(m.weight), external), floatsOf(tensor(m.scale), external), pace);
+    matrices.set(m.weight, made);
+    return made;
+  };
+  const layers: KernelWeights['layers'] = [];
+  for (const l of plan.layers) {
+    layers.push({ inNorm: await floats(l.inNorm), postNorm: await floats(l.postNorm), qkv: await matrix(l.qkv), o: await matrix(l.o), gateUp: await matrix(l.gateUp), down: await matrix(l.down) });
+  }
+  const finalNorm = await floats(plan.finalNorm);
+  const head = await matrix(plan.head);
+  let embed: KernelWeights['embed'];
+  if ('rows' in plan.embed) embed = { floats: await floats(plan.embed.rows) };
+  else if (plan.embed.columns === plan.head.weight && plan.embed.scale === plan.head.scale) embed = { rows: head };
+  else embed = { rows: await matrix({ weight: plan.embed.columns, scale: plan.embed.scale, k: plan.hidden, n: plan.head.n }) };
+  const { cos, sin, positions } = await ropeTables(mem, plan, o.contextLength, (n) => floatsOf(tensor(n), external));
+  return { mem, plan, layers, finalNorm, head, embed, cos, sin, positions, interleaved: plan.rope.interleaved };
+}
+
+/** `[K, N]` int8 columns into N rows of K (padded to 16 with zeros), in blocks of rows between paces. */
+async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: Uint8Array, scale: Float32Array, pace: Pace): Promise<KMatrix> {
+  const { k, n } = m;
+  const kp = pad16(k);
+  if (bytes.length !== k * n || scale.length !== n) throw new EdgewiseError('unsupported_model', `Weight ${m.weight} holds ${bytes.length} bytes and ${scale.length} scales; the plan says ${k} × ${n}.`);
+  const w = mem.alloc(n * kp);
+  const s = mem.alloc(n * 4);
+  mem.f32(s, n).set(scale);
+  const src = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Tiles of 64 × 64 keep both sides in cache; a row block of about 1 MB goes between paces.
+  const rowsPerBlock = Math.max(64, Math.floor(1_048_576 / kp / 64) * 64);
+  for (let r0 = 0; r0 < n; r0 += rowsPerBlock) {
+    const dst = mem.i8(w, n * kp);
+    const r1 = Math.min(n, r0 + rowsPerBlock);
+    for (let c0 = 0; c0 < k; c0 += 64) {
+      const c1 = Math.min(k, c0 + 64);
+      for (let r = r0; r < r1; r++) {
+        const row = r * kp;
+        for (let c = c0; c < c1; c++) dst[row + c] = src[c * n + r] as number;
+      }
+    }
+    await pace();
+  }
+  return { w, scale: s, k, kp, n };
+}
+
+/** cos/sin `[P, d/2]`: the graph's own tables, or computed from its frequencies in float32 as the graph does. */
+async function ropeTables(mem: KernelMemory, plan: KernelPlan, contextLength: number, table: (name: string) => Float32Array): Promise<{ cos: number; sin: number; positions: number }> {
+  const half = plan.headDim / 2;
+  const r = plan.rope;
+  const positions = 'cos' in r ? r.positions : contextLength;
+  const cos = mem.alloc(positions * half * 4);
+  const sin = mem.alloc(positions * half * 4);
+  if ('cos' in r) {
+    mem.f32(cos, positions * half).set(table(r.cos).subarray(0, positions * half));
+    mem.f32(sin, positions * half).set(table(r.sin).subarray(0, positions * half));
+  } else {
+    const c = mem.f32(cos, positions * half);
+    const s = mem.f32(sin, positions * half);
+    for (let p = 0; p < positions; p++) {
+      for (let j = 0; j < half; j++) {
+        const angle = Math.fround(p * (r.invFreq[j] as number));
+        c[p * half + j] = Math.cos(angle);
+        s[p * half + j] = Math.sin(angle);
+      }
+    }
+  }
+  return { cos, sin, positions };
+}
