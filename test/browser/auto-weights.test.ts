@@ -65,7 +65,7 @@ describe("wasmWeights 'auto' picks the weight form by measurement", () => {
     const stored = await derivedPaths(key);
     const records = stored.filter((p) => p.startsWith('edgewise/wasm-choice/'));
     assertEqual(records.length, 1, `one record of the choice is stored: ${JSON.stringify(stored)}`);
-    assert(/^edgewise\/wasm-choice\/v\d+\/\d+t-(coi|nocoi)-\d+c-[a-z]+\d*\.json$/.test(records[0] ?? ''), `named by transform version and device: ${records[0]}`);
+    assert(/^edgewise\/wasm-choice\/v\d+\/\d+t-(coi|nocoi)-\d+c-[a-z]+\d*(-kernel)?\.json$/.test(records[0] ?? ''), `named by transform version and device: ${records[0]}`);
     const forms = stored.filter((p) => !p.startsWith('edgewise/wasm-choice/'));
     assert(forms.length === 2 && forms.every((p) => p.startsWith(`edgewise/wasm-${w1.form}/`)), `only the winner's form stays in the cache: ${JSON.stringify(forms)}`);
 

@@ -61,9 +61,9 @@ describe('WASM weight transform through the engine', () => {
     assertEqual(firstRun.ids, asIs.ids, 'the float32 form gives the q4 file its own greedy ids');
     await first.dispose();
     const stored = (await records(`${id}:q4`)).filter((r) => r.path.startsWith('edgewise/'));
-    assertEqual(stored.map((r) => r.path).sort(), ['edgewise/wasm-fp32/v3/onnx/model_q4.onnx', 'edgewise/wasm-fp32/v3/onnx/model_q4.onnx.data'], 'the graph and its data are stored under the model');
+    assertEqual(stored.map((r) => r.path).sort(), ['edgewise/wasm-fp32/v4/onnx/model_q4.onnx', 'edgewise/wasm-fp32/v4/onnx/model_q4.onnx.data'], 'the graph and its data are stored under the model');
     const source = (await records(`${id}:q4`)).find((r) => r.path === 'onnx/model_q4.onnx');
-    assert(stored.every((r) => r.state === 'complete' && r.etag === `derived:wasm-fp32/v3:${source?.sha256}`), 'tagged with the source file sha256 and the transform version');
+    assert(stored.every((r) => r.state === 'complete' && r.etag === `derived:wasm-fp32/v4:${source?.sha256}`), 'tagged with the source file sha256 and the transform version');
 
     await resetServer();
     const second = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'fp32' });
@@ -95,7 +95,7 @@ describe('WASM weight transform through the engine', () => {
     await b.load();
     assertEqual((await b.info()).model?.weights?.transform, 'ran', 'a changed source is rewritten again');
     const derived = (await records(key)).filter((x) => x.path.startsWith('edgewise/'));
-    assert(derived.length === 2 && derived.every((x) => x.etag === `derived:wasm-int8/v3:${'f'.repeat(64)}`), 'and the new rewrite carries the new identity');
+    assert(derived.length === 2 && derived.every((x) => x.etag === `derived:wasm-int8/v4:${'f'.repeat(64)}`), 'and the new rewrite carries the new identity');
     await b.cache.delete();
     await b.dispose();
   });

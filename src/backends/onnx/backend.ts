@@ -195,7 +195,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
       if (!loaded) throw new EdgewiseError('runtime_error', 'generate() ran before the model was loaded; this is a bug in edgewise.');
       const l = loaded;
       const grammars = (): Promise<TokenizerGrammars> => (l.grammars ??= grammarsFor(grammarVocab(l.tokenizer.tokenizerJson, l.tokenizer.config, { eosIds: [...l.config.eosIds], vocabSize: l.config.vocabSize })));
-      return runGeneration(request, { ...l, ranOn, signal: go.signal, yieldToEventLoop, grammars, ...(l.info.weights ? { weights: l.info.weights.form } : {}), ...(o.prefillChunk ? { prefillChunk: o.prefillChunk } : {}) });
+      return runGeneration(request, { ...l, ranOn, signal: go.signal, yieldToEventLoop, grammars, ...(l.info.weights ? { weights: l.info.weights.form, kernel: l.info.weights.runner === 'kernel' } : {}), ...(o.prefillChunk ? { prefillChunk: o.prefillChunk } : {}) });
     },
 
     async unload(): Promise<void> {

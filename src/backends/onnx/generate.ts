@@ -24,6 +24,8 @@ export interface GenerateContext {
   ranOn: RanOn;
   /** The form the weights run in, reported on the finish part. */
   weights?: WeightForm;
+  /** True when the decoder kernel runs the weights (its prompt runs are exact in any size). */
+  kernel?: boolean;
   signal: AbortSignal | undefined;
   /** Lets queued messages (an abort) run between steps; see `worker/yield.ts`. */
   yieldToEventLoop: () => Promise<void>;
@@ -74,7 +76,7 @@ async function* decode(req: BackendRequest, ctx: GenerateContext, promptIds: num
     let logits: Float32Array | undefined;
     if (input === undefined) {
       // The prompt, in chunks where that leaves the numbers unchanged; an abort between chunks ends it like one between steps.
-      logits = await prefill(decoder, promptIds, { chunk: ctx.prefillChunk ?? prefillChunkFor(ctx.ranOn, ctx.weights), signal, yieldToEventLoop: ctx.yieldToEventLoop });
+      logits = await prefill(decoder, promptIds, { chunk: ctx.prefillChunk ?? prefillChunkFor(ctx.ranOn, ctx.weights, ctx.kernel), signal, yieldToEventLoop: ctx.yieldToEventLoop });
     } else {
       await ctx.yieldToEventLoop();
       if (!signal?.aborted) logits = await decoder.step(input);
