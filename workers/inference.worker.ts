@@ -9,7 +9,12 @@ import { WORKER_KINDS } from '../src/worker/registry.js';
 import { serveShared } from '../src/worker/shared-host.js';
 import { installErrorTransfer } from '../src/worker/transfer.js';
 
-installErrorTransfer();
-const scope = globalThis as unknown as { onconnect?: unknown; close(): void };
-if ('onconnect' in scope) serveShared(WORKER_KINDS, scope as Parameters<typeof serveShared>[1]);
-else expose(createHost(WORKER_KINDS));
+const scope = globalThis as unknown as { onconnect?: unknown; close(): void; name?: string };
+// A helper thread of the decoder kernel (see src/backends/onnx/kernel/threads.ts): same file, no host.
+if (scope.name === 'edgewise-kernel-thread') {
+  void import('../src/backends/onnx/kernel/thread.js').then((m) => m.serveKernelThread(globalThis as unknown as Parameters<typeof m.serveKernelThread>[0]));
+} else {
+  installErrorTransfer();
+  if ('onconnect' in scope) serveShared(WORKER_KINDS, scope as Parameters<typeof serveShared>[1]);
+  else expose(createHost(WORKER_KINDS));
+}

@@ -53,6 +53,26 @@ describe('decoder kernel through the engine', () => {
     }
   });
 
+  it('on two threads (a cross-origin isolated page): a helper worker takes half of each step, and the tokens are the same as on one', async () => {
+    assert(globalThis.crossOriginIsolated, 'the test page is cross-origin isolated');
+    const one = createEngine({ model: FIXTURE, cache: false, wasmWeights: 'int8', device: 'wasm', numThreads: 1, share: false });
+    const two = createEngine({ model: FIXTURE, cache: false, wasmWeights: 'int8', device: 'wasm', numThreads: 2 });
+    try {
+      const a = await run(one, 'The small model', 40);
+      const b = await run(two, 'The small model', 40);
+      const info = (await two.info()).model;
+      assertEqual(info?.weights?.runner, 'kernel', 'on the kernel');
+      assertEqual(info?.threads, 2, 'on two threads');
+      assert(/2 WASM threads/.test(info?.detail ?? ''), `the detail says so: ${info?.detail}`);
+      assertEqual(b.finish.tokenIds, a.finish.tokenIds, 'each output row and head is computed whole on one thread or the other: the same numbers');
+      const long = 'The small model '.repeat(40);
+      assertEqual((await run(two, long, 8)).finish.tokenIds, (await run(one, long, 8)).finish.tokenIds, 'a prompt of several 64-row runs too');
+    } finally {
+      await one.dispose();
+      await two.dispose();
+    }
+  });
+
   it('wasmKernel: false runs the same form on onnxruntime-web', async () => {
     const engine = createEngine({ model: FIXTURE, cache: false, wasmWeights: 'int8', device: 'wasm', wasmKernel: false });
     try {

@@ -56,6 +56,8 @@ export interface StepDecoder {
   reset(): void;
   /** Runs `ids` through the model after the cached context; returns the last row of logits. */
   step(ids: readonly number[]): Promise<Float32Array>;
+  /** Releases what the decoder holds outside its session (the kernel's helper threads). */
+  dispose?(): void;
 }
 
 export class Decoder implements StepDecoder {

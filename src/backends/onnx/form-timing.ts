@@ -48,8 +48,14 @@ export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThread
   return {
     signature: deviceSignature(deviceFacts(numThreads)) + (kernel ? '-kernel' : ''),
     time: async (graph, external) => {
-      const k = kernel ? await (await import('./kernel/open.js')).openKernel(graph, external, Math.min(cfg.contextLength, 256)) : undefined;
-      if (k?.decoder) return decodeSpeed(k.decoder, cfg);
+      const k = kernel ? await (await import('./kernel/open.js')).openKernel(graph, external, Math.min(cfg.contextLength, 256), { threads: numThreads > 1 && capabilities().threads && !('onconnect' in globalThis) ? numThreads : 1 }) : undefined;
+      if (k?.decoder) {
+        try {
+          return await decodeSpeed(k.decoder, cfg);
+        } finally {
+          k.decoder.dispose();
+        }
+      }
       const session = await createSession(await ort, graph, external, { device: 'wasm' });
       try {
         return await decodeSpeed(new Decoder(await ort, session, cfg), cfg);

@@ -9,6 +9,7 @@ import { EdgewiseError } from '../../../errors.js';
 import type { StepDecoder } from '../decoder.js';
 import type { KernelWeights, KMatrix } from './load.js';
 import { pad16 } from './load.js';
+import type { KernelThreads } from './threads.js';
 
 /** Prompt rows per run: scratch stays a few MB; larger runs gain nothing in these loops. */
 export const ROWS = 64;
@@ -22,7 +23,8 @@ export class KernelDecoder implements StepDecoder {
   private readonly s: Record<'ids' | 'x' | 'xn' | 'q16' | 'qs' | 'qkv' | 'att' | 'out' | 'gu' | 'act' | 'scores' | 'logits', number>;
   private readonly dims: { h: number; hp: number; qd: number; qdp: number; kvd: number; nqkv: number; i: number; ip: number; v: number };
 
-  constructor(private readonly w: KernelWeights, private readonly contextLength: number) {
+  /** `threads`: helpers sharing `w.mem` (a shared memory); without them the kernel runs on this thread alone. */
+  constructor(private readonly w: KernelWeights, private readonly contextLength: number, private readonly threads?: KernelThreads) {
     const p = w.plan;
     const h = p.hidden, qd = p.numHeads * p.headDim, kvd = p.kvHeads * p.headDim, i = p.intermediate;
     this.dims = { h, hp: pad16(h), qd, qdp: pad16(qd), kvd, nqkv: qd + 2 * kvd, i, ip: pad16(i), v: w.head.n };
@@ -31,7 +33,7 @@ export class KernelDecoder implements StepDecoder {
     const f = (n: number): number => m.alloc(n * 4);
     this.s = {
       ids: f(ROWS), x: f(ROWS * h), xn: f(ROWS * Math.max(h, qd)), q16: m.alloc(ROWS * Math.max(d.hp, d.qdp, d.ip) * 2), qs: f(ROWS),
-      qkv: f(ROWS * d.nqkv), att: f(ROWS * qd), out: f(ROWS * h), gu: f(ROWS * 2 * i), act: f(ROWS * i), scores: f(contextLength), logits: f(d.v),
+      qkv: f(ROWS * d.nqkv), att: f(ROWS * qd), out: f(ROWS * h), gu: f(ROWS * 2 * i), act: f(ROWS * i), scores: f(contextLength * (threads?.count ?? 1)), logits: f(d.v),
     };
     this.growCache(Math.min(contextLength, CACHE_STEP));
   }
@@ -80,7 +82,8 @@ export class KernelDecoder implements StepDecoder {
       const values = keys + layerBytes / 2;
       k.toCache(s.qkv, d.nqkv, d.qd, M, p.kvHeads, p.headDim, keys, this.cap, pos);
       k.toCache(s.qkv, d.nqkv, d.qd + d.kvd, M, p.kvHeads, p.headDim, values, this.cap, pos);
-      k.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, 0, p.numHeads, s.scores);
+      if (this.threads) this.threads.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, s.scores, this.contextLength * 4);
+      else k.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, 0, p.numHeads, s.scores);
       this.matmul(l.o, s.att, M, s.out, d.h);
       k.addRmsNorm(s.x, s.out, l.postNorm, s.xn, M, d.h, p.eps);
       this.matmul(l.gateUp, s.xn, M, s.gu, 2 * d.i);
@@ -97,7 +100,13 @@ export class KernelDecoder implements StepDecoder {
   private matmul(m: KMatrix, x: number, M: number, y: number, ldy: number): void {
     const { k } = this.w.mem;
     k.quantRows(x, M, m.k, m.kp, this.s.q16, this.s.qs);
-    k.matmul(m.w, m.scale, 0, this.s.q16, this.s.qs, y, ldy, M, m.kp, 0, m.n);
+    if (this.threads) this.threads.matmul(m.w, m.scale, 0, this.s.q16, this.s.qs, y, ldy, M, m.kp, 0, m.n);
+    else k.matmul(m.w, m.scale, 0, this.s.q16, this.s.qs, y, ldy, M, m.kp, 0, m.n);
+  }
+
+  /** Stops the helper threads; the memory goes with the last reference to the decoder. */
+  dispose(): void {
+    this.threads?.dispose();
   }
 
   /** Moves each cache block to its place for the larger capacity, last first (the blocks only move up). */
