@@ -20,7 +20,7 @@ export const WASM_PREFILL_CHUNK = 256;
  * the prompt is cut (a scale per activation row), and an abort waits for one run only
  * (about 0.35 s at SmolLM2-135M's shape on one thread).
  */
-export const KERNEL_PREFILL_CHUNK = 64;
+export const KERNEL_PREFILL_CHUNK = 128;
 
 /**
  * Where a prompt is cut: runs of `chunk` tokens, the remainder first, so the last run (the

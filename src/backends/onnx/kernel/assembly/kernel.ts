@@ -8,6 +8,26 @@
   return i32x4.extract_lane(c, 0) + i32x4.extract_lane(c, 1) + i32x4.extract_lane(c, 2) + i32x4.extract_lane(c, 3);
 }
 
+/**
+ * e^x for four lanes: 2^n · p(r) with x = n·ln2 + r, |r| ≤ ln2/2, p a degree-6 polynomial
+ * (relative error < 2e-7, float32's own). x is clamped to [-87, 88], where float32's exp
+ * is about to underflow or overflow: softmax and SiLU only need those ends to be tiny or huge.
+ */
+@inline function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87)), f32x4.splat(88));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145751953125))), f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
+  let p = f32x4.splat(1.0 / 720);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, pow2);
+}
+
 @inline function fsum(c: v128): f32 {
   return f32x4.extract_lane(c, 0) + f32x4.extract_lane(c, 1) + f32x4.extract_lane(c, 2) + f32x4.extract_lane(c, 3);
 }
@@ -21,14 +41,24 @@
 export function quantRows(x: usize, M: i32, K: i32, Kp: i32, q: usize, scales: usize): void {
   for (let m = 0; m < M; m++) {
     const row = x + <usize>(m * K) * 4;
-    let peak: f32 = 0;
-    for (let k = 0; k < K; k++) peak = max(peak, abs(load<f32>(row + <usize>k * 4)));
+    let k = 0;
+    let peak4 = f32x4.splat(0);
+    for (; k + 4 <= K; k += 4) peak4 = f32x4.max(peak4, f32x4.abs(v128.load(row + <usize>k * 4)));
+    let peak: f32 = max(max(f32x4.extract_lane(peak4, 0), f32x4.extract_lane(peak4, 1)), max(f32x4.extract_lane(peak4, 2), f32x4.extract_lane(peak4, 3)));
+    for (; k < K; k++) peak = max(peak, abs(load<f32>(row + <usize>k * 4)));
     const s: f32 = peak > 0 ? peak / 127 : 1;
     const inv: f32 = 1 / s;
     store<f32>(scales + <usize>m * 4, s);
     const out = q + <usize>(m * Kp) * 2;
-    for (let k = 0; k < K; k++) store<i16>(out + <usize>k * 2, <i16>nearest(load<f32>(row + <usize>k * 4) * inv));
-    for (let k = K; k < Kp; k++) store<i16>(out + <usize>k * 2, 0);
+    const inv4 = f32x4.splat(inv);
+    k = 0;
+    for (; k + 8 <= K; k += 8) {
+      const lo = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>k * 4), inv4)));
+      const hi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(row + <usize>k * 4, 16), inv4)));
+      v128.store(out + <usize>k * 2, i16x8.narrow_i32x4_s(lo, hi));
+    }
+    for (; k < K; k++) store<i16>(out + <usize>k * 2, <i16>nearest(load<f32>(row + <usize>k * 4) * inv));
+    for (; k < Kp; k++) store<i16>(out + <usize>k * 2, 0);
   }
 }
 
@@ -53,13 +83,13 @@ export function matmul(w: usize, wScale: usize, bias: usize, a: usize, aScale: u
         let c00 = i32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (let k = 0; k < Kp; k += 8) {
           const x0 = v128.load(p0 + <usize>k * 2), x1 = v128.load(p1 + <usize>k * 2);
-          let v = i16x8.extend_low_i8x16_s(v128.load64_zero(w0 + <usize>k));
+          let v = v128.load8x8_s(w0 + <usize>k);
           c00 = i32x4.add(c00, i32x4.dot_i16x8_s(v, x0)); c01 = i32x4.add(c01, i32x4.dot_i16x8_s(v, x1));
-          v = i16x8.extend_low_i8x16_s(v128.load64_zero(w1 + <usize>k));
+          v = v128.load8x8_s(w1 + <usize>k);
           c10 = i32x4.add(c10, i32x4.dot_i16x8_s(v, x0)); c11 = i32x4.add(c11, i32x4.dot_i16x8_s(v, x1));
-          v = i16x8.extend_low_i8x16_s(v128.load64_zero(w2 + <usize>k));
+          v = v128.load8x8_s(w2 + <usize>k);
           c20 = i32x4.add(c20, i32x4.dot_i16x8_s(v, x0)); c21 = i32x4.add(c21, i32x4.dot_i16x8_s(v, x1));
-          v = i16x8.extend_low_i8x16_s(v128.load64_zero(w3 + <usize>k));
+          v = v128.load8x8_s(w3 + <usize>k);
           c30 = i32x4.add(c30, i32x4.dot_i16x8_s(v, x0)); c31 = i32x4.add(c31, i32x4.dot_i16x8_s(v, x1));
         }
         const s0 = load<f32>(aScale + <usize>m * 4), s1 = load<f32>(aScale + <usize>(m + 1) * 4);
@@ -104,7 +134,7 @@ function gemv(w: usize, wScale: usize, a: usize, s: f32, y: usize, Kp: i32, n0: 
   for (; n < n1; n++) {
     const wr = w + <usize>n * <usize>Kp;
     let c = i32x4.splat(0);
-    for (let k = 0; k < Kp; k += 8) c = i32x4.add(c, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(v128.load64_zero(wr + <usize>k)), v128.load(a + <usize>k * 2)));
+    for (let k = 0; k < Kp; k += 8) c = i32x4.add(c, i32x4.dot_i16x8_s(v128.load8x8_s(wr + <usize>k), v128.load(a + <usize>k * 2)));
     store<f32>(y + <usize>n * 4, <f32>hsum(c) * load<f32>(wScale + <usize>n * 4) * s);
   }
 }
@@ -155,33 +185,70 @@ export function rope(x: usize, M: i32, ld: i32, heads: i32, d: i32, cos: usize, 
  * Causal attention for M query rows (row stride ldq, heads of d floats, d a multiple of 4)
  * at positions pos0 + m, over a cache laid out [kvHeads][cap][d], for heads h0 ≤ h < h1;
  * query head h reads cache head h / (heads / kvHeads). `scores` holds pos0 + M floats.
+ * Scores go four keys at a time (each query load serves four); the weighted sum of values
+ * keeps 16 outputs in registers across all keys, so the output is written once.
  */
 export function attention(q: usize, ldq: i32, keys: usize, values: usize, cap: i32, out: usize, ldo: i32, M: i32, pos0: i32, heads: i32, kvHeads: i32, d: i32, h0: i32, h1: i32, scores: usize): void {
   const group = heads / kvHeads;
   const scale: f32 = 1 / sqrt<f32>(<f32>d);
+  const rowK = <usize>d * 4;
   for (let m = 0; m < M; m++) {
     const T = pos0 + m + 1;
     for (let h = h0; h < h1; h++) {
       const qh = q + <usize>(m * ldq + h * d) * 4;
       const kh = keys + <usize>((h / group) * cap * d) * 4, vh = values + <usize>((h / group) * cap * d) * 4;
       let peak: f32 = -Infinity;
-      for (let t = 0; t < T; t++) {
-        const kt = kh + <usize>(t * d) * 4;
+      let t = 0;
+      for (; t + 4 <= T; t += 4) {
+        const k0 = kh + <usize>t * rowK, k1 = k0 + rowK, k2 = k1 + rowK, k3 = k2 + rowK;
+        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+        for (let i = 0; i < d; i += 4) {
+          const x = v128.load(qh + <usize>i * 4), o = <usize>i * 4;
+          a0 = f32x4.add(a0, f32x4.mul(x, v128.load(k0 + o))); a1 = f32x4.add(a1, f32x4.mul(x, v128.load(k1 + o)));
+          a2 = f32x4.add(a2, f32x4.mul(x, v128.load(k2 + o))); a3 = f32x4.add(a3, f32x4.mul(x, v128.load(k3 + o)));
+        }
+        const s0 = fsum(a0) * scale, s1 = fsum(a1) * scale, s2 = fsum(a2) * scale, s3 = fsum(a3) * scale;
+        const st = scores + <usize>t * 4;
+        store<f32>(st, s0); store<f32>(st, s1, 4); store<f32>(st, s2, 8); store<f32>(st, s3, 12);
+        peak = max(peak, max(max(s0, s1), max(s2, s3)));
+      }
+      for (; t < T; t++) {
+        const kt = kh + <usize>t * rowK;
         let acc = f32x4.splat(0);
         for (let i = 0; i < d; i += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(qh + <usize>i * 4), v128.load(kt + <usize>i * 4)));
         const sc = fsum(acc) * scale;
         store<f32>(scores + <usize>t * 4, sc);
         peak = max(peak, sc);
       }
-      let total: f32 = 0;
-      for (let t = 0; t < T; t++) { const e = Mathf.exp(load<f32>(scores + <usize>t * 4) - peak); store<f32>(scores + <usize>t * 4, e); total += e; }
+      let sum = f32x4.splat(0);
+      const top = f32x4.splat(peak);
+      for (t = 0; t + 4 <= T; t += 4) {
+        const e = exp4(f32x4.sub(v128.load(scores + <usize>t * 4), top));
+        v128.store(scores + <usize>t * 4, e);
+        sum = f32x4.add(sum, e);
+      }
+      let total: f32 = fsum(sum);
+      for (; t < T; t++) { const e = Mathf.exp(load<f32>(scores + <usize>t * 4) - peak); store<f32>(scores + <usize>t * 4, e); total += e; }
       const inv: f32 = 1 / total;
       const oh = out + <usize>(m * ldo + h * d) * 4;
-      for (let i = 0; i < d; i += 4) v128.store(oh + <usize>i * 4, f32x4.splat(0));
-      for (let t = 0; t < T; t++) {
-        const p = f32x4.splat(load<f32>(scores + <usize>t * 4) * inv);
-        const vt = vh + <usize>(t * d) * 4;
-        for (let i = 0; i < d; i += 4) v128.store(oh + <usize>i * 4, f32x4.add(v128.load(oh + <usize>i * 4), f32x4.mul(p, v128.load(vt + <usize>i * 4))));
+      let i = 0;
+      for (; i + 16 <= d; i += 16) {
+        let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
+        let vt = vh + <usize>i * 4;
+        for (t = 0; t < T; t++) {
+          const p = f32x4.splat(load<f32>(scores + <usize>t * 4));
+          c0 = f32x4.add(c0, f32x4.mul(p, v128.load(vt))); c1 = f32x4.add(c1, f32x4.mul(p, v128.load(vt, 16)));
+          c2 = f32x4.add(c2, f32x4.mul(p, v128.load(vt, 32))); c3 = f32x4.add(c3, f32x4.mul(p, v128.load(vt, 48)));
+          vt += rowK;
+        }
+        const norm = f32x4.splat(inv), o = oh + <usize>i * 4;
+        v128.store(o, f32x4.mul(c0, norm)); v128.store(o, f32x4.mul(c1, norm), 16);
+        v128.store(o, f32x4.mul(c2, norm), 32); v128.store(o, f32x4.mul(c3, norm), 48);
+      }
+      for (; i < d; i += 4) {
+        let c = f32x4.splat(0);
+        for (t = 0; t < T; t++) c = f32x4.add(c, f32x4.mul(f32x4.splat(load<f32>(scores + <usize>t * 4)), v128.load(vh + <usize>(t * d + i) * 4)));
+        v128.store(oh + <usize>i * 4, f32x4.mul(c, f32x4.splat(inv)));
       }
     }
   }
@@ -189,9 +256,15 @@ export function attention(q: usize, ldq: i32, keys: usize, values: usize, cap: i
 
 /** out[m][i] = silu(gate[m][i]) · up[m][i], gate and up side by side in rows of ld. */
 export function siluMul(gu: usize, ld: i32, upAt: i32, out: usize, M: i32, I: i32): void {
+  const one = f32x4.splat(1);
   for (let m = 0; m < M; m++) {
     const g = gu + <usize>(m * ld) * 4, u = g + <usize>upAt * 4, o = out + <usize>(m * I) * 4;
-    for (let i = 0; i < I; i++) {
+    let i = 0;
+    for (; i + 4 <= I; i += 4) {
+      const x = v128.load(g + <usize>i * 4);
+      v128.store(o + <usize>i * 4, f32x4.mul(f32x4.div(x, f32x4.add(one, exp4(f32x4.neg(x)))), v128.load(u + <usize>i * 4)));
+    }
+    for (; i < I; i++) {
       const x = load<f32>(g + <usize>i * 4);
       store<f32>(o + <usize>i * 4, (x / (1 + Mathf.exp(-x))) * load<f32>(u + <usize>i * 4));
     }
