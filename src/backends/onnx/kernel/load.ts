@@ -51,6 +51,11 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
   };
   const mem = await KernelMemory.create(o.shared);
   const pace = pacer(o.signal);
+  const widest = Math.max(plan.head.n, ...plan.layers.flatMap((l) => [l.qkv.n, l.o.n, l.gateUp.n, l.down.n]));
+  const stage = mem.alloc(STAGE_ROWS * widest);
+  // One grow for all the weights (each grow of a plain memory may move it).
+  const mats = [...plan.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down]), plan.head];
+  mem.reserve(mem.end + mats.reduce((a, m) => a + m.n * (pad16(m.k) + 4) + 128, 0) + (2 * plan.layers.length + 1) * plan.hidden * 4 + 2 * o.contextLength * plan.headDim * 4);
   const floats = async (name: string): Promise<number> => {
     const f = floatsOf(tensor(name), external);
     const at = mem.alloc(f.length * 4);
@@ -62,7 +67,7 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
   const matrix = async (m: PlanMatrix): Promise<KMatrix> => {
     const known = matrices.get(m.weight);
     if (known) return known;
-    const made = await transposed(mem, m, tensorBytes(tensor(m.weight), external), floatsOf(tensor(m.scale), external), pace);
+    const made = await transposed(mem, m, tensorBytes(tensor(m.weight), external), floatsOf(tensor(m.scale), external), stage, pace);
     matrices.set(m.weight, made);
     return made;
   };
@@ -80,27 +85,27 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
   return { mem, plan, layers, finalNorm, head, embed, cos, sin, positions, interleaved: plan.rope.interleaved };
 }
 
-/** `[K, N]` int8 columns into N rows of K (padded to 16 with zeros), in blocks of rows between paces. */
-async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: Uint8Array, scale: Float32Array, pace: Pace): Promise<KMatrix> {
+/** Source rows staged per kernel call when a weight is re-laid out. */
+const STAGE_ROWS = 16;
+
+/**
+ * `[K, N]` int8 columns into N rows of K (padded to 16 with zeros): `STAGE_ROWS` source
+ * rows at a time are copied into a staging area of the kernel's memory and scattered there
+ * by the kernel, so no second copy of the weight is ever made; the worker is handed back
+ * between calls (`pace`).
+ */
+async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: Uint8Array, scale: Float32Array, stage: number, pace: Pace): Promise<KMatrix> {
   const { k, n } = m;
   const kp = pad16(k);
   if (bytes.length !== k * n || scale.length !== n) throw new EdgewiseError('unsupported_model', `Weight ${m.weight} holds ${bytes.length} bytes and ${scale.length} scales; the plan says ${k} × ${n}.`);
   const w = mem.alloc(n * kp);
   const s = mem.alloc(n * 4);
   mem.f32(s, n).set(scale);
-  const src = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  // Tiles of 64 × 64 keep both sides in cache; a row block of about 1 MB goes between paces.
-  const rowsPerBlock = Math.max(64, Math.floor(1_048_576 / kp / 64) * 64);
-  for (let r0 = 0; r0 < n; r0 += rowsPerBlock) {
-    const dst = mem.i8(w, n * kp);
-    const r1 = Math.min(n, r0 + rowsPerBlock);
-    for (let c0 = 0; c0 < k; c0 += 64) {
-      const c1 = Math.min(k, c0 + 64);
-      for (let r = r0; r < r1; r++) {
-        const row = r * kp;
-        for (let c = c0; c < c1; c++) dst[row + c] = src[c * n + r] as number;
-      }
-    }
+  // Fresh memory is zero, so the padding columns k … kp need no writes.
+  for (let c0 = 0; c0 < k; c0 += STAGE_ROWS) {
+    const rows = Math.min(STAGE_ROWS, k - c0);
+    new Uint8Array(mem.memory.buffer, stage, rows * n).set(bytes.subarray(c0 * n, (c0 + rows) * n));
+    mem.k.scatterRows(stage, rows, n, w, kp, c0);
     await pace();
   }
   return { w, scale: s, k, kp, n };

@@ -17,6 +17,7 @@ export interface KernelExports {
   siluMul(gu: number, ld: number, upAt: number, out: number, M: number, I: number): void;
   toCache(x: number, ld: number, at: number, M: number, kvHeads: number, d: number, cache: number, cap: number, pos0: number): void;
   embed(table: number, scales: number, Kp: number, K: number, ids: number, M: number, y: number): void;
+  scatterRows(stage: number, rows: number, N: number, dst: number, Kp: number, c0: number): void;
 }
 
 const PAGE = 65_536;

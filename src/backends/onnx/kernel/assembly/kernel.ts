@@ -118,14 +118,10 @@ function gemv(w: usize, wScale: usize, a: usize, s: f32, y: usize, Kp: i32, n0: 
     let c0 = i32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
     for (let k = 0; k < Kp; k += 16) {
       const a0 = v128.load(a + <usize>k * 2), a1 = v128.load(a + <usize>k * 2, 16);
-      let x = v128.load(w0 + <usize>k);
-      c0 = i32x4.add(c0, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), a0), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), a1)));
-      x = v128.load(w1 + <usize>k);
-      c1 = i32x4.add(c1, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), a0), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), a1)));
-      x = v128.load(w2 + <usize>k);
-      c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), a0), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), a1)));
-      x = v128.load(w3 + <usize>k);
-      c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), a0), i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), a1)));
+      c0 = i32x4.add(c0, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w0 + <usize>k), a0), i32x4.dot_i16x8_s(v128.load8x8_s(w0 + <usize>k, 8), a1)));
+      c1 = i32x4.add(c1, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w1 + <usize>k), a0), i32x4.dot_i16x8_s(v128.load8x8_s(w1 + <usize>k, 8), a1)));
+      c2 = i32x4.add(c2, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w2 + <usize>k), a0), i32x4.dot_i16x8_s(v128.load8x8_s(w2 + <usize>k, 8), a1)));
+      c3 = i32x4.add(c3, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w3 + <usize>k), a0), i32x4.dot_i16x8_s(v128.load8x8_s(w3 + <usize>k, 8), a1)));
     }
     const ws = wScale + <usize>n * 4, o = y + <usize>n * 4;
     store<f32>(o, <f32>hsum(c0) * load<f32>(ws) * s); store<f32>(o, <f32>hsum(c1) * load<f32>(ws, 4) * s, 4);
@@ -286,5 +282,16 @@ export function embed(table: usize, scales: usize, Kp: i32, K: i32, ids: usize, 
     const id = load<i32>(ids + <usize>m * 4);
     const row = table + <usize>id * <usize>Kp, s = load<f32>(scales + <usize>id * 4), out = y + <usize>(m * K) * 4;
     for (let k = 0; k < K; k++) store<f32>(out + <usize>k * 4, <f32>load<i8>(row + <usize>k) * s);
+  }
+}
+
+/**
+ * Loading: `rows` rows of an int8 `[K, N]` weight, staged from row c0, into columns
+ * c0 … c0 + rows of the kernel's `[N][Kp]` layout. Each output row gets its bytes in one run.
+ */
+export function scatterRows(stage: usize, rows: i32, N: i32, dst: usize, Kp: i32, c0: i32): void {
+  for (let n = 0; n < N; n++) {
+    const out = dst + <usize>n * <usize>Kp + <usize>c0;
+    for (let r = 0; r < rows; r++) store<i8>(out + <usize>r, load<i8>(stage + <usize>r * <usize>N + <usize>n));
   }
 }
