@@ -21,6 +21,7 @@ export class KernelDecoder implements StepDecoder {
   private cap = 0;
   private cache = 0;
   private readonly s: Record<'ids' | 'x' | 'xn' | 'q16' | 'qs' | 'qkv' | 'att' | 'out' | 'gu' | 'act' | 'scores' | 'logits', number>;
+  private readonly scoresPerThread: number;
   private readonly dims: { h: number; hp: number; qd: number; qdp: number; kvd: number; nqkv: number; i: number; ip: number; v: number };
 
   /** `threads`: helpers sharing `w.mem` (a shared memory); without them the kernel runs on this thread alone. */
@@ -30,10 +31,13 @@ export class KernelDecoder implements StepDecoder {
     this.dims = { h, hp: pad16(h), qd, qdp: pad16(qd), kvd, nqkv: qd + 2 * kvd, i, ip: pad16(i), v: w.head.n };
     const d = this.dims;
     const m = w.mem;
+    // Each thread's attention scratch: one row of scores per query head of a group, and their peaks.
+    const group = p.numHeads / p.kvHeads;
+    this.scoresPerThread = group * (contextLength + 1);
     const f = (n: number): number => m.alloc(n * 4);
     this.s = {
       ids: f(ROWS), x: f(ROWS * h), xn: f(ROWS * Math.max(h, qd)), q16: m.alloc(ROWS * Math.max(d.hp, d.qdp, d.ip) * 2), qs: f(ROWS),
-      qkv: f(ROWS * d.nqkv), att: f(ROWS * qd), out: f(ROWS * h), gu: f(ROWS * 2 * i), act: f(ROWS * i), scores: f(contextLength * (threads?.count ?? 1)), logits: f(d.v),
+      qkv: f(ROWS * d.nqkv), att: f(ROWS * qd), out: f(ROWS * h), gu: f(ROWS * 2 * i), act: f(ROWS * i), scores: f(this.scoresPerThread * (threads?.count ?? 1)), logits: f(d.v),
     };
     this.growCache(Math.min(contextLength, CACHE_STEP));
   }
@@ -82,7 +86,7 @@ export class KernelDecoder implements StepDecoder {
       const values = keys + layerBytes / 2;
       k.toCache(s.qkv, d.nqkv, d.qd, M, p.kvHeads, p.headDim, keys, this.cap, pos);
       k.toCache(s.qkv, d.nqkv, d.qd + d.kvd, M, p.kvHeads, p.headDim, values, this.cap, pos);
-      if (this.threads) this.threads.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, s.scores, this.contextLength * 4);
+      if (this.threads) this.threads.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, s.scores, this.scoresPerThread * 4);
       else k.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, 0, p.numHeads, s.scores);
       this.matmul(l.o, s.att, M, s.out, d.h);
       k.addRmsNorm(s.x, s.out, l.postNorm, s.xn, M, d.h, p.eps);

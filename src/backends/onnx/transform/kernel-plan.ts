@@ -76,7 +76,7 @@ export function kernelPlan(g: GraphProto, layout: LlamaLayout): KernelPlan | und
   const { numHeads, kvHeads, headDim } = layout;
   const eps = layout.norms[0]?.eps ?? 0;
   const ok = layers.every((l) => l.qkv.n === (numHeads + 2 * kvHeads) * headDim && l.gateUp.n === 2 * l.down.k && l.down.n === l.qkv.k && l.o.n === l.qkv.k && l.o.k === numHeads * headDim);
-  if (!ok || headDim % 4 !== 0 || layout.norms.some((n) => n.eps !== eps)) return undefined;
+  if (!ok || headDim % 4 !== 0 || numHeads % kvHeads !== 0 || layout.norms.some((n) => n.eps !== eps)) return undefined;
   return {
     version: 1, hidden: layers[0]?.qkv.k ?? 0, intermediate: layers[0]?.down.k ?? 0, numHeads, kvHeads, headDim, eps,
     layers, finalNorm: final.weight, embed, head, rope: layout.ropeSource as PlanRope,
