@@ -5,6 +5,7 @@
 // one for the quality guard. It also builds the fp32 reference file, reads the renderer's
 // memory from /proc, holds the native llama.cpp peer (native-llama.mjs) for each speed page,
 // and prints the summary table on stderr.
+import { sdkWorkers } from './sdk-workers.mjs';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -76,7 +77,7 @@ async function benchPage(context, siteUrl, say, tag) {
  */
 async function exposeMemoryHooks(page, renderer) {
   const pageClient = await page.createCDPSession();
-  const sdk = () => page.workers().filter((w) => w.url().includes('edgewise.worker'));
+  const sdk = () => sdkWorkers(page);
   const usage = async (client) => client.send('Runtime.getHeapUsage').then(
     (u) => ({ usedBytes: u.usedSize, totalHeapBytes: u.totalSize, backingStorageBytes: u.backingStorageSize ?? null }),
     () => null,
@@ -109,7 +110,7 @@ async function exposeMemoryHooks(page, renderer) {
     if (busy) return;
     busy = true;
     try {
-      for (const w of sdk()) {
+      for (const w of await sdk()) {
         const u = await usage(w.client);
         if (!u) continue;
         const wasm = await wasmMemory(w.client);
@@ -131,7 +132,7 @@ async function exposeMemoryHooks(page, renderer) {
     if (process.env.BENCH_DEBUG === '1') process.stderr.write(`benchCpuMemory ${what}\n`);
     if (what === 'snapshot') {
       const workers = [];
-      for (const w of sdk()) {
+      for (const w of await sdk()) {
         await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
         const u = await usage(w.client);
         const wasm = await wasmMemory(w.client);

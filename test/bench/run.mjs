@@ -11,6 +11,7 @@
 // BENCH_CPU_THREADS / BENCH_CPU_FORMS / BENCH_CPU_MEMORY_THREADS / BENCH_CPU_STEPS /
 // BENCH_QUALITY_POSITIONS (the cpu part, see README), CHROMIUM_PATH, BENCH_HEADFUL=1. Prints the result as JSON on stdout, progress on stderr,
 // writes test/bench/results/latest.json, exits non-zero on failure.
+import { sdkWorkers } from './sdk-workers.mjs';
 import { execFileSync } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -241,7 +242,7 @@ async function exposeMemorySampler(page) {
   const size = (u) => u.usedSize + (u.backingStorageSize ?? 0);
   const pageClient = await page.createCDPSession();
   async function sample() {
-    const workers = page.workers().filter((w) => w.url().includes('edgewise.worker'));
+    const workers = await sdkWorkers(page);
     const w = await Promise.all(workers.map((x) => x.client.send('Runtime.getHeapUsage').then(size, () => 0)));
     const p = await pageClient.send('Runtime.getHeapUsage').then(size, () => 0);
     peak = { worker: Math.max(peak.worker, w.reduce((a, b) => a + b, 0)), page: Math.max(peak.page, p), samples: peak.samples + 1 };
@@ -249,7 +250,7 @@ async function exposeMemorySampler(page) {
   await page.exposeFunction('benchMemoryStart', async () => {
     // Start from a collected heap, so the peak is the run's and not the garbage before it.
     // Only the SDK's worker: onnxruntime's thread workers sit in Atomics.wait and never answer.
-    for (const w of page.workers().filter((x) => x.url().includes('edgewise.worker'))) await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
+    for (const w of await sdkWorkers(page)) await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
     await pageClient.send('HeapProfiler.collectGarbage').catch(() => undefined);
     peak = { worker: 0, page: 0, samples: 0 };
     await sample();
@@ -271,7 +272,7 @@ async function exposeMemorySampler(page) {
     await sample();
     const result = { peakWorkerBytes: peak.worker, peakPageBytes: peak.page, samples: peak.samples };
     // What stays after collection: retention, as opposed to garbage the GC had not reached.
-    const sdk = page.workers().filter((x) => x.url().includes('edgewise.worker'));
+    const sdk = await sdkWorkers(page);
     for (const w of sdk) await w.client.send('HeapProfiler.collectGarbage').catch(() => undefined);
     const after = await Promise.all(sdk.map((x) => x.client.send('Runtime.getHeapUsage').then(size, () => 0)));
     return { ...result, workerBytesAfterGc: after.reduce((a, b) => a + b, 0) };

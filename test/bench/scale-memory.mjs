@@ -5,6 +5,7 @@
 // memory of one target: the SDK's worker (edgewise) or the page (transformers.js runs
 // onnxruntime on the main thread). The page marks moments (`bytes`: the last progress
 // event; `loaded`) on the same Node clock.
+import { sdkWorkers } from './sdk-workers.mjs';
 import { writeFileSync } from 'node:fs';
 import { WASM_MEMORY_HOOK } from './wasm-memory-hook.mjs';
 import { descendants, isRenderer, rss } from './proc.mjs';
@@ -38,7 +39,7 @@ async function usage(client) {
 export async function exposeScaleMemory(page, renderer, target) {
   const pageClient = await page.createCDPSession();
   // The newest SDK worker: a disposed engine's worker may still be listed while it closes.
-  const client = () => (target === 'page' ? pageClient : page.workers().filter((w) => w.url().includes('edgewise.worker')).at(-1)?.client);
+  const client = async () => (target === 'page' ? pageClient : (await sdkWorkers(page)).at(-1)?.client);
   let t0 = 0;
   let series = [];
   let marks = {};
@@ -46,8 +47,9 @@ export async function exposeScaleMemory(page, renderer, target) {
   let busy = false;
   const at = () => Date.now() - t0;
   const sampleDevtools = async () => {
-    const c = client();
-    if (busy || !c) return;
+    if (busy) return;
+    const c = await client();
+    if (!c) return;
     busy = true;
     const asked = at();
     try {
@@ -57,7 +59,7 @@ export async function exposeScaleMemory(page, renderer, target) {
   };
   const sampleRss = () => { const r = renderer(); if (r) series.push({ t: at(), rss: r.rssBytes }); };
   await page.exposeFunction('benchScaleMemory', async (what, arg) => {
-    const c = client();
+    const c = await client();
     if (what === 'hook') return c ? (await c.send('Runtime.evaluate', { expression: WASM_MEMORY_HOOK, returnByValue: true }).catch(() => null))?.result?.value ?? null : null;
     if (what === 'snapshot') {
       if (c) await c.send('HeapProfiler.collectGarbage').catch(() => undefined);

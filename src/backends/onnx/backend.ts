@@ -91,9 +91,6 @@ export async function loseDeviceForTests(): Promise<boolean> {
   return false;
 }
 
-/** Threads for the decoder kernel: as for onnxruntime-web (isolation needed), never in a SharedWorker (never isolated). */
-const kernelThreads = (numThreads: number): number => (capabilities().threads && !('onconnect' in globalThis) ? Math.max(1, numThreads) : 1);
-
 function threadsNote(threads: number): string {
   // A SharedWorker is never cross-origin isolated, whatever the page is.
   if ('onconnect' in globalThis) return '1 WASM thread: shared workers get no SharedArrayBuffer (engine.info().host says why the worker is shared)';
@@ -136,7 +133,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const kernel = choice.device === 'wasm' && loaded.weights.form === 'int8' && o.wasmKernel !== false
-      ? await (await import('./kernel/open.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { threads: kernelThreads(o.numThreads), ...(signal ? { signal } : {}) })
+      ? await (await import('./kernel/open.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { numThreads: o.numThreads, ...(signal ? { signal } : {}) })
       : undefined;
     if (kernel?.decoder) {
       const info: ModelInfo = {

@@ -7,19 +7,26 @@ import { KernelDecoder } from './decoder.js';
 import { loadKernelWeights, planOf } from './load.js';
 import { kernelSupported } from './memory.js';
 import { KernelThreads } from './threads.js';
+import { capabilities } from '../../../capabilities.js';
 
 export type KernelOpen = { decoder: KernelDecoder; threads: number } | { decoder?: undefined; why: string };
 
 /**
- * `threads` above 1 needs a cross-origin isolated worker (shared WebAssembly memory) that
- * can start workers of its own script; the caller passes 1 otherwise.
+ * Threads as onnxruntime-web would get them for `numThreads`: more than one needs a
+ * cross-origin isolated worker (shared WebAssembly memory) that can start workers of its
+ * own script, which a SharedWorker never is.
  */
-export async function openKernel(graph: Uint8Array, external: readonly ExternalData[], contextLength: number, o: { threads: number; signal?: AbortSignal }): Promise<KernelOpen> {
+function threadsFor(numThreads: number): number {
+  const isolated = capabilities().threads && !('onconnect' in globalThis) && typeof Worker === 'function';
+  return isolated ? Math.max(1, numThreads) : 1;
+}
+
+export async function openKernel(graph: Uint8Array, external: readonly ExternalData[], contextLength: number, o: { numThreads: number; signal?: AbortSignal }): Promise<KernelOpen> {
   if (!planOf(graph)) return { why: 'the int8 form is not a Llama-family decoder the kernel recognises' };
   if (!kernelSupported()) return { why: 'this browser has no WebAssembly SIMD' };
   const files = new Map(external.map((e) => [e.path, e.data]));
-  const shared = o.threads > 1 && typeof Worker === 'function' && typeof SharedArrayBuffer === 'function';
-  const weights = await loadKernelWeights(graph, files, { contextLength, shared, ...(o.signal ? { signal: o.signal } : {}) });
-  const threads = shared ? await KernelThreads.start(weights.mem, o.threads, globalThis.location.href) : undefined;
+  const count = threadsFor(o.numThreads);
+  const weights = await loadKernelWeights(graph, files, { contextLength, shared: count > 1, ...(o.signal ? { signal: o.signal } : {}) });
+  const threads = count > 1 ? await KernelThreads.start(weights.mem, count, globalThis.location.href) : undefined;
   return { decoder: new KernelDecoder(weights, contextLength, threads), threads: threads?.count ?? 1 };
 }
