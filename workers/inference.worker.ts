@@ -8,11 +8,14 @@ import { createHost } from '../src/worker/host.js';
 import { WORKER_KINDS } from '../src/worker/registry.js';
 import { serveShared } from '../src/worker/shared-host.js';
 import { installErrorTransfer } from '../src/worker/transfer.js';
+import { KERNEL_THREAD_NAME, serveKernelThread } from '../src/backends/onnx/kernel/thread.js';
 
 const scope = globalThis as unknown as { onconnect?: unknown; close(): void; name?: string };
 // A helper thread of the decoder kernel (see src/backends/onnx/kernel/threads.ts): same file, no host.
-if (scope.name === 'edgewise-kernel-thread') {
-  void import('../src/backends/onnx/kernel/thread.js').then((m) => m.serveKernelThread(globalThis as unknown as Parameters<typeof m.serveKernelThread>[0]));
+// Imported statically: it is a few dozen lines, and a chunk shared between the entry and the
+// kernel's lazy chunk broke Parcel's worker build ("Cannot find module").
+if (scope.name === KERNEL_THREAD_NAME) {
+  serveKernelThread(globalThis as unknown as Parameters<typeof serveKernelThread>[0]);
 } else {
   installErrorTransfer();
   if ('onconnect' in scope) serveShared(WORKER_KINDS, scope as Parameters<typeof serveShared>[1]);

@@ -133,7 +133,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const kernel = choice.device === 'wasm' && loaded.weights.form === 'int8' && o.wasmKernel !== false
-      ? await (await import('./kernel/open.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { numThreads: o.numThreads, ...(signal ? { signal } : {}) })
+      ? await (await import('./transform/index.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { numThreads: o.numThreads, ...(signal ? { signal } : {}) })
       : undefined;
     if (kernel?.decoder) {
       const info: ModelInfo = {

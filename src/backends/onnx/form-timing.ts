@@ -48,7 +48,7 @@ export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThread
   return {
     signature: deviceSignature(deviceFacts(numThreads)) + (kernel ? '-kernel' : ''),
     time: async (graph, external) => {
-      const k = kernel ? await (await import('./kernel/open.js')).openKernel(graph, external, Math.min(cfg.contextLength, 256), { numThreads }) : undefined;
+      const k = kernel ? await (await import('./transform/index.js')).openKernel(graph, external, Math.min(cfg.contextLength, 256), { numThreads }) : undefined;
       if (k?.decoder) {
         try {
           return await decodeSpeed(k.decoder, cfg);

@@ -19,6 +19,9 @@ import { KERNEL_PLAN_KEY } from '../kernel/plan.js';
 import { decodeModel, encodeModel, num, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
 export type { WeightForm } from './rewrite.js';
+// The decoder kernel rides in this lazy chunk: it reads the forms this module writes, and one
+// chunk for both keeps bundlers (Parcel) from splitting a shared chunk between them.
+export { openKernel } from '../kernel/open.js';
 export type { Fusions } from './fused.js';
 
 /** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
