@@ -250,9 +250,8 @@ export interface WeightsInfo {
   reason: string;
   /** `'ran'`: rewritten during this load; `'stored'`: read back from the cache; `'none'`: the file ran as it is. */
   transform: 'ran' | 'stored' | 'none';
-  /** Time the rewrite took, when it ran. */
+  /** Time the rewrite took, when it ran; bytes of the weights as they run. */
   transformMs?: number;
-  /** Bytes of the weights as they run. */
   bytes?: number;
   /**
    * `wasmWeights: 'auto'` with more than one form in reach: the decode speed of each
@@ -260,10 +259,7 @@ export interface WeightsInfo {
    * the cache, where an earlier load on this device left it (`'remembered'`).
    */
   choice?: { by: 'measured' | 'remembered'; tokensPerSecond: { int8?: number; fp32?: number }; measureMs?: number };
-  /**
-   * On WASM, what runs the weights: `'kernel'`, edgewise's decoder kernel (the int8 form of
-   * a recognised Llama-family decoder, unless `wasmKernel: false`), or `'onnxruntime'`.
-   */
+  /** On WASM: `'kernel'` (edgewise's decoder kernel runs the int8 form; see `wasmKernel`) or `'onnxruntime'`. */
   runner?: 'kernel' | 'onnxruntime';
 }
 

@@ -26,7 +26,7 @@ const MAX_PAGES = 65_536;
 
 const bytesOf = (b64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
-let compiled: { plain?: Promise<WebAssembly.Module>; shared?: Promise<WebAssembly.Module> } = {};
+const compiled: { plain?: Promise<WebAssembly.Module>; shared?: Promise<WebAssembly.Module> } = {};
 
 /** True where the kernel can run: WebAssembly with SIMD (every current browser). */
 export function kernelSupported(): boolean {
@@ -96,9 +96,4 @@ export class KernelMemory {
   i32(at: number, n: number): Int32Array {
     return new Int32Array(this.memory.buffer, at, n);
   }
-}
-
-/** TEST-ONLY HOOK: forgets the compiled modules (a test of the unsupported path swaps them). */
-export function resetKernelModules(): void {
-  compiled = {};
 }
