@@ -27,7 +27,7 @@ export interface DerivedSource {
 }
 
 /** The tag a derived file carries, kept in its record's `etag` (derived files have no HTTP one). */
-const tagOf = (sha256: string, maker: string): string => `derived:${maker}:${sha256}`;
+export const derivedTag = (sha256: string, maker: string): string => `derived:${maker}:${sha256}`;
 
 /** The source file's sha256 when it is stored complete; undefined otherwise. */
 export async function storedSha256(store: UseStore, key: string, path: string): Promise<string | undefined> {
@@ -43,7 +43,7 @@ export async function storedSha256(store: UseStore, key: string, path: string): 
 export async function hasDerived(store: UseStore, src: DerivedSource, paths: readonly string[]): Promise<boolean> {
   const records = await getModelRecords(store, src.key);
   const source = records.get(src.path);
-  const tag = source?.state === 'complete' ? tagOf(source.sha256, src.maker) : undefined;
+  const tag = source?.state === 'complete' ? derivedTag(source.sha256, src.maker) : undefined;
   let all = true;
   for (const p of paths) {
     const r = records.get(p);
@@ -74,7 +74,7 @@ export async function storeDerived(store: UseStore, src: DerivedSource, files: R
       await ensureRoom({ store, key: src.key, needed, estimate: plan.estimate, eviction: 'none' });
       for (const [path, bytes] of files) {
         const url = new URL(path, src.baseUrl).href;
-        const sink = await FileSink.of({ model: src.key, path, url, baseUrl: src.baseUrl, sha256: undefined }, store, tracker, plan.chunkSize, bytes, tagOf(sha, src.maker));
+        const sink = await FileSink.of({ model: src.key, path, url, baseUrl: src.baseUrl, sha256: undefined }, store, tracker, plan.chunkSize, bytes, derivedTag(sha, src.maker));
         await sink.finish(signal);
       }
       return true;

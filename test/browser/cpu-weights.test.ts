@@ -100,6 +100,45 @@ describe('WASM weight transform through the engine', () => {
     await b.dispose();
   });
 
+  it('the stored int8 form is read by range on the decoder kernel: a damaged chunk fails typed and removes the form, and the next load makes it again with the same output', async () => {
+    const id = 'cpu-weights-damaged';
+    const key = `${id}:q4`;
+    const data = 'edgewise/wasm-int8/v4/onnx/model_q4.onnx.data';
+    const a = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    await a.cache.delete();
+    const first = await run(a);
+    const w = (await a.info()).model?.weights;
+    assert(w?.runner === 'kernel' && w.transform === 'ran', `the first load streams the rewrite into the cache and runs it on the kernel: ${JSON.stringify(w)}`);
+    await a.dispose();
+    const stored = (await records(key)).find((x) => x.path === data);
+    assertEqual(stored?.state, 'complete', 'the streamed data file is stored complete');
+
+    const warm = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    const again = await run(warm);
+    assertEqual((await warm.info()).model?.weights?.transform, 'stored', 'the next load reads it back');
+    assertEqual(again.ids, first.ids, 'and generates the same ids from it');
+    await warm.dispose();
+
+    const chunk = ['chunk', key, data, 0];
+    const value = (await idb('readonly', (s) => s.get(chunk))) as ArrayBuffer;
+    const bytes = new Uint8Array(value);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x5a;
+    await idb('readwrite', (s) => { s.put(value, chunk); return undefined; });
+    const damaged = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    let error: { code?: string; message?: string } | undefined;
+    await damaged.load().catch((e: unknown) => { error = e as typeof error; });
+    assert(error?.code === 'integrity_error' && /load the model again/.test(error.message ?? ''), `a damaged stored form fails typed and says what to do: ${error?.code} ${error?.message}`);
+    assertEqual((await records(key)).filter((x) => x.path.startsWith('edgewise/wasm-int8/')), [], 'and is removed');
+    await damaged.dispose();
+
+    const rebuilt = createEngine({ model: spec(id), device: 'wasm', wasmWeights: 'int8' });
+    const third = await run(rebuilt);
+    assertEqual((await rebuilt.info()).model?.weights?.transform, 'ran', 'the next load makes it again from the cached source');
+    assertEqual(third.ids, first.ids, 'with the same output');
+    await rebuilt.cache.delete();
+    await rebuilt.dispose();
+  });
+
   it('cache:false rewrites on every load, stores nothing, and times nothing (no place to remember it)', async () => {
     const id = 'cpu-weights-nocache';
     for (let i = 0; i < 2; i++) {

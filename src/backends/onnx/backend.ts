@@ -4,7 +4,7 @@
  * worker; the page reaches it through its proxy in `worker/proxy.ts`.
  */
 import type * as Ort from 'onnxruntime-web';
-import { EdgewiseError } from '../../errors.js';
+import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import { onnxFileFor, type ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, type FileRequest } from '../../store/index.js';
 import type { ModelInfo, RanOn } from '../../types.js';
@@ -21,6 +21,7 @@ import { externalDataFiles, readDecoderConfig, type DecoderConfig } from './conf
 import { Decoder, deviceLostError, presentNames, type StepDecoder } from './decoder.js';
 import { encodeRequest, runGeneration } from './generate.js';
 import { parseJson } from './json.js';
+import { wholeFiles } from './weight-files.js';
 import { createSession, loadOrt, loadedRuntimes, type OrtModule } from './runtime.js';
 import { chooseDevice, probeWebGPU } from '../../gpu.js';
 import { ModelTokenizer } from './tokenizer.js';
@@ -91,6 +92,22 @@ export async function loseDeviceForTests(): Promise<boolean> {
   return false;
 }
 
+/**
+ * Runs what reads a stored form's data (read by range, so damage shows only now). A chunk
+ * found damaged deletes the stored form, so the next load makes it again.
+ */
+async function storedOrForget<T>(loaded: { forget?: () => Promise<void> }, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isEdgewiseError(e) && (e.code === 'integrity_error' || e.code === 'cache_error') && loaded.forget) {
+      await loaded.forget().catch(() => undefined);
+      throw new EdgewiseError(e.code, `${e.message} The stored rewrite was removed: load the model again to rebuild it from the cached source.`, { cause: e });
+    }
+    throw e;
+  }
+}
+
 function threadsNote(threads: number): string {
   // A SharedWorker is never cross-origin isolated, whatever the page is.
   if ('onconnect' in globalThis) return '1 WASM thread: shared workers get no SharedArrayBuffer (engine.info().host says why the worker is shared)';
@@ -133,7 +150,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const tokenizer = new ModelTokenizer(parseJson(files.get('tokenizer.json'), 'tokenizer.json') as Json, tokenizerConfig, decoderConfig.bosId);
     if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const kernel = choice.device === 'wasm' && loaded.weights.form === 'int8' && o.wasmKernel !== false
-      ? await (await import('./transform/index.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { numThreads: o.numThreads, ...(signal ? { signal } : {}) })
+      ? await storedOrForget(loaded, async () => (await import('./transform/index.js')).openKernel(loaded.graph, loaded.external, decoderConfig.contextLength, { numThreads: o.numThreads, ...(signal ? { signal } : {}) }))
       : undefined;
     if (kernel?.decoder) {
       const info: ModelInfo = {
@@ -147,7 +164,7 @@ export function createOnnxBackend(model: ResolvedModel, o: WorkerConfig): Backen
     const ort = await ortReady;
     let session: Ort.InferenceSession;
     try {
-      session = await createSession(ort, loaded.graph, loaded.external, { device: choice.device, gpuOutputs: presentNames(decoderConfig.numLayers) });
+      session = await createSession(ort, loaded.graph, await storedOrForget(loaded, () => wholeFiles(loaded.external)), { device: choice.device, gpuOutputs: presentNames(decoderConfig.numLayers) });
     } catch (e) {
       // A stored rewrite the runtime rejects is made again next time instead of failing forever.
       await loaded.forget?.().catch(() => undefined);

@@ -7,11 +7,14 @@ import { now } from '../../clock.js';
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, type FileRequest, type LoadFilesOptions } from '../../store/index.js';
-import { deleteDerived, hasDerived, storeDerived, type DerivedSource } from '../../store/derived.js';
+import { deleteDerived, hasDerived, type DerivedSource } from '../../store/derived.js';
+import { storedRange, writeDerivedFile, type DerivedWriter } from '../../store/derived-stream.js';
+import { withModelLock } from '../../store/lock.js';
 import type { UseStore } from '../../store/idb.js';
 import type { WasmWeights, WeightsInfo } from '../../types.js';
 import type { FormTimer } from './form-timing.js';
-import type { ExternalData, OrtDevice } from './runtime.js';
+import type { OrtDevice } from './runtime.js';
+import type { ByteRange, WeightFile } from './weight-files.js';
 import type { MeasuredForm } from './weight-form.js';
 
 type Json = Record<string, unknown>;
@@ -38,7 +41,8 @@ export interface LoadedWeights {
   /** Every loaded file by path (the companions among them). */
   files: Map<string, Uint8Array>;
   graph: Uint8Array;
-  external: ExternalData[];
+  /** External-data files: bytes, or a stored form read by range (see weight-files.ts). */
+  external: WeightFile[];
   weights: WeightsInfo;
   /** Set when the graph came from the cache: a graph the runtime rejects is deleted through it. */
   forget?: () => Promise<void>;
@@ -77,13 +81,16 @@ export class FormLoader {
   /** The form read back from the cache, or made (and stored) from the source file. */
   async load(form: MeasuredForm, reason: string): Promise<LoadedWeights> {
     const { r, store } = this;
-    const { transformModel } = await this.transform();
+    const { transformModelInto } = await this.transform();
     const { graphPath, dataPath, dataName, src } = await this.stored(form);
     if (store && (await hasDerived(store, src, [graphPath, dataPath]))) {
       try {
-        const files = await loadModelFiles({ ...r.load, files: [...r.companions, { path: graphPath }, { path: dataPath }] });
-        const weights: WeightsInfo = { form, reason, transform: 'stored', bytes: byteSum(files, [graphPath, dataPath]) };
-        return { files, graph: files.get(graphPath) as Uint8Array, external: [{ path: dataName, data: files.get(dataPath) as Uint8Array }], weights, forget: () => deleteDerived(store, src.key, [graphPath, dataPath]) };
+        // The data file is not read here: whoever runs the form reads it (the kernel by range,
+        // tensor by tensor), so it is never whole in memory beside the runner's copy.
+        const files = await loadModelFiles({ ...r.load, files: [...r.companions, { path: graphPath }] });
+        const range = await storedRange(store, src.key, dataPath);
+        const weights: WeightsInfo = { form, reason, transform: 'stored', bytes: byteSum(files, [graphPath]) + range.size };
+        return { files, graph: files.get(graphPath) as Uint8Array, external: [{ path: dataName, range }], weights, forget: () => deleteDerived(store, src.key, [graphPath, dataPath]) };
       } catch (e) {
         if (isEdgewiseError(e) && e.code === 'aborted') throw e;
         // A damaged stored copy cannot be repaired from the network (it was never there): make it again.
@@ -95,16 +102,28 @@ export class FormLoader {
     if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const started = now();
     const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
-    let out: Awaited<ReturnType<typeof transformModel>>;
+    // contextLength: the fused graph's rotary tables must cover every position the model takes.
+    const positions = r.config['max_position_embeddings'];
+    const options = {
+      form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true,
+      ...(typeof positions === 'number' ? { contextLength: positions } : {}), ...(r.load.signal ? { signal: r.load.signal } : {}),
+    };
+    const source = files.get(r.onnxFile) as Uint8Array;
+    let out: Awaited<ReturnType<typeof transformModelInto>>;
+    let stored: ByteRange | undefined;
     try {
-      // contextLength: the fused graph's rotary tables must cover every position the model takes.
-      const positions = r.config['max_position_embeddings'];
-      out = await transformModel(files.get(r.onnxFile) as Uint8Array, external, {
-        form, tiedEmbeddings: r.config['tie_word_embeddings'] !== false, dataName, lastPositionLogits: true,
-        ...(typeof positions === 'number' ? { contextLength: positions } : {}), ...(r.load.signal ? { signal: r.load.signal } : {}),
-      });
+      try {
+        ({ out, stored } = store ? await this.transformIntoStore(transformModelInto, source, external, options, store, { src, graphPath, dataPath }) : { out: await transformModelInto(source, external, options, async () => undefined), stored: undefined });
+      } catch (e) {
+        if (!(e instanceof StoreFailed)) throw e;
+        // The cache failed half-way (full, or broken): nothing of it is kept, and the
+        // rewrite is made again in memory. Without the stored copy the next load transforms again.
+        out = await transformModelInto(source, external, options, async () => undefined);
+      }
     } catch (cause) {
       if (isEdgewiseError(cause) && cause.code === 'aborted') throw cause;
+      // Aborted while waiting for the model's lock (a DOMException, not ours).
+      if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.', { cause });
       // A graph the transform cannot read still runs as it is: slower, never broken. If the
       // file itself is damaged, the runtime says so with a typed error when it opens it.
       const why = cause instanceof Error ? cause.message : String(cause);
@@ -112,18 +131,53 @@ export class FormLoader {
     }
     const transformMs = now() - started;
     if (!out) return this.fromSource(files, 'the file has no layers the transform rewrites');
-    // Best effort: without the stored copy the next load transforms again, nothing worse.
-    if (store) await storeDerived(store, src, new Map([[graphPath, out.graph], [dataPath, out.data]]), r.load.signal).catch(() => false);
-    const weights: WeightsInfo = { form, reason, transform: 'ran', transformMs, bytes: out.graph.length + out.data.length };
-    // Only the companions: the source's buffers go with this loader, before the runtime copies the new ones.
+    const data: WeightFile = stored ? { path: dataName, range: stored } : { path: dataName, data: out.data as Uint8Array };
+    const weights: WeightsInfo = { form, reason, transform: 'ran', transformMs, bytes: out.graph.length + ('range' in data ? data.range.size : data.data.length) };
+    // Only the companions: the source's buffers go with this loader, before the runner copies the new ones.
     const companions = new Map(r.companions.flatMap((c) => { const b = files.get(c.path); return b ? [[c.path, b] as const] : []; }));
-    return { files: companions, graph: out.graph, external: [{ path: dataName, data: out.data }], weights };
+    return { files: companions, graph: out.graph, external: [data], weights };
+  }
+
+  /**
+   * The transform with its external-data file streamed into the cache as it is made (under
+   * the model's lock, like any write of its files), then the graph; both are read back by
+   * range. With no room, the file is made in memory and nothing is stored.
+   */
+  private async transformIntoStore(run: Transform['transformModelInto'], source: Uint8Array, external: ReadonlyMap<string, Uint8Array>, options: Parameters<Transform['transformModelInto']>[2], store: UseStore, at: { src: DerivedSource; graphPath: string; dataPath: string }): Promise<{ out: Awaited<ReturnType<Transform['transformModelInto']>>; stored: ByteRange | undefined }> {
+    const { src, graphPath, dataPath } = at;
+    return withModelLock(src.key, this.r.load.signal, async () => {
+      let writer: DerivedWriter | undefined;
+      try {
+        const out = await run(source, external, options, async (size) => {
+          writer = await writeDerivedFile(store, src, dataPath, size).catch((e: unknown) => { throw new StoreFailed(e); });
+          const w = writer;
+          return w && { write: (b) => w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }) };
+        });
+        if (!out || !writer) return { out, stored: undefined };
+        const graph = await writeDerivedFile(store, src, graphPath, out.graph.length);
+        await writer.finish().catch((e: unknown) => { throw new StoreFailed(e); });
+        if (!graph) throw new StoreFailed(new Error('no room for the graph'));
+        await graph.write(out.graph).then(() => graph.finish()).catch((e: unknown) => { throw new StoreFailed(e); });
+        return { out, stored: await storedRange(store, src.key, dataPath) };
+      } catch (e) {
+        // Nothing half-written stays: an abort, a failed rewrite or a failed store alike.
+        await deleteDerived(store, src.key, [graphPath, dataPath]).catch(() => undefined);
+        throw e;
+      }
+    });
   }
 
   private fromSource(files: Map<string, Uint8Array>, reason: string): LoadedWeights {
     const { r } = this;
     const weights: WeightsInfo = { form: 'source', reason, transform: 'none', bytes: byteSum(files, [r.onnxFile, ...r.extra]) };
     return { files, graph: files.get(r.onnxFile) as Uint8Array, external: r.extra.map((path) => ({ path, data: files.get(path) as Uint8Array })), weights };
+  }
+}
+
+/** A write to the cache failed (not the rewrite itself): the load goes on without storing. */
+class StoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(`the rewrite could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 

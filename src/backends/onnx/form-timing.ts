@@ -9,7 +9,8 @@ import { capabilities } from '../../capabilities.js';
 import type { DecoderConfig } from './config.js';
 import { Decoder, type StepDecoder } from './decoder.js';
 import { deviceSignature, type DeviceFacts } from './form-choice.js';
-import { createSession, type ExternalData, type OrtModule } from './runtime.js';
+import { createSession, type OrtModule } from './runtime.js';
+import { wholeFiles, type WeightFile } from './weight-files.js';
 
 /** Prompt tokens before the timed steps: the cache holds a little context, as in a real request. */
 const PROMPT_TOKENS = 8;
@@ -25,7 +26,7 @@ export interface FormTimer {
   /** The device the measurement is remembered for. */
   signature: string;
   /** Decode speed of a form's graph in tokens per second. */
-  time(graph: Uint8Array, external: readonly ExternalData[]): Promise<number>;
+  time(graph: Uint8Array, external: readonly WeightFile[]): Promise<number>;
 }
 
 /** The device facts, with the thread count `loadOrt` gives the runtime for `numThreads`. */
@@ -56,7 +57,7 @@ export function formTimer(ort: Promise<OrtModule>, cfg: DecoderConfig, numThread
           k.decoder.dispose();
         }
       }
-      const session = await createSession(await ort, graph, external, { device: 'wasm' });
+      const session = await createSession(await ort, graph, await wholeFiles(external), { device: 'wasm' });
       try {
         return await decodeSpeed(new Decoder(await ort, session, cfg), cfg);
       } finally {

@@ -9,6 +9,7 @@ import { transformModel, type TransformResult } from '../../../src/backends/onnx
 import { loadKernelWeights, planOf, type KernelWeights } from '../../../src/backends/onnx/kernel/load.js';
 import { KernelDecoder, ROWS } from '../../../src/backends/onnx/kernel/decoder.js';
 import { isEdgewiseError } from '../../../src/errors.js';
+import { bytesRange } from '../../../src/backends/onnx/weight-files.js';
 import { emptyPast, layoutOf, open, read, step, tinyLlama, type Layout } from '../transform/ort-node.js';
 
 const CONTEXT = 512;
@@ -16,7 +17,7 @@ let int8: TransformResult;
 let fp32: TransformResult;
 let layout: Layout;
 
-const weights = (f: TransformResult = int8): Promise<KernelWeights> => loadKernelWeights(f.graph, new Map([['model.data', f.data]]), { contextLength: CONTEXT, shared: false });
+const weights = (f: TransformResult = int8): Promise<KernelWeights> => loadKernelWeights(f.graph, new Map([['model.data', bytesRange(f.data)]]), { contextLength: CONTEXT, shared: false });
 const ids = (n: number, seed = 1): number[] => Array.from({ length: n }, (_, i) => (i * 37 + seed * 11) % layout.vocab);
 
 function correlation(a: Float32Array, b: Float32Array): number {
@@ -110,7 +111,7 @@ describe('decoder kernel', () => {
   it('an abort during the weight copy stops it with a typed error', async () => {
     const ac = new AbortController();
     ac.abort();
-    const e = await loadKernelWeights(int8.graph, new Map([['model.data', int8.data]]), { contextLength: CONTEXT, shared: false, signal: ac.signal }).then(() => undefined, (x: unknown) => x);
+    const e = await loadKernelWeights(int8.graph, new Map([['model.data', bytesRange(int8.data)]]), { contextLength: CONTEXT, shared: false, signal: ac.signal }).then(() => undefined, (x: unknown) => x);
     expect(isEdgewiseError(e) && e.code).toBe('aborted');
   });
 });

@@ -13,6 +13,7 @@ import { transformModel } from '../../../src/backends/onnx/transform/index.js';
 import { qualityGuard, sessionLogits, windows, type KvLayout, type LogitsFn } from '../../quality/guard.js';
 import { loadKernelWeights } from '../../../src/backends/onnx/kernel/load.js';
 import { KernelDecoder } from '../../../src/backends/onnx/kernel/decoder.js';
+import { bytesRange } from '../../../src/backends/onnx/weight-files.js';
 import { STORIES } from '../../quality/stories-text.js';
 import { HAS_STORIES, open, ort, read, STORIES_DIR, STORIES_SKIP } from './ort-node.js';
 
@@ -33,7 +34,7 @@ function memo(fn: LogitsFn): LogitsFn {
 async function kernelLogits(src: Uint8Array): Promise<LogitsFn> {
   const form = (await transformModel(src, new Map(), { form: 'int8', tiedEmbeddings: true, dataName: 'model.data', lastPositionLogits: true }))!;
   expect(form.kernel).toBe(true);
-  const d = new KernelDecoder(await loadKernelWeights(form.graph, new Map([['model.data', form.data]]), { contextLength: 512, shared: false }), 512);
+  const d = new KernelDecoder(await loadKernelWeights(form.graph, new Map([['model.data', bytesRange(form.data)]]), { contextLength: 512, shared: false }), 512);
   return async (ids) => {
     const all = new Float32Array(ids.length * VOCAB);
     d.reset();

@@ -2,10 +2,13 @@
  * Opens an int8 form in the decoder kernel: reads its plan from the graph and copies each
  * weight into the kernel's memory in the layout the kernel streams (one int8 row of K per
  * output, K padded to 16), handing the worker back between tensors so an abort settles.
+ * Tensors are read one at a time through a `ByteRange`, so a form read from the cache is
+ * never whole in memory next to the kernel's copy of it.
  */
 import { EdgewiseError } from '../../../errors.js';
 import { pacer, type Pace } from '../transform/pace.js';
-import { decodeModel, floatsOf, tensorBytes, type ExternalFiles, type TensorProto } from '../transform/proto.js';
+import { decodeModel, DT, onnx, tensorBytes, type TensorProto } from '../transform/proto.js';
+import type { ByteRange } from '../weight-files.js';
 import { KernelMemory } from './memory.js';
 import { KERNEL_PLAN_KEY, readPlan, type KernelPlan, type PlanMatrix } from './plan.js';
 
@@ -39,7 +42,7 @@ export function planOf(graph: Uint8Array): KernelPlan | undefined {
   return readPlan(decodeModel(graph).metadataProps?.find((m) => m.key === KERNEL_PLAN_KEY)?.value ?? undefined);
 }
 
-export async function loadKernelWeights(graph: Uint8Array, external: ExternalFiles, o: { contextLength: number; shared: boolean; signal?: AbortSignal }): Promise<KernelWeights> {
+export async function loadKernelWeights(graph: Uint8Array, external: ReadonlyMap<string, ByteRange>, o: { contextLength: number; shared: boolean; signal?: AbortSignal }): Promise<KernelWeights> {
   const model = decodeModel(graph);
   const plan = readPlan(model.metadataProps?.find((m) => m.key === KERNEL_PLAN_KEY)?.value ?? undefined);
   if (!plan) throw new EdgewiseError('unsupported_model', 'This weight form carries no decoder-kernel plan; it runs on onnxruntime-web.');
@@ -49,6 +52,8 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
     if (!t) throw new EdgewiseError('unsupported_model', `The kernel plan names ${name}, which the graph does not hold; the stored form is damaged.`);
     return t;
   };
+  const bytes = (name: string): Promise<Uint8Array> => readTensor(tensor(name), external);
+  const floats = async (name: string): Promise<Float32Array> => asFloats(tensor(name), await bytes(name));
   const mem = await KernelMemory.create(o.shared);
   const pace = pacer(o.signal);
   const widest = Math.max(plan.head.n, ...plan.layers.flatMap((l) => [l.qkv.n, l.o.n, l.gateUp.n, l.down.n]));
@@ -56,8 +61,8 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
   // One grow for all the weights (each grow of a plain memory may move it).
   const mats = [...plan.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down]), plan.head];
   mem.reserve(mem.end + mats.reduce((a, m) => a + m.n * (pad16(m.k) + 4) + 128, 0) + (2 * plan.layers.length + 1) * plan.hidden * 4 + 2 * o.contextLength * plan.headDim * 4);
-  const floats = async (name: string): Promise<number> => {
-    const f = floatsOf(tensor(name), external);
+  const copyFloats = async (name: string): Promise<number> => {
+    const f = await floats(name);
     const at = mem.alloc(f.length * 4);
     mem.f32(at, f.length).set(f);
     await pace();
@@ -67,22 +72,38 @@ export async function loadKernelWeights(graph: Uint8Array, external: ExternalFil
   const matrix = async (m: PlanMatrix): Promise<KMatrix> => {
     const known = matrices.get(m.weight);
     if (known) return known;
-    const made = await transposed(mem, m, tensorBytes(tensor(m.weight), external), floatsOf(tensor(m.scale), external), stage, pace);
+    const made = await transposed(mem, m, await bytes(m.weight), await floats(m.scale), stage, pace);
     matrices.set(m.weight, made);
     return made;
   };
   const layers: KernelWeights['layers'] = [];
   for (const l of plan.layers) {
-    layers.push({ inNorm: await floats(l.inNorm), postNorm: await floats(l.postNorm), qkv: await matrix(l.qkv), o: await matrix(l.o), gateUp: await matrix(l.gateUp), down: await matrix(l.down) });
+    layers.push({ inNorm: await copyFloats(l.inNorm), postNorm: await copyFloats(l.postNorm), qkv: await matrix(l.qkv), o: await matrix(l.o), gateUp: await matrix(l.gateUp), down: await matrix(l.down) });
   }
-  const finalNorm = await floats(plan.finalNorm);
+  const finalNorm = await copyFloats(plan.finalNorm);
   const head = await matrix(plan.head);
   let embed: KernelWeights['embed'];
-  if ('rows' in plan.embed) embed = { floats: await floats(plan.embed.rows) };
+  if ('rows' in plan.embed) embed = { floats: await copyFloats(plan.embed.rows) };
   else if (plan.embed.columns === plan.head.weight && plan.embed.scale === plan.head.scale) embed = { rows: head };
   else embed = { rows: await matrix({ weight: plan.embed.columns, scale: plan.embed.scale, k: plan.hidden, n: plan.head.n }) };
-  const { cos, sin, positions } = await ropeTables(mem, plan, o.contextLength, (n) => floatsOf(tensor(n), external));
+  const { cos, sin, positions } = await ropeTables(mem, plan, o.contextLength, floats);
   return { mem, plan, layers, finalNorm, head, embed, cos, sin, positions, interleaved: plan.rope.interleaved };
+}
+
+/** An initializer's bytes: inline in the graph, or read from its external file. */
+async function readTensor(t: TensorProto, files: ReadonlyMap<string, ByteRange>): Promise<Uint8Array> {
+  if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return tensorBytes(t, new Map());
+  const entry = (k: string): string | undefined => t.externalData?.find((e) => e.key === k)?.value ?? undefined;
+  const location = entry('location') ?? '';
+  const file = files.get(location) ?? files.get(location.slice(location.lastIndexOf('/') + 1));
+  if (!file) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} lives in "${location}", which the form's files do not hold; the stored form is damaged.`);
+  const offset = Number(entry('offset') ?? 0);
+  return file.read(offset, entry('length') !== undefined ? Number(entry('length')) : file.size - offset);
+}
+
+function asFloats(t: TensorProto, b: Uint8Array): Float32Array {
+  if (t.dataType !== DT.FLOAT) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} is not float32; the stored form is damaged.`);
+  return b.byteOffset % 4 === 0 ? new Float32Array(b.buffer, b.byteOffset, b.length >> 2) : new Float32Array(new Uint8Array(b).buffer); // new Uint8Array(b) copies even a Node Buffer, whose slice() is a view
 }
 
 /** Source rows staged per kernel call when a weight is re-laid out. */
@@ -112,15 +133,15 @@ async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: Uint8Array, s
 }
 
 /** cos/sin `[P, d/2]`: the graph's own tables, or computed from its frequencies in float32 as the graph does. */
-async function ropeTables(mem: KernelMemory, plan: KernelPlan, contextLength: number, table: (name: string) => Float32Array): Promise<{ cos: number; sin: number; positions: number }> {
+async function ropeTables(mem: KernelMemory, plan: KernelPlan, contextLength: number, table: (name: string) => Promise<Float32Array>): Promise<{ cos: number; sin: number; positions: number }> {
   const half = plan.headDim / 2;
   const r = plan.rope;
   const positions = 'cos' in r ? r.positions : contextLength;
   const cos = mem.alloc(positions * half * 4);
   const sin = mem.alloc(positions * half * 4);
   if ('cos' in r) {
-    mem.f32(cos, positions * half).set(table(r.cos).subarray(0, positions * half));
-    mem.f32(sin, positions * half).set(table(r.sin).subarray(0, positions * half));
+    mem.f32(cos, positions * half).set((await table(r.cos)).subarray(0, positions * half));
+    mem.f32(sin, positions * half).set((await table(r.sin)).subarray(0, positions * half));
   } else {
     const c = mem.f32(cos, positions * half);
     const s = mem.f32(sin, positions * half);

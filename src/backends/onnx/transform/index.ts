@@ -9,22 +9,27 @@
  */
 import { findLinearSites, findTiedEmbedding, indexGraph, type GraphIndex } from './sites.js';
 import type { LinearSite } from './linear.js';
-import { lazyBytes, type LazyTensor } from './lazy.js';
 import { pacer, type Pace } from './pace.js';
 import { rewriteGraph, type RewriteStats, type WeightForm } from './rewrite.js';
 import { fuseLlama, type Fusions } from './fused.js';
 import { findLlamaLayout } from './llama-layout.js';
 import { kernelPlan } from './kernel-plan.js';
 import { KERNEL_PLAN_KEY } from '../kernel/plan.js';
-import { decodeModel, encodeModel, num, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+import { decodeModel, encodeModel, num, type ExternalFiles, type GraphProto } from './proto.js';
+import { packExternal, type SinkFactory } from './pack.js';
 
 export type { WeightForm } from './rewrite.js';
 // The decoder kernel rides in this lazy chunk: it reads the forms this module writes, and one
 // chunk for both keeps bundlers (Parcel) from splitting a shared chunk between them.
 export { openKernel } from '../kernel/open.js';
 export type { Fusions } from './fused.js';
+export type { DataSink, SinkFactory } from './pack.js';
 
-/** Bumped whenever the output for the same input changes: stored results of older versions are rebuilt. */
+/**
+ * Bumped whenever the output for the same input changes in meaning: stored results of older
+ * versions are rebuilt. Not for layout alone: the graph records where each tensor sits, so
+ * a form stored with the external file in an older order still reads right.
+ */
 export const TRANSFORM_VERSION = 4;
 
 export interface TransformOptions {
@@ -77,6 +82,22 @@ const DEFAULT_POSITIONS = 4096;
  *   (already float32 or int8-dynamic, or quantized in a layout this transform does not read).
  */
 export async function transformModel(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions): Promise<TransformResult | undefined> {
+  const out = await transform(bytes, external, o);
+  return out && { ...out, data: out.data as Uint8Array };
+}
+
+/**
+ * The same, with the external-data file streamed to the sink `sinkFor` gives once its size
+ * is known (the cache): the result's `data` is then absent, and the rewrite was never whole
+ * in memory. Without a sink (`sinkFor` answers undefined) it is packed into `data` as usual.
+ */
+export function transformModelInto(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions, sinkFor: SinkFactory): Promise<StreamedTransform | undefined> {
+  return transform(bytes, external, o, sinkFor);
+}
+
+export type StreamedTransform = Omit<TransformResult, 'data'> & { data: Uint8Array | undefined };
+
+async function transform(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions, sinkFor?: SinkFactory): Promise<StreamedTransform | undefined> {
   const model = decodeModel(bytes);
   const g = model.graph as GraphProto;
   const ix = indexGraph(g);
@@ -100,7 +121,7 @@ export async function transformModel(bytes: Uint8Array, external: ExternalFiles,
     }
   }
   pruneInitializers(g);
-  const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal));
+  const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal), sinkFor);
   pruneValueInfo(g);
   return { ...stats, graph: encodeModel(model), data, structure, ops: g.node?.length ?? 0, kernel: model.metadataProps?.some((m) => m.key === KERNEL_PLAN_KEY) ?? false };
 }
@@ -144,56 +165,4 @@ function pruneValueInfo(g: GraphProto): void {
   const live = readNames(g);
   for (const n of g.node ?? []) for (const o of n.output ?? []) live.add(o);
   g.valueInfo = (g.valueInfo ?? []).filter((v) => live.has(v.name ?? ''));
-}
-
-// Small tensors stay in the graph; 64-byte alignment lets the runtime view weights in place.
-const INLINE_MAX = 1024;
-const ALIGN = 64;
-
-/**
- * Moves every large initializer into one buffer and points the graph at it. The lazy
- * tensors are made first, in place (they also fill the scales the eager ones hold).
- */
-async function packExternal(g: GraphProto, external: ExternalFiles, dataName: string, lazy: ReadonlyMap<string, LazyTensor>, pace: Pace): Promise<Uint8Array> {
-  const moving: { t: TensorProto; length: number; offset: number; made?: LazyTensor }[] = [];
-  let size = 0;
-  for (const t of g.initializer ?? []) {
-    const made = lazy.get(t.name ?? '');
-    const length = made ? lazyBytes(made) : tensorBytes(t, external).length;
-    if (!made && length <= INLINE_MAX) continue;
-    moving.push({ t, length, offset: size, ...(made ? { made } : {}) });
-    size += Math.ceil(length / ALIGN) * ALIGN;
-  }
-  const data = new Uint8Array(size);
-  for (const m of moving) if (m.made) await m.made.fill(data.subarray(m.offset, m.offset + m.length), pace);
-  for (const t of g.initializer ?? []) {
-    if (lazy.has(t.name ?? '') || t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
-    const bytes = tensorBytes(t, external);
-    if (bytes.length <= INLINE_MAX) inline(t, bytes);
-  }
-  for (const { t, length, offset, made } of moving) {
-    if (!made) {
-      data.set(tensorBytes(t, external), offset);
-      await pace();
-    }
-    // Deleted, not emptied: an empty raw_data field still gets written, and the runtime
-    // rejects a tensor that has both raw and external data.
-    delete t.rawData;
-    delete t.floatData;
-    delete t.int32Data;
-    delete t.int64Data;
-    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-    t.externalData = [
-      { key: 'location', value: dataName },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(length) },
-    ];
-  }
-  return data;
-}
-
-function inline(t: TensorProto, bytes: Uint8Array): void {
-  t.rawData = bytes.slice();
-  t.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
-  t.externalData = [];
 }

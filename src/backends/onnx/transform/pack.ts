@@ -1,0 +1,102 @@
+/**
+ * The transform's last step: every large initializer moves into one external-data file,
+ * written front to back. The file goes either into one buffer or, streamed, to a writer
+ * that stores it as it comes (the cache): then the rewrite is never whole in memory, which
+ * is what keeps a first load's peak near the size of the weights themselves.
+ */
+import { lazyBytes, type LazyTensor } from './lazy.js';
+import type { Pace } from './pace.js';
+import { onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+
+/** Where the packed bytes go, in order. */
+export interface DataSink {
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+/**
+ * Called once the packed size is known: a sink to stream into, or undefined to pack into
+ * one buffer (no cache, or no room in it).
+ */
+export type SinkFactory = (size: number) => Promise<DataSink | undefined>;
+
+// Small tensors stay in the graph; 64-byte alignment lets the runtime view weights in place.
+const INLINE_MAX = 1024;
+const ALIGN = 64;
+
+interface Moving {
+  t: TensorProto;
+  length: number;
+  offset: number;
+  made?: LazyTensor;
+}
+
+/**
+ * Moves every large initializer into the external file and points the graph at it.
+ * The lazy tensors come first in the file: making them fills the scales that eager
+ * tensors hold, so in file order each tensor's bytes are final when it is written.
+ * @returns the file when it was packed into a buffer; undefined when it was streamed.
+ */
+export async function packExternal(g: GraphProto, external: ExternalFiles, dataName: string, lazy: ReadonlyMap<string, LazyTensor>, pace: Pace, sinkFor?: SinkFactory): Promise<Uint8Array | undefined> {
+  const made: Moving[] = [];
+  const copied: Moving[] = [];
+  for (const t of g.initializer ?? []) {
+    const m = lazy.get(t.name ?? '');
+    if (m) made.push({ t, length: lazyBytes(m), offset: 0, made: m });
+    else if (tensorBytes(t, external).length > INLINE_MAX) copied.push({ t, length: tensorBytes(t, external).length, offset: 0 });
+  }
+  let size = 0;
+  for (const m of [...made, ...copied]) {
+    m.offset = size;
+    size += Math.ceil(m.length / ALIGN) * ALIGN;
+  }
+  const sink = sinkFor ? await sinkFor(size) : undefined;
+  const data = sink ? undefined : new Uint8Array(size);
+  let written = 0;
+  const put = async (m: Moving, fill: (out: Uint8Array) => Promise<void> | void): Promise<void> => {
+    if (data) {
+      await fill(data.subarray(m.offset, m.offset + m.length));
+      return;
+    }
+    // Streamed: the padding up to this tensor, then the tensor from a buffer of its own size.
+    if (m.offset > written) await sink!.write(new Uint8Array(m.offset - written));
+    const own = new Uint8Array(m.length);
+    await fill(own);
+    await sink!.write(own);
+    written = m.offset + m.length;
+  };
+  for (const m of made) await put(m, (out) => m.made!.fill(out, pace));
+  // Small tensors read from external files go inline (after the lazy fills, which read them too).
+  for (const t of g.initializer ?? []) {
+    if (lazy.has(t.name ?? '') || t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    const bytes = tensorBytes(t, external);
+    if (bytes.length <= INLINE_MAX) inline(t, bytes);
+  }
+  for (const m of copied) {
+    await put(m, (out) => out.set(tensorBytes(m.t, external)));
+    await pace();
+  }
+  if (sink && size > written) await sink.write(new Uint8Array(size - written));
+  for (const { t, length, offset } of [...made, ...copied]) pointAt(t, dataName, offset, length);
+  return data;
+}
+
+function pointAt(t: TensorProto, dataName: string, offset: number, length: number): void {
+  // Deleted, not emptied: an empty raw_data field still gets written, and the runtime
+  // rejects a tensor that has both raw and external data.
+  delete t.rawData;
+  delete t.floatData;
+  delete t.int32Data;
+  delete t.int64Data;
+  t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+  t.externalData = [
+    { key: 'location', value: dataName },
+    { key: 'offset', value: String(offset) },
+    { key: 'length', value: String(length) },
+  ];
+}
+
+function inline(t: TensorProto, bytes: Uint8Array): void {
+  t.rawData = bytes.slice();
+  t.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
+  t.externalData = [];
+}
