@@ -75,9 +75,13 @@ export interface StoredRange {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/** Chunks fetched ahead of a sequential reader: IndexedDB works while the caller copies. */
+const READ_AHEAD = 3;
+
 /**
- * A stored complete file, read by range. The last chunk read is kept, so the small tensors
- * that share a chunk cost one read; every chunk is checked as it is read.
+ * A stored complete file, read by range. Reads mostly go front to back (the kernel loads
+ * tensors in file order), so the next chunks are fetched while one is used, and the chunks
+ * behind the last read are let go; every chunk is checked as it arrives.
  * @throws EdgewiseError `integrity_error` when a chunk is missing or damaged (the caller
  *   deletes the derived file and makes it again), `cache_error` when the file is not stored.
  */
@@ -85,17 +89,31 @@ export async function storedRange(store: UseStore, key: string, path: string): P
   const record = (await getModelRecords(store, key)).get(path);
   if (record?.state !== 'complete') throw new EdgewiseError('cache_error', `${path} is not in the cache any more; load the model again.`, { details: { file: path } });
   const { size, chunkSize, checksums } = record;
-  let last: { index: number; bytes: Uint8Array } | undefined;
-  const chunk = async (index: number): Promise<Uint8Array> => {
-    if (last?.index === index) return last.bytes;
+  const count = checksums.length;
+  const held = new Map<number, Promise<Uint8Array>>();
+  const fetchChunk = async (index: number): Promise<Uint8Array> => {
     const bytes = await getChunk(store, key, path, index);
     const expected = Math.min(chunkSize, size - index * chunkSize);
     const sum = checksums[index];
     if (!bytes || bytes.length !== expected || sum === undefined || !sameDigest(await chunkChecksum(bytes), sum)) {
       throw new EdgewiseError('integrity_error', `Chunk ${index} of the stored ${path} is missing or damaged; it is made again on the next load.`, { details: { file: path } });
     }
-    last = { index, bytes };
     return bytes;
+  };
+  const want = (index: number): Promise<Uint8Array> => {
+    let p = held.get(index);
+    if (!p) {
+      p = fetchChunk(index);
+      // Read ahead may fail for a chunk never asked for: that failure is reported when it is.
+      p.catch(() => undefined);
+      held.set(index, p);
+    }
+    return p;
+  };
+  const chunk = (index: number): Promise<Uint8Array> => {
+    for (const i of held.keys()) if (i < index) held.delete(i);
+    for (let i = index + 1; i <= Math.min(count - 1, index + READ_AHEAD); i++) want(i);
+    return want(index);
   };
   return {
     size,
