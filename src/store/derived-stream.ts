@@ -37,12 +37,17 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
   const chunk = new Uint8Array(Math.min(chunkSize, Math.max(size, 1)));
   let filled = 0;
   let stored = 0;
+  // One chunk's write is in flight while the next fills: the transform does not wait for
+  // IndexedDB to commit each one. A failed write surfaces at the next flush or at finish().
+  let pending: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     const bytes = chunk.slice(0, filled);
     hasher.update(bytes);
     checksums.push(await chunkChecksum(bytes));
     const record: PartialRecord = { ...base, state: 'partial', bytes: stored + filled, checksums: [...checksums], lastUsed: Date.now() };
-    await putChunk(store, checksums.length - 1, bytes.buffer, record);
+    await pending;
+    pending = putChunk(store, checksums.length - 1, bytes.buffer, record);
+    pending.catch(() => undefined);
     stored += filled;
     filled = 0;
   };
@@ -59,12 +64,17 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
     },
     async finish() {
       if (filled > 0) await flush();
+      await pending;
       if (stored !== size) throw new Error(`derived file ${path}: ${stored} of ${size} bytes were written`);
       const now = Date.now();
       const manifest: ManifestRecord = { ...base, state: 'complete', checksums, lastUsed: now, chunkCount: checksums.length, sha256: hasher.digest('hex'), storedAt: now };
       await putRecords(store, [manifest]);
     },
-    discard: () => deleteFile(store, src.key, path),
+    // After the write in flight, or it could land after the delete.
+    discard: async () => {
+      await pending.catch(() => undefined);
+      await deleteFile(store, src.key, path);
+    },
   };
 }
 
@@ -75,13 +85,16 @@ export interface StoredRange {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** Chunks fetched ahead of a sequential reader: IndexedDB works while the caller copies. */
+/** Chunks fetched ahead of the one read: IndexedDB works while the caller copies. */
 const READ_AHEAD = 3;
+/** Chunks kept (16 MB at the default size): the front of the file streams by while the small tensors at its end stay. */
+const KEEP = 8;
 
 /**
- * A stored complete file, read by range. Reads mostly go front to back (the kernel loads
- * tensors in file order), so the next chunks are fetched while one is used, and the chunks
- * behind the last read are let go; every chunk is checked as it arrives.
+ * A stored complete file, read by range. The kernel reads a form in two places at once:
+ * the weight matrices from the front to the back, and the small tensors (norms, scales)
+ * at the end of the file between them. So the last `KEEP` chunks used stay, and each read
+ * fetches the next chunks ahead; every chunk is checked as it arrives.
  * @throws EdgewiseError `integrity_error` when a chunk is missing or damaged (the caller
  *   deletes the derived file and makes it again), `cache_error` when the file is not stored.
  */
@@ -90,6 +103,7 @@ export async function storedRange(store: UseStore, key: string, path: string): P
   if (record?.state !== 'complete') throw new EdgewiseError('cache_error', `${path} is not in the cache any more; load the model again.`, { details: { file: path } });
   const { size, chunkSize, checksums } = record;
   const count = checksums.length;
+  // Insertion order is use order: the first key is the least recently used.
   const held = new Map<number, Promise<Uint8Array>>();
   const fetchChunk = async (index: number): Promise<Uint8Array> => {
     const bytes = await getChunk(store, key, path, index);
@@ -100,20 +114,21 @@ export async function storedRange(store: UseStore, key: string, path: string): P
     }
     return bytes;
   };
-  const want = (index: number): Promise<Uint8Array> => {
+  const use = (index: number): Promise<Uint8Array> => {
     let p = held.get(index);
-    if (!p) {
+    if (p) held.delete(index);
+    else {
       p = fetchChunk(index);
-      // Read ahead may fail for a chunk never asked for: that failure is reported when it is.
+      // A chunk read ahead and never asked for must not report its failure.
       p.catch(() => undefined);
-      held.set(index, p);
     }
+    held.set(index, p);
+    while (held.size > KEEP) held.delete(held.keys().next().value as number);
     return p;
   };
   const chunk = (index: number): Promise<Uint8Array> => {
-    for (const i of held.keys()) if (i < index) held.delete(i);
-    for (let i = index + 1; i <= Math.min(count - 1, index + READ_AHEAD); i++) want(i);
-    return want(index);
+    for (let i = index + 1; i <= Math.min(count - 1, index + READ_AHEAD); i++) if (!held.has(i)) use(i);
+    return use(index);
   };
   return {
     size,
