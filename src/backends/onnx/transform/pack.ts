@@ -22,6 +22,8 @@ export type SinkFactory = (size: number) => Promise<DataSink | undefined>;
 // Small tensors stay in the graph; 64-byte alignment lets the runtime view weights in place.
 const INLINE_MAX = 1024;
 const ALIGN = 64;
+/** Bytes handed to a sink between two `pace()` calls. */
+const WRITE_SLICE = 1 << 20;
 
 interface Moving {
   t: TensorProto;
@@ -61,7 +63,12 @@ export async function packExternal(g: GraphProto, external: ExternalFiles, dataN
     if (m.offset > written) await sink!.write(new Uint8Array(m.offset - written));
     const own = new Uint8Array(m.length);
     await fill(own);
-    await sink!.write(own);
+    // In slices, pacing between them: storing a 100 MB head takes about a second, and an
+    // abort must not wait for it.
+    for (let at = 0; at < own.length; at += WRITE_SLICE) {
+      await sink!.write(own.subarray(at, at + WRITE_SLICE));
+      await pace();
+    }
     written = m.offset + m.length;
   };
   for (const m of made) await put(m, (out) => m.made!.fill(out, pace));
