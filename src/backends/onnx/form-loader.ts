@@ -135,6 +135,14 @@ export class FormLoader {
     const weights: WeightsInfo = { form, reason, transform: 'ran', transformMs, bytes: out.graph.length + ('range' in data ? data.range.size : data.data.length) };
     // Only the companions: the source's buffers go with this loader, before the runner copies the new ones.
     const companions = new Map(r.companions.flatMap((c) => { const b = files.get(c.path); return b ? [[c.path, b] as const] : []; }));
+    if (stored) {
+      // The rewrite is in the cache and the source is no longer needed: its buffers are freed
+      // now, not at a garbage collection that may come after the kernel has grown its memory
+      // to the rewrite's size (measured: the 1.7B first load then peaked at 1.9x, not 1.2x).
+      // A later form of this load reads the source from the cache again.
+      for (const p of [r.onnxFile, ...r.extra]) release(files.get(p));
+      this.sourceFiles = undefined;
+    }
     return { files: companions, graph: out.graph, external: [data], weights };
   }
 
@@ -181,6 +189,13 @@ class StoreFailed extends Error {
   constructor(cause: unknown) {
     super(`the rewrite could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
+}
+
+/** Detaches a buffer that nothing else shares (`transfer(0)`), which frees its memory at once. */
+function release(b: Uint8Array | undefined): void {
+  const buf = b?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean }) | undefined;
+  if (!b || !(buf instanceof ArrayBuffer) || b.byteLength !== buf.byteLength || buf.detached === true || typeof buf.transfer !== 'function') return;
+  buf.transfer(0);
 }
 
 const byteSum = (files: ReadonlyMap<string, Uint8Array>, paths: readonly string[]): number => paths.reduce((a, p) => a + (files.get(p)?.length ?? 0), 0);
