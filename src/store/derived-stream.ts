@@ -70,11 +70,8 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
       const manifest: ManifestRecord = { ...base, state: 'complete', checksums, lastUsed: now, chunkCount: checksums.length, sha256: hasher.digest('hex'), storedAt: now };
       await putRecords(store, [manifest]);
     },
-    // After the write in flight, or it could land after the delete.
-    discard: async () => {
-      await pending.catch(() => undefined);
-      await deleteFile(store, src.key, path);
-    },
+    // IndexedDB orders it after the chunk write in flight (see deleteFiles).
+    discard: () => deleteFile(store, src.key, path),
   };
 }
 

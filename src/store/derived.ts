@@ -10,7 +10,7 @@
  * this load its model.
  */
 import { isEdgewiseError } from '../errors.js';
-import { deleteFile, getModelRecords, type UseStore } from './idb.js';
+import { deleteFile, deleteFiles, getModelRecords, type UseStore } from './idb.js';
 import { withModelLock } from './lock.js';
 import { normalizeOptions } from './options.js';
 import { ProgressTracker } from './progress.js';
@@ -54,8 +54,8 @@ export async function hasDerived(store: UseStore, src: DerivedSource, paths: rea
 }
 
 /** Forgets derived files (a damaged one, or one the runtime would not open). */
-export async function deleteDerived(store: UseStore, key: string, paths: readonly string[]): Promise<void> {
-  for (const p of paths) await deleteFile(store, key, p);
+export function deleteDerived(store: UseStore, key: string, paths: readonly string[]): Promise<void> {
+  return deleteFiles(store, key, paths);
 }
 
 /**

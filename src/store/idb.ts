@@ -115,9 +115,19 @@ export async function getChunk(store: UseStore, model: string, path: string, ind
 
 /** Deletes a file's chunks and its record in one transaction. */
 export function deleteFile(store: UseStore, model: string, path: string): Promise<void> {
+  return deleteFiles(store, model, [path]);
+}
+
+/**
+ * Deletes files' chunks and records in one transaction. IndexedDB runs it after every
+ * write transaction created before it, so a chunk write still in flight cannot land after it.
+ */
+export function deleteFiles(store: UseStore, model: string, paths: readonly string[]): Promise<void> {
   return store('readwrite', (s) => {
-    s.delete(prefixRange('chunk', model, path));
-    s.delete(fileKey(model, path));
+    for (const path of paths) {
+      s.delete(prefixRange('chunk', model, path));
+      s.delete(fileKey(model, path));
+    }
     return promisifyRequest(s.transaction);
   });
 }

@@ -168,9 +168,8 @@ export class FormLoader {
         await graph.write(out.graph).then(() => graph.finish()).catch((e: unknown) => { throw new StoreFailed(e); });
         return { out, stored: await storedRange(store, src.key, dataPath) };
       } catch (e) {
-        // Nothing half-written stays: an abort, a failed rewrite or a failed store alike
-        // (discard() first waits for the chunk write in flight, which could land after a delete).
-        await writer?.discard().catch(() => undefined);
+        // Nothing half-written stays: an abort, a failed rewrite or a failed store alike. One
+        // transaction, which IndexedDB runs after the chunk write still in flight.
         await deleteDerived(store, src.key, [graphPath, dataPath]).catch(() => undefined);
         throw e;
       }
