@@ -22,6 +22,8 @@ export interface DerivedWriter {
   finish(): Promise<void>;
   /** Removes whatever was stored (after a failure or an abort). */
   discard(): Promise<void>;
+  /** Aborts the chunk write in flight, if any (it is undone, not waited for): a load being cancelled stops sooner. */
+  stop(): void;
 }
 
 /**
@@ -40,13 +42,14 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
   // One chunk's write is in flight while the next fills: the transform does not wait for
   // IndexedDB to commit each one. A failed write surfaces at the next flush or at finish().
   let pending: Promise<void> = Promise.resolve();
+  let inFlight: IDBTransaction | undefined;
   const flush = async (): Promise<void> => {
     const bytes = chunk.slice(0, filled);
     hasher.update(bytes);
     checksums.push(await chunkChecksum(bytes));
     const record: PartialRecord = { ...base, state: 'partial', bytes: stored + filled, checksums: [...checksums], lastUsed: Date.now() };
     await pending;
-    pending = putChunk(store, checksums.length - 1, bytes.buffer, record);
+    pending = putChunk(store, checksums.length - 1, bytes.buffer, record, (tx) => { inFlight = tx; });
     pending.catch(() => undefined);
     stored += filled;
     filled = 0;
@@ -72,6 +75,10 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
     },
     // IndexedDB orders it after the chunk write in flight (see deleteFiles).
     discard: () => deleteFile(store, src.key, path),
+    stop() {
+      // Throws once the transaction has finished: then there is nothing to stop.
+      try { inFlight?.abort(); } catch { /* already committed */ }
+    },
   };
 }
 

@@ -88,9 +88,13 @@ export async function getModelRecords(store: UseStore, model: string): Promise<M
   return new Map(list.map((r) => [r.path, r]));
 }
 
-/** Writes a chunk and the partial record that now counts it, atomically. */
-export function putChunk(store: UseStore, index: number, bytes: ArrayBuffer, record: FileRecord): Promise<void> {
+/**
+ * Writes a chunk and the partial record that now counts it, atomically. `started` gets the
+ * transaction, so a writer that is stopping can abort it (both writes are then undone).
+ */
+export function putChunk(store: UseStore, index: number, bytes: ArrayBuffer, record: FileRecord, started?: (tx: IDBTransaction) => void): Promise<void> {
   return store('readwrite', (s) => {
+    started?.(s.transaction);
     s.put(bytes, chunkKey(record.model, record.path, index));
     s.put(record, fileKey(record.model, record.path));
     return promisifyRequest(s.transaction);

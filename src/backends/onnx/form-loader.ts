@@ -168,8 +168,10 @@ export class FormLoader {
         await graph.write(out.graph).then(() => graph.finish()).catch((e: unknown) => { throw new StoreFailed(e); });
         return { out, stored: await storedRange(store, src.key, dataPath) };
       } catch (e) {
-        // Nothing half-written stays: an abort, a failed rewrite or a failed store alike. One
-        // transaction, which IndexedDB runs after the chunk write still in flight.
+        // Nothing half-written stays: an abort, a failed rewrite or a failed store alike. The
+        // chunk write in flight is aborted, and one transaction deletes both files (IndexedDB
+        // runs it after that write, whichever way it ends).
+        writer?.stop();
         await deleteDerived(store, src.key, [graphPath, dataPath]).catch(() => undefined);
         throw e;
       }

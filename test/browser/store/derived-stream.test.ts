@@ -92,6 +92,18 @@ describe('store: derived files streamed in and read by range', () => {
     await expectCode(storedRange(defaultStore(), key, PATH), 'cache_error');
   });
 
+  it('stop() mid-write, then discard(): whatever was in flight, nothing of the file is left', async () => {
+    for (let round = 0; round < 5; round++) {
+      const w = (await openDerivedWriter(defaultStore(), src, PATH, 8 * CHUNK, CHUNK))!;
+      // Three chunks fill: the third one's write is likely still in flight at stop().
+      await w.write(pattern(3 * CHUNK));
+      w.stop();
+      await w.discard();
+      const left = (await keysOf(key)).filter((k) => (k as unknown[])[2] === PATH);
+      assertEqual(left, [], `round ${round}: no chunk and no record left`);
+    }
+  });
+
   it('no stored source, nothing to write: the caller keeps the file in memory', async () => {
     const orphan: DerivedSource = { ...src, path: 'not-stored.bin' };
     assertEqual(await openDerivedWriter(defaultStore(), orphan, PATH, 10, CHUNK), undefined, 'openDerivedWriter');
