@@ -22,7 +22,11 @@ export interface DerivedWriter {
   finish(): Promise<void>;
   /** Removes whatever was stored (after a failure or an abort). */
   discard(): Promise<void>;
-  /** Aborts the chunk write in flight, if any (it is undone, not waited for): a load being cancelled stops sooner. */
+  /**
+   * Aborts the chunk write in flight, if any (it is undone, not waited for), and refuses
+   * any later one: a load being cancelled stops at once, and a write still pending in its
+   * code cannot land after the caller's delete. Then only `discard()` is useful.
+   */
   stop(): void;
 }
 
@@ -43,12 +47,15 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
   // IndexedDB to commit each one. A failed write surfaces at the next flush or at finish().
   let pending: Promise<void> = Promise.resolve();
   let inFlight: IDBTransaction | undefined;
+  let stopped = false;
   const flush = async (): Promise<void> => {
     const bytes = chunk.slice(0, filled);
     hasher.update(bytes);
     checksums.push(await chunkChecksum(bytes));
     const record: PartialRecord = { ...base, state: 'partial', bytes: stored + filled, checksums: [...checksums], lastUsed: Date.now() };
     await pending;
+    // Once stopped, no write may start: it could land after the caller's delete.
+    if (stopped) throw new Error(`derived file ${path} was stopped`);
     pending = putChunk(store, checksums.length - 1, bytes.buffer, record, (tx) => { inFlight = tx; });
     pending.catch(() => undefined);
     stored += filled;
@@ -76,6 +83,7 @@ export async function openDerivedWriter(store: UseStore, src: DerivedSource, pat
     // IndexedDB orders it after the chunk write in flight (see deleteFiles).
     discard: () => deleteFile(store, src.key, path),
     stop() {
+      stopped = true;
       // Throws once the transaction has finished: then there is nothing to stop.
       try { inFlight?.abort(); } catch { /* already committed */ }
     },

@@ -159,7 +159,8 @@ export class FormLoader {
         const out = await run(source, external, options, async (size) => {
           writer = await writeDerivedFile(store, src, dataPath, size).catch((e: unknown) => { throw new StoreFailed(e); });
           const w = writer;
-          return w && { write: (b) => w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }) };
+          // A write can wait tens of ms on IndexedDB: an abort does not wait with it.
+          return w && { write: (b) => untilAborted(w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }), this.r.load.signal) };
         });
         if (!out || !writer) return { out, stored: undefined };
         const graph = await writeDerivedFile(store, src, graphPath, out.graph.length);
@@ -190,6 +191,18 @@ class StoreFailed extends Error {
   constructor(cause: unknown) {
     super(`the rewrite could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
+}
+
+/** `p`, or a typed `aborted` as soon as `signal` fires (p goes on, unwatched). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  p.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(new EdgewiseError('aborted', 'Loading was aborted while the weights were being rewritten; nothing of the rewrite was kept.'));
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 /** Detaches a buffer that nothing else shares (`transfer(0)`), which frees its memory at once. */
