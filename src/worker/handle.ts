@@ -11,6 +11,8 @@ import { endShared } from './shared-client.js';
 
 /** How long dispose() lets the worker finish cancelled requests before ending it. */
 const DISPOSE_GRACE_MS = 300;
+/** How long a disposed worker may go on with its background cache work (a delete: 20–150 ms measured). */
+const IDLE_GRACE_MS = 2000;
 
 export const disposedError = (): EdgewiseError => new EdgewiseError('disposed', 'The engine was disposed; create a new one with createEngine().');
 
@@ -123,8 +125,12 @@ export class WorkerHandle {
     for (const id of this.active) void c.api.abort(id);
     // Cancelled requests get their `abort` finish from the worker (queued behind the
     // aborts); a stuck or dead worker gets no more than the grace period.
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, DISPOSE_GRACE_MS));
-    await Promise.race([c.guard(c.api.unload()).catch(() => undefined), grace]);
-    c.terminate();
+    const grace = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    await Promise.race([c.guard(c.api.unload()).catch(() => undefined), grace(DISPOSE_GRACE_MS)]);
+    // Cache work the worker still does in the background (deleting what a cancelled rewrite
+    // stored) must end before the worker does, but the caller need not wait for it.
+    // (A worker that died meanwhile has a released proxy, which throws: the catch covers it.)
+    const idle = Promise.resolve().then(() => c.guard(c.api.idle())).catch(() => undefined);
+    void Promise.race([idle, grace(IDLE_GRACE_MS)]).then(() => c.terminate());
   }
 }

@@ -14,6 +14,7 @@ import type { ModelInfo, Progress } from '../types.js';
 import { partBatcher } from './batch.js';
 import type { ModelRole, ResolvedWorkerModel, WorkerApi, WorkerFindRequest, WorkerGenerateRequest, WorkerLoadOptions, WorkerTarget } from './protocol.js';
 import { RequestQueue } from './queue.js';
+import { backgroundDone } from '../store/housekeeping.js';
 
 type Callback<T> = ((value: T) => void) | Remote<(value: T) => void>;
 
@@ -165,6 +166,7 @@ export function createHost(kinds: Readonly<Record<string, WorkerKind>>, laneOf?:
       return kindOf(model).cache?.delete(model) ?? deleteCachedModel(model.key);
     },
     cacheClear: () => clearCache(),
+    idle: () => backgroundDone(),
     unload: (role) => queue.serial(async () => {
       for (const r of role ? [role] : [...slots.keys()]) await drop(r);
     }),

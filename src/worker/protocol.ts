@@ -120,4 +120,6 @@ export interface WorkerApi {
   cacheClear(): Promise<void>;
   /** Releases the model of `role`, or every model when no role is given. */
   unload(role?: ModelRole): Promise<void>;
+  /** Resolves when the worker's background cache work is done (a cancelled rewrite's delete): it may end then. */
+  idle(): Promise<void>;
 }

@@ -125,6 +125,7 @@ export function serveShared(kinds: Readonly<Record<string, WorkerKind>>, scope: 
       },
       // Other pages may be using the models: only the group's last page releases them.
       unload: async (role) => { if (page.group?.pages.size === 1) await host().unload(role); },
+      idle: () => host().idle(),
       // The page that asks holds the connect turn until the worker is gone (shared-client.ts, endShared).
       shutdown: () => scope.close(),
       countTokens: (r) => host().countTokens(r),

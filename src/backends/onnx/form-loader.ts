@@ -10,6 +10,7 @@ import { loadModelFiles, type FileRequest, type LoadFilesOptions } from '../../s
 import { deleteDerived, hasDerived, type DerivedSource } from '../../store/derived.js';
 import { storedRange, writeDerivedFile, type DerivedWriter } from '../../store/derived-stream.js';
 import { withModelLock } from '../../store/lock.js';
+import { finishInBackground } from '../../store/housekeeping.js';
 import type { UseStore } from '../../store/idb.js';
 import type { WasmWeights, WeightsInfo } from '../../types.js';
 import type { FormTimer } from './form-timing.js';
@@ -171,9 +172,12 @@ export class FormLoader {
       } catch (e) {
         // Nothing half-written stays: an abort, a failed rewrite or a failed store alike. The
         // chunk write in flight is aborted, and one transaction deletes both files (IndexedDB
-        // runs it after that write, whichever way it ends).
+        // runs it after that write, and before any transaction created later, such as the
+        // next load's). A cancelled load does not wait for it (see store/housekeeping.ts).
         writer?.stop();
-        await deleteDerived(store, src.key, [graphPath, dataPath]).catch(() => undefined);
+        const gone = deleteDerived(store, src.key, [graphPath, dataPath]);
+        if (isEdgewiseError(e) && e.code === 'aborted') finishInBackground(gone);
+        else await gone.catch(() => undefined);
         throw e;
       }
     });
