@@ -164,7 +164,7 @@ export class FormLoader {
           return w && { write: (b) => untilAborted(w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }), this.r.load.signal) };
         });
         if (!out || !writer) return { out, stored: undefined };
-        const graph = await writeDerivedFile(store, src, graphPath, out.graph.length);
+        const graph = await writeDerivedFile(store, src, graphPath, out.graph.length).catch((e: unknown) => { throw new StoreFailed(e); });
         await writer.finish().catch((e: unknown) => { throw new StoreFailed(e); });
         if (!graph) throw new StoreFailed(new Error('no room for the graph'));
         await graph.write(out.graph).then(() => graph.finish()).catch((e: unknown) => { throw new StoreFailed(e); });
