@@ -120,7 +120,7 @@ describe('speed', () => {
     return out;
   }
 
-  it('runs every detector over a dense 200 KB paste in under 60 ms of CPU', () => {
+  it('runs every detector over a dense 200 KB paste in linear time (well under 300 ms of CPU; the speed itself is in the bench)', () => {
     const text = paste();
     const detectors = detectorsFor({});
     for (let i = 0; i < 3; i++) findSpans(text, detectors);
@@ -133,9 +133,12 @@ describe('speed', () => {
     }
     const sorted = [...times].sort((a, b) => a - b);
     console.log(`all detectors over ${text.length} characters: best ${sorted[0]?.toFixed(1)}, median ${sorted[3]?.toFixed(1)} ms of CPU`);
-    // The best run, not the median: on a shared runner other processes' cache traffic
-    // stretches even this process's CPU time (median 31 ms alone, 53 ms at load 8).
-    expect(sorted[0]).toBeLessThan(60);
+    // A guard against super-linear scans, not a speed figure: speed belongs to the bench
+    // (privacy part: 17 ms at 200 KB in the page). The best run, as other processes' cache
+    // traffic stretches even this process's CPU time: median 31 ms alone, 53 ms at load 8,
+    // and a best of 70 ms while the rest of the suite ran beside it (a 60 ms bound failed
+    // a clean-clone CI run). A quadratic scan of 200 KB would take seconds.
+    expect(sorted[0]).toBeLessThan(300);
   });
 
   it('stays linear on long runs that look like the start of a secret', () => {
