@@ -9,7 +9,7 @@
  */
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { deleteFile, getChunk, getModelRecords, putChunk, putRecords, type ManifestRecord, type PartialRecord, type UseStore } from './idb.js';
-import { chunkChecksum, createFileHasher, sameDigest } from './integrity.js';
+import { chunkChecksum, chunkIntact, createFileHasher } from './integrity.js';
 import type { DerivedSource } from './derived.js';
 import { derivedTag } from './derived.js';
 import { normalizeOptions } from './options.js';
@@ -120,8 +120,7 @@ export async function storedRange(store: UseStore, key: string, path: string): P
   const fetchChunk = async (index: number): Promise<Uint8Array> => {
     const bytes = await getChunk(store, key, path, index);
     const expected = Math.min(chunkSize, size - index * chunkSize);
-    const sum = checksums[index];
-    if (!bytes || bytes.length !== expected || sum === undefined || !sameDigest(await chunkChecksum(bytes), sum)) {
+    if (!bytes || !(await chunkIntact(bytes, expected, checksums[index]))) {
       throw new EdgewiseError('integrity_error', `Chunk ${index} of the stored ${path} is missing or damaged; it is made again on the next load.`, { details: { file: path } });
     }
     return bytes;

@@ -6,7 +6,7 @@
 import { EdgewiseError, isEdgewiseError } from '../errors.js';
 import { download, probe, type RemoteInfo } from './download.js';
 import { deleteFile, getChunk, putRecords, type FileRecord, type UseStore } from './idb.js';
-import { chunkChecksum, sameDigest } from './integrity.js';
+import { chunkIntact } from './integrity.js';
 import type { ProgressTracker } from './progress.js';
 import { FileSink } from './sink.js';
 
@@ -109,8 +109,7 @@ async function readStored(store: UseStore, record: FileRecord, buf: Uint8Array, 
     const expected = Math.min(record.chunkSize, counted - good);
     const bytes = await ahead.shift();
     ahead.push(fetchChunk(i + READ_AHEAD));
-    const sum = record.checksums[i];
-    if (!bytes || bytes.length !== expected || sum === undefined || !sameDigest(await chunkChecksum(bytes), sum)) break;
+    if (!bytes || !(await chunkIntact(bytes, expected, record.checksums[i]))) break;
     buf.set(bytes, good);
     good += expected;
     ctx.tracker.update(record.path, good, 'cache');

@@ -27,6 +27,11 @@ export async function chunkChecksum(bytes: Uint8Array): Promise<string> {
   return h.init().update(bytes).digest('hex');
 }
 
+/** True when a stored chunk is there, of the expected length, and matches its recorded checksum. */
+export async function chunkIntact(bytes: Uint8Array | undefined, expected: number, sum: string | undefined): Promise<boolean> {
+  return bytes !== undefined && bytes.length === expected && sum !== undefined && sameDigest(await chunkChecksum(bytes), sum);
+}
+
 /** A fresh incremental sha256 hasher (one per file, since files download in parallel). */
 export async function createFileHasher(): Promise<IHasher> {
   const h = await startHasher(() => createSHA256());

@@ -7,7 +7,7 @@
  */
 import { EdgewiseError } from '../../../errors.js';
 import { pacer, type Pace } from '../transform/pace.js';
-import { decodeModel, DT, onnx, tensorBytes, type TensorProto } from '../transform/proto.js';
+import { decodeModel, DT, externalRef, tensorBytes, type TensorProto } from '../transform/proto.js';
 import type { ByteRange } from '../weight-files.js';
 import { KernelMemory } from './memory.js';
 import { KERNEL_PLAN_KEY, readPlan, type KernelPlan, type PlanMatrix } from './plan.js';
@@ -92,13 +92,10 @@ export async function loadKernelWeights(graph: Uint8Array, external: ReadonlyMap
 
 /** An initializer's bytes: inline in the graph, or read from its external file. */
 async function readTensor(t: TensorProto, files: ReadonlyMap<string, ByteRange>): Promise<Uint8Array> {
-  if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return tensorBytes(t, new Map());
-  const entry = (k: string): string | undefined => t.externalData?.find((e) => e.key === k)?.value ?? undefined;
-  const location = entry('location') ?? '';
-  const file = files.get(location) ?? files.get(location.slice(location.lastIndexOf('/') + 1));
-  if (!file) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} lives in "${location}", which the form's files do not hold; the stored form is damaged.`);
-  const offset = Number(entry('offset') ?? 0);
-  return file.read(offset, entry('length') !== undefined ? Number(entry('length')) : file.size - offset);
+  const ref = externalRef(t, files);
+  if (!ref) return tensorBytes(t, new Map());
+  if (!ref.file) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} lives in "${ref.location}", which the form's files do not hold; the stored form is damaged.`);
+  return ref.file.read(ref.offset, ref.length ?? ref.file.size - ref.offset);
 }
 
 function asFloats(t: TensorProto, b: Uint8Array): Float32Array {

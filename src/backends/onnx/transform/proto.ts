@@ -45,18 +45,28 @@ export const intsAttr = (name: string, ints: number[]): AttributeProto => ({ nam
 export type ExternalFiles = ReadonlyMap<string, Uint8Array>;
 
 /**
+ * Where an external-data initializer's bytes are: its file among `files` (by the recorded
+ * location, or its last path segment), offset and length (undefined: to the file's end).
+ * Undefined for an initializer whose bytes are in the graph.
+ */
+export function externalRef<F>(t: TensorProto, files: ReadonlyMap<string, F>): { location: string; file: F | undefined; offset: number; length: number | undefined } | undefined {
+  if (t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return undefined;
+  const entry = (k: string): string | undefined => t.externalData?.find((e) => e.key === k)?.value ?? undefined;
+  const location = entry('location') ?? '';
+  const length = entry('length');
+  return { location, file: files.get(location) ?? files.get(location.slice(location.lastIndexOf('/') + 1)), offset: Number(entry('offset') ?? 0), length: length === undefined ? undefined : Number(length) };
+}
+
+/**
  * The bytes of an initializer, wherever the file keeps them: `raw_data`, an external data
  * file, or the typed repeated fields older exporters write.
  */
 export function tensorBytes(t: TensorProto, external: ExternalFiles): Uint8Array {
-  if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    const entry = (k: string): string | undefined => t.externalData?.find((e) => e.key === k)?.value ?? undefined;
-    const location = entry('location') ?? '';
-    const file = external.get(location) ?? external.get(location.slice(location.lastIndexOf('/') + 1));
-    if (!file) throw new Error(`initializer ${t.name ?? '?'} lives in external file "${location}", which the model folder did not provide`);
-    const offset = Number(entry('offset') ?? 0);
-    const length = entry('length') !== undefined ? Number(entry('length')) : file.length - offset;
-    return file.subarray(offset, offset + length);
+  const ref = externalRef(t, external);
+  if (ref) {
+    if (!ref.file) throw new Error(`initializer ${t.name ?? '?'} lives in external file "${ref.location}", which the model folder did not provide`);
+    const length = ref.length ?? ref.file.length - ref.offset;
+    return ref.file.subarray(ref.offset, ref.offset + length);
   }
   if (t.rawData && t.rawData.length > 0) return t.rawData;
   if (t.floatData && t.floatData.length > 0) return new Uint8Array(Float32Array.from(t.floatData).buffer);
