@@ -75,7 +75,7 @@ async function watchDevice(ort: OrtModule, decoder: Decoder): Promise<void> {
     const device = await deviceOf(ort);
     void device.lost.then((info) => {
       gpuLost = info.message || info.reason || 'lost';
-      decoder.lost = gpuLost;
+      decoder.lose(gpuLost);
     });
   } catch { /* no device to watch: runs would fail typed anyway */ }
 }

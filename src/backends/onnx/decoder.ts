@@ -3,7 +3,7 @@
  * runs forward steps that feed `present.*` back in as `past_key_values.*`.
  */
 import type * as Ort from 'onnxruntime-web';
-import { EdgewiseError } from '../../errors.js';
+import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { DecoderConfig } from './config.js';
 import type { OrtModule } from './runtime.js';
 import { halfToFloat } from './half.js';
@@ -68,11 +68,23 @@ export class Decoder implements StepDecoder {
   /** GPU-resident cache tensors held right now: stays at 2 × layers, or the cache leaks. */
   private liveGpu = 0;
   /** Set when the GPU device is gone: every later step fails typed instead of hanging. */
-  lost: string | undefined;
+  private lost: string | undefined;
+  /** Fails the step in flight, if any, when the device goes (see lose()). */
+  private failRun: ((e: EdgewiseError) => void) | undefined;
 
   constructor(private readonly ort: OrtModule, private readonly session: Ort.InferenceSession, private readonly cfg: DecoderConfig) {
     ({ hasPositionIds: this.hasPositionIds, kvDtype: this.kvDtype } = checkLayout(session, cfg));
     this.reset();
+  }
+
+  /**
+   * The GPU device is gone. A run already in flight on it may never settle (its buffer
+   * reads wait on a device that no longer answers), so it fails now, typed, rather than
+   * leaving the stream hanging.
+   */
+  lose(why: string): void {
+    this.lost ??= why;
+    this.failRun?.(deviceLostError(this.lost));
   }
 
   get liveGpuTensors(): number {
@@ -125,10 +137,16 @@ export class Decoder implements StepDecoder {
     if (this.lost) throw deviceLostError(this.lost);
     let out: Ort.InferenceSession.OnnxValueMapType;
     try {
-      out = await this.session.run(feeds);
+      out = await new Promise<Ort.InferenceSession.OnnxValueMapType>((resolve, reject) => {
+        this.failRun = reject;
+        this.session.run(feeds).then(resolve, reject);
+      });
     } catch (cause) {
+      if (isEdgewiseError(cause)) throw cause;
       if (this.lost) throw deviceLostError(this.lost, cause);
       throw new EdgewiseError('runtime_error', `onnxruntime-web failed during a forward pass: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    } finally {
+      this.failRun = undefined;
     }
     const previous = this.past;
     this.past = {};
