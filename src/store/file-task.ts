@@ -9,6 +9,7 @@ import { deleteFile, getChunk, putRecords, type FileRecord, type UseStore } from
 import { chunkIntact } from './integrity.js';
 import type { ProgressTracker } from './progress.js';
 import { FileSink } from './sink.js';
+import { storedRange, type StoredRange } from './stored-range.js';
 
 /** What the load knows about one requested file before its task runs. */
 export interface FileJob {
@@ -20,6 +21,8 @@ export interface FileJob {
   record: FileRecord | undefined;
   /** Preflight answer; undefined for files expected to come from the cache. */
   remote: RemoteInfo | undefined;
+  /** Stored and read back by range instead of returned whole (see FileRequest.byRange). */
+  byRange: boolean;
 }
 
 /** Settings shared by the file tasks of one load. */
@@ -35,8 +38,11 @@ export interface TaskContext {
   tracker: ProgressTracker;
 }
 
-/** Loads one file into an exact-size buffer, from storage, the network, or both. */
-export async function loadFile(job: FileJob, ctx: TaskContext): Promise<Uint8Array> {
+/**
+ * Loads one file into an exact-size buffer, from storage, the network, or both; a file
+ * asked for by range (and cached) is stored, checked and answered as a stored range instead.
+ */
+export async function loadFile(job: FileJob, ctx: TaskContext): Promise<Uint8Array | StoredRange> {
   let { record, remote } = job;
   if (record && remote && !sameVersion(record, remote) && ctx.store) {
     // The stored bytes belong to another version of the file: start over.
@@ -46,15 +52,16 @@ export async function loadFile(job: FileJob, ctx: TaskContext): Promise<Uint8Arr
   const chunkSize = record?.chunkSize ?? ctx.chunkSize;
   const file = { model: ctx.key, path: job.path, url: job.url, baseUrl: ctx.baseUrl, sha256: job.sha256 };
   const start: RemoteInfo = record ? { size: record.size, etag: record.etag } : remote ?? { size: undefined, etag: null };
-  const sink = await FileSink.create(file, ctx.store, ctx.tracker, chunkSize, start);
+  const sink = await FileSink.create(file, ctx.store, ctx.tracker, chunkSize, start, !job.byRange);
+  const answer = async (bytes: Uint8Array): Promise<Uint8Array | StoredRange> => (sink.keeps || !ctx.store ? bytes : storedRange(ctx.store, ctx.key, job.path));
 
   if (record && ctx.store) {
-    const good = await readStored(ctx.store, record, sink.buffer, ctx);
+    const good = await readStored(ctx.store, record, (chunk) => sink.takeStored(chunk), ctx);
     if (record.state === 'complete' && good === record.size) {
       // Last-use bookkeeping is not worth delaying the load for; LRU tolerates a lost update.
       putRecords(ctx.store, [{ ...record, lastUsed: Date.now() }]).catch(() => undefined);
       ctx.tracker.finish(job.path, record.size, 'cache');
-      return sink.buffer;
+      return answer(sink.buffer);
     }
     if (record.state === 'complete') {
       // Mark the damage at once, so the file no longer counts as cached if repair fails.
@@ -75,8 +82,8 @@ export async function loadFile(job: FileJob, ctx: TaskContext): Promise<Uint8Arr
     hasStoredBytes: () => sink.storedBytes > 0,
   });
   const { bytes } = await sink.finish();
-  ctx.tracker.finish(job.path, bytes.length, 'network');
-  return bytes;
+  ctx.tracker.finish(job.path, sink.size ?? bytes.length, 'network');
+  return answer(bytes);
 }
 
 /** True when the server's size and ETag (where known) match the stored bytes. */
@@ -85,13 +92,13 @@ export function sameVersion(record: FileRecord, remote: RemoteInfo): boolean {
 }
 
 /**
- * Copies the stored chunks counted by `record` into `buf`, checking each length and
- * checksum. Stops at the first missing or damaged chunk.
+ * Hands the stored chunks counted by `record` to `take` in order, checking each length
+ * and checksum. Stops at the first missing or damaged chunk.
  * @returns how many leading bytes are intact.
  */
 const READ_AHEAD = 3;
 
-async function readStored(store: UseStore, record: FileRecord, buf: Uint8Array, ctx: TaskContext): Promise<number> {
+async function readStored(store: UseStore, record: FileRecord, take: (chunk: Uint8Array) => void, ctx: TaskContext): Promise<number> {
   const counted = record.state === 'complete' ? record.size : record.bytes;
   const chunks = Math.ceil(counted / record.chunkSize);
   let good = 0;
@@ -110,7 +117,7 @@ async function readStored(store: UseStore, record: FileRecord, buf: Uint8Array, 
     const bytes = await ahead.shift();
     ahead.push(fetchChunk(i + READ_AHEAD));
     if (!bytes || !(await chunkIntact(bytes, expected, record.checksums[i]))) break;
-    buf.set(bytes, good);
+    take(bytes);
     good += expected;
     ctx.tracker.update(record.path, good, 'cache');
   }

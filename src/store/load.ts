@@ -9,6 +9,7 @@ import { deleteFile, getModelRecords, storedBytes, type FileRecord, type UseStor
 import { withModelLock } from './lock.js';
 import { normalizeOptions, type LoadFilesOptions, type LoadPlan } from './options.js';
 import { runPool } from './pool.js';
+import type { StoredRange } from './stored-range.js';
 import { ProgressTracker } from './progress.js';
 import { requestPersistenceOnce } from './persist.js';
 import { availableBytes, ensureRoom, isQuotaError, quotaError } from './quota.js';
@@ -31,6 +32,15 @@ import { availableBytes, ensureRoom, isQuotaError, quotaError } from './quota.js
  * const graph = files.get('onnx/model_q4.onnx');
  */
 export async function loadModelFiles(options: LoadFilesOptions): Promise<Map<string, Uint8Array>> {
+  const files = await loadModelFilesByRange({ ...options, files: options.files.map(({ byRange: _r, ...f }) => f) });
+  return files as Map<string, Uint8Array>;
+}
+
+/**
+ * The same, where files asked for `byRange` are stored without being held whole and come
+ * back as a {@link StoredRange} (only when caching: with `cache: false` they come whole).
+ */
+export async function loadModelFilesByRange(options: LoadFilesOptions): Promise<Map<string, Uint8Array | StoredRange>> {
   const plan = normalizeOptions(options);
   try {
     return await withModelLock(plan.key, plan.signal, () => run(plan));
@@ -40,7 +50,7 @@ export async function loadModelFiles(options: LoadFilesOptions): Promise<Map<str
   }
 }
 
-async function run(plan: LoadPlan): Promise<Map<string, Uint8Array>> {
+async function run(plan: LoadPlan): Promise<Map<string, Uint8Array | StoredRange>> {
   const internal = new AbortController();
   const signal = plan.signal ? AbortSignal.any([plan.signal, internal.signal]) : internal.signal;
   const tracker = new ProgressTracker(plan.onProgress);
@@ -68,7 +78,7 @@ async function run(plan: LoadPlan): Promise<Map<string, Uint8Array>> {
       key: plan.key, baseUrl: plan.baseUrl, store: plan.store, fetch: plan.fetch, signal,
       chunkSize: plan.chunkSize, retries: plan.retries, retryDelayMs: plan.retryDelayMs, tracker,
     };
-    const results = new Map<string, Uint8Array>();
+    const results = new Map<string, Uint8Array | StoredRange>();
     await runPool(present, plan.concurrency, internal, async (job) => {
       results.set(job.path, await loadFile(job, ctx));
     });
@@ -99,7 +109,7 @@ async function planJobs(plan: LoadPlan): Promise<FileJob[]> {
       record = undefined;
     }
     const url = new URL(f.path, plan.baseUrl).href;
-    jobs.set(f.path, { path: f.path, url, sha256: f.sha256, optional: f.optional ?? false, record, remote: undefined });
+    jobs.set(f.path, { path: f.path, url, sha256: f.sha256, optional: f.optional ?? false, record, remote: undefined, byRange: f.byRange === true });
   }
   return [...jobs.values()];
 }

@@ -11,6 +11,11 @@ export interface FileRequest {
   sha256?: string;
   /** When true, a 404 leaves the file out of the result instead of failing the load. */
   optional?: boolean;
+  /**
+   * When true (and caching), the file is stored without ever being whole in memory and is
+   * read back by range (`loadModelFilesByRange`): weights that a transform reads tensor by tensor.
+   */
+  byRange?: boolean;
 }
 
 export interface LoadFilesOptions {

@@ -3,6 +3,9 @@
  * into fixed-size chunks that are hashed, checksummed and (when caching) stored one by
  * one with the partial record that counts them. Besides the result buffer it holds at
  * most one chunk-sized copy (the value handed to IndexedDB).
+ *
+ * A sink that does not keep the file (`keep: false`, for weights read back by range) holds
+ * only the chunk being filled: a 400 MB download then costs 4 MB of memory, not 400.
  */
 import { EdgewiseError } from '../errors.js';
 import type { BodyTarget, RemoteInfo } from './download.js';
@@ -37,8 +40,10 @@ export class FileSink implements BodyTarget {
   #etag: string | null;
   #checksums: string[] = [];
   #sniffed = false;
+  /** False: the buffer holds only the bytes after `#stored` (one chunk at most). */
+  #keep: boolean;
 
-  private constructor(file: SinkFile, store: UseStore | undefined, tracker: ProgressTracker, hasher: IHasher, chunkSize: number, remote: RemoteInfo, whole?: Uint8Array) {
+  private constructor(file: SinkFile, store: UseStore | undefined, tracker: ProgressTracker, hasher: IHasher, chunkSize: number, remote: RemoteInfo, whole?: Uint8Array, keep = true) {
     this.#file = file;
     this.#store = store;
     this.#tracker = tracker;
@@ -46,12 +51,15 @@ export class FileSink implements BodyTarget {
     this.#chunkSize = chunkSize;
     this.#size = remote.size;
     this.#etag = remote.etag;
-    this.#buf = whole ?? new Uint8Array(remote.size ?? 0);
+    // Only stored chunks of a known size can be read back: anything else is kept.
+    this.#keep = keep || !store || remote.size === undefined;
+    this.#buf = whole ?? new Uint8Array(this.#keep ? remote.size ?? 0 : chunkSize);
     if (whole) this.#offset = whole.length;
   }
 
-  static async create(file: SinkFile, store: UseStore | undefined, tracker: ProgressTracker, chunkSize: number, remote: RemoteInfo): Promise<FileSink> {
-    return new FileSink(file, store, tracker, await createFileHasher(), chunkSize, remote);
+  /** `keep: false` stores the file without holding it: `finish()` then answers no bytes (read it back from the cache). */
+  static async create(file: SinkFile, store: UseStore | undefined, tracker: ProgressTracker, chunkSize: number, remote: RemoteInfo, keep = true): Promise<FileSink> {
+    return new FileSink(file, store, tracker, await createFileHasher(), chunkSize, remote, undefined, keep);
   }
 
   /**
@@ -67,15 +75,25 @@ export class FileSink implements BodyTarget {
   get size(): number | undefined { return this.#size; }
   get etag(): string | null { return this.#etag; }
   get storedBytes(): number { return this.#stored; }
-  /** The buffer stored chunks are read into before a resume. */
+  /** True when `finish()` answers the file's bytes. */
+  get keeps(): boolean { return this.#keep; }
+  /** The whole file once every stored chunk was taken (a kept file only). */
   get buffer(): Uint8Array { return this.#buf; }
 
+  /** The next stored chunk, read back and checked against its checksum (before any write). */
+  takeStored(chunk: Uint8Array): void {
+    // A kept file is hashed in resumeAfter, only if it turns out to need a resume.
+    if (this.#keep) this.#buf.set(chunk, this.#offset);
+    else this.#hasher.update(chunk);
+    this.#offset += chunk.length;
+  }
+
   /**
-   * Continues after `bytes` that are already in the buffer and verified against their
-   * stored checksums: they are hashed again, so the sha256 state survives any resume.
+   * Continues after the first `bytes` of the file, taken from storage: they are hashed
+   * (again), so the sha256 state survives any resume.
    */
   resumeAfter(bytes: number, checksums: readonly string[]): void {
-    this.#hasher.update(this.#buf.subarray(0, bytes));
+    if (this.#keep) this.#hasher.update(this.#buf.subarray(0, bytes));
     this.#offset = this.#stored = bytes;
     this.#checksums = checksums.slice(0, bytes / this.#chunkSize);
     this.#sniffed = bytes > 0;
@@ -86,7 +104,8 @@ export class FileSink implements BodyTarget {
     if (this.#offset > 0 || this.#stored > 0) await this.drop();
     this.#size = info.size ?? this.#size;
     this.#etag = info.etag;
-    if (this.#buf.length !== (this.#size ?? 0)) this.#buf = new Uint8Array(this.#size ?? 0);
+    if (this.#size === undefined && !this.#keep) this.#keep = true;
+    if (this.#keep && this.#buf.length !== (this.#size ?? 0)) this.#buf = new Uint8Array(this.#size ?? 0);
     if (this.#size !== undefined) this.#tracker.setTotal(this.#file.path, this.#size);
   }
 
@@ -95,6 +114,7 @@ export class FileSink implements BodyTarget {
     if (this.#size !== undefined && end > this.#size) {
       throw this.#integrity(`${this.#file.url} sent more than the ${this.#size} bytes its headers announced`);
     }
+    if (!this.#keep) return this.#writeThrough(piece);
     if (end > this.#buf.length) this.#grow(end);
     this.#buf.set(piece, this.#offset);
     this.#offset = end;
@@ -106,9 +126,22 @@ export class FileSink implements BodyTarget {
     this.#tracker.update(this.#file.path, this.#offset, 'network');
   }
 
+  /** Not kept: the piece fills the one chunk buffer, stored each time it is full. */
+  async #writeThrough(piece: Uint8Array): Promise<void> {
+    for (let at = 0; at < piece.length;) {
+      const n = Math.min(this.#chunkSize - (this.#offset - this.#stored), piece.length - at);
+      this.#buf.set(piece.subarray(at, at + n), this.#offset - this.#stored);
+      this.#offset += n;
+      at += n;
+      if (!this.#sniffed && this.#offset >= SNIFF_BYTES) this.#sniff();
+      if (this.#offset - this.#stored === this.#chunkSize) await this.#flush(this.#stored + this.#chunkSize);
+    }
+    this.#tracker.update(this.#file.path, this.#offset, 'network');
+  }
+
   /**
    * Stores the last chunk, checks size and sha256, then writes the manifest last.
-   * @returns the file's bytes, exactly `size` long.
+   * @returns the file's bytes, exactly `size` long (empty when not kept).
    */
   async finish(signal?: AbortSignal): Promise<{ bytes: Uint8Array; record: ManifestRecord | undefined }> {
     if (!this.#sniffed) this.#sniff();
@@ -124,7 +157,7 @@ export class FileSink implements BodyTarget {
       await this.drop();
       throw this.#integrity(`${this.#file.url} does not match its sha256 (expected ${this.#file.sha256}, got ${sha256}); nothing was kept. The file on the server changed or is damaged: check the model URL and the expected hash.`);
     }
-    const bytes = this.#buf.length === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
+    const bytes = !this.#keep ? new Uint8Array(0) : this.#buf.length === this.#size ? this.#buf : this.#buf.slice(0, this.#size);
     if (!this.#store) return { bytes, record: undefined };
     const now = Date.now();
     const record: ManifestRecord = {
@@ -144,7 +177,8 @@ export class FileSink implements BodyTarget {
   }
 
   async #flush(to: number): Promise<void> {
-    const bytes = this.#buf.subarray(this.#stored, to);
+    const from = this.#keep ? this.#stored : 0;
+    const bytes = this.#buf.subarray(from, from + to - this.#stored);
     this.#hasher.update(bytes);
     this.#checksums.push(await chunkChecksum(bytes));
     if (this.#store && this.#size !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { createEngine } from '/dist/edgewise.js';
 import type { Engine, ModelSpec } from '/dist/edgewise.js';
-import { FIXTURE_URL, STORIES_URL, assert, assertEqual, resetServer, serverLog, sharedModelsAvailable } from './helpers.js';
+import { FIXTURE_URL, MODEL_SERVER, STORIES_URL, assert, assertEqual, resetServer, serverLog, sharedModelsAvailable } from './helpers.js';
 
 const PROMPT = 'The small model';
 
@@ -137,6 +137,43 @@ describe('WASM weight transform through the engine', () => {
     assertEqual(third.ids, first.ids, 'with the same output');
     await rebuilt.cache.delete();
     await rebuilt.dispose();
+  });
+
+  it('a source with an external-data file is stored and rewritten from the cache by range: same ids as in memory; a cached source with no form, even damaged, is rewritten again', async () => {
+    const url = `${MODEL_SERVER}/fixtures/tiny-llama-extdata/`;
+    const id = 'cpu-weights-extdata';
+    const key = `${id}:q4`;
+    const m: ModelSpec = { id, url, dtype: 'q4' };
+    const memory = createEngine({ model: m, device: 'wasm', wasmWeights: 'int8', cache: false });
+    const want = await run(memory);
+    await memory.dispose();
+    const first = createEngine({ model: m, device: 'wasm', wasmWeights: 'int8' });
+    await first.cache.delete();
+    const a = await run(first);
+    assertEqual((await first.info()).model?.weights?.transform, 'ran', 'the first load rewrites');
+    assertEqual(a.ids, want.ids, 'the rewrite read by range from the cache gives the ids of the one made in memory');
+    await first.dispose();
+    assertEqual((await records(key)).find((r) => r.path === 'onnx/model_q4.onnx_data')?.state, 'complete', 'the source data file is stored');
+
+    // Only the form goes (as after a transform version change); then also a damaged source chunk.
+    for (const damage of [false, true]) {
+      for (const r of (await records(key)).filter((x) => x.path.startsWith('edgewise/'))) await idb('readwrite', (s) => s.delete(['file', key, r.path]));
+      if (damage) {
+        const chunk = ['chunk', key, 'onnx/model_q4.onnx_data', 0];
+        const value = (await idb('readonly', (s) => s.get(chunk))) as ArrayBuffer;
+        const v = new Uint8Array(value);
+        v[100] = (v[100] ?? 0) ^ 0x5a;
+        await idb('readwrite', (s) => { s.put(value, chunk); return undefined; });
+      }
+      await resetServer();
+      const again = createEngine({ model: m, device: 'wasm', wasmWeights: 'int8' });
+      const b = await run(again);
+      assertEqual((await again.info()).model?.weights?.transform, 'ran', `the form is made again${damage ? ' after the repair' : ''}`);
+      assertEqual(b.ids, want.ids, 'with the same ids');
+      const gets = (await serverLog()).filter((e) => e.method === 'GET' && e.path.endsWith('model_q4.onnx_data'));
+      assertEqual(gets.length, damage ? 1 : 0, damage ? 'the damaged source is fetched again' : 'the source comes from the cache');
+      await again.dispose();
+    }
   });
 
   it('cache:false rewrites on every load, stores nothing, and times nothing (no place to remember it)', async () => {

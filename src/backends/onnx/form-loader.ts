@@ -6,9 +6,10 @@
 import { now } from '../../clock.js';
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { ResolvedModel } from '../../model/spec.js';
-import { loadModelFiles, type FileRequest, type LoadFilesOptions } from '../../store/index.js';
+import { loadModelFiles, loadModelFilesByRange, type FileRequest, type LoadFilesOptions, type StoredRange } from '../../store/index.js';
 import { deleteDerived, hasDerived, type DerivedSource } from '../../store/derived.js';
-import { storedRange, writeDerivedFile, type DerivedWriter } from '../../store/derived-stream.js';
+import { writeDerivedFile, type DerivedWriter } from '../../store/derived-stream.js';
+import { storedRange } from '../../store/stored-range.js';
 import { withModelLock } from '../../store/lock.js';
 import { finishInBackground } from '../../store/housekeeping.js';
 import type { UseStore } from '../../store/idb.js';
@@ -20,6 +21,8 @@ import type { MeasuredForm } from './weight-form.js';
 
 type Json = Record<string, unknown>;
 type Transform = typeof import('./transform/index.js');
+/** Loaded files by path: bytes, or (a source the transform reads by range) a stored range. */
+type SourceFiles = Map<string, Uint8Array | StoredRange>;
 
 export interface WeightsRequest {
   model: ResolvedModel;
@@ -51,7 +54,7 @@ export interface LoadedWeights {
 
 /** Loads one model's weights in a given form; the source files are read at most once per loader. */
 export class FormLoader {
-  private sourceFiles: Promise<Map<string, Uint8Array>> | undefined;
+  private sourceFiles: Promise<SourceFiles> | undefined;
   private transformModule: Promise<Transform> | undefined;
 
   constructor(readonly r: WeightsRequest, private readonly store: UseStore | undefined) {}
@@ -61,13 +64,19 @@ export class FormLoader {
     return (this.transformModule ??= import('./transform/index.js'));
   }
 
-  private sources(): Promise<Map<string, Uint8Array>> {
-    const paths = [this.r.onnxFile, ...this.r.extra].map((path) => this.r.withHash({ path }));
-    return (this.sourceFiles ??= loadModelFiles({ ...this.r.load, files: [...this.r.companions, ...paths] }));
+  /**
+   * The source files, read once per loader. For a rewrite (`byRange`) the external-data
+   * files are stored without being held whole, and the transform reads them tensor by
+   * tensor: a first load then never holds the source and its rewrite at once.
+   */
+  private sources(byRange: boolean): Promise<SourceFiles> {
+    const graph = this.r.withHash({ path: this.r.onnxFile });
+    const extra = this.r.extra.map((path) => ({ ...this.r.withHash({ path }), ...(byRange ? { byRange: true } : {}) }));
+    return (this.sourceFiles ??= loadModelFilesByRange({ ...this.r.load, files: [...this.r.companions, graph, ...extra] }));
   }
 
   async asIs(reason: string): Promise<LoadedWeights> {
-    return this.fromSource(await this.sources(), reason);
+    return this.fromSource(await this.sources(false), reason);
   }
 
   /** Where a form is stored, and the identity it is tagged with. */
@@ -99,10 +108,14 @@ export class FormLoader {
       }
     }
 
-    const files = await this.sources();
+    const files = await this.sources(store !== undefined);
     if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.');
     const started = now();
-    const external = new Map(r.extra.map((p) => [p.slice(p.lastIndexOf('/') + 1), files.get(p) as Uint8Array]));
+    const { PagedFile, dropAll } = await this.transform();
+    const external = new Map(r.extra.map((p) => {
+      const f = files.get(p) as Uint8Array | StoredRange;
+      return [p.slice(p.lastIndexOf('/') + 1), f instanceof Uint8Array ? f : new PagedFile(f)] as const;
+    }));
     // contextLength: the fused graph's rotary tables must cover every position the model takes.
     const positions = r.config['max_position_embeddings'];
     const options = {
@@ -122,26 +135,32 @@ export class FormLoader {
         out = await transformModelInto(source, external, options, async () => undefined);
       }
     } catch (cause) {
-      if (isEdgewiseError(cause) && cause.code === 'aborted') throw cause;
+      // Aborted, or a stored source found damaged as it was read (the next load repairs it).
+      if (isEdgewiseError(cause) && ['aborted', 'integrity_error', 'cache_error'].includes(cause.code)) throw cause;
       // Aborted while waiting for the model's lock (a DOMException, not ours).
       if (r.load.signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted.', { cause });
       // A graph the transform cannot read still runs as it is: slower, never broken. If the
       // file itself is damaged, the runtime says so with a typed error when it opens it.
       const why = cause instanceof Error ? cause.message : String(cause);
       return this.fromSource(files, `the file could not be rewritten (${why}): it runs as it is`);
+    } finally {
+      dropAll(external);
     }
     const transformMs = now() - started;
     if (!out) return this.fromSource(files, 'the file has no layers the transform rewrites');
     const data: WeightFile = stored ? { path: dataName, range: stored } : { path: dataName, data: out.data as Uint8Array };
     const weights: WeightsInfo = { form, reason, transform: 'ran', transformMs, bytes: out.graph.length + ('range' in data ? data.range.size : data.data.length) };
     // Only the companions: the source's buffers go with this loader, before the runner copies the new ones.
-    const companions = new Map(r.companions.flatMap((c) => { const b = files.get(c.path); return b ? [[c.path, b] as const] : []; }));
+    const companions = new Map(r.companions.flatMap((c) => { const b = files.get(c.path); return b instanceof Uint8Array ? [[c.path, b] as const] : []; }));
     if (stored) {
       // The rewrite is in the cache and the source is no longer needed: its buffers are freed
       // now, not at a garbage collection that may come after the kernel has grown its memory
       // to the rewrite's size (measured: the 1.7B first load then peaked at 1.9x, not 1.2x).
       // A later form of this load reads the source from the cache again.
-      for (const p of [r.onnxFile, ...r.extra]) release(files.get(p));
+      for (const p of [r.onnxFile, ...r.extra]) {
+        const f = files.get(p);
+        if (f instanceof Uint8Array) release(f);
+      }
       this.sourceFiles = undefined;
     }
     return { files: companions, graph: out.graph, external: [data], weights };
@@ -152,7 +171,7 @@ export class FormLoader {
    * the model's lock, like any write of its files), then the graph; both are read back by
    * range. With no room, the file is made in memory and nothing is stored.
    */
-  private async transformIntoStore(run: Transform['transformModelInto'], source: Uint8Array, external: ReadonlyMap<string, Uint8Array>, options: Parameters<Transform['transformModelInto']>[2], store: UseStore, at: { src: DerivedSource; graphPath: string; dataPath: string }): Promise<{ out: Awaited<ReturnType<Transform['transformModelInto']>>; stored: ByteRange | undefined }> {
+  private async transformIntoStore(run: Transform['transformModelInto'], source: Uint8Array, external: Parameters<Transform['transformModelInto']>[1], options: Parameters<Transform['transformModelInto']>[2], store: UseStore, at: { src: DerivedSource; graphPath: string; dataPath: string }): Promise<{ out: Awaited<ReturnType<Transform['transformModelInto']>>; stored: ByteRange | undefined }> {
     const { src, graphPath, dataPath } = at;
     return withModelLock(src.key, this.r.load.signal, async () => {
       let writer: DerivedWriter | undefined;
@@ -183,10 +202,15 @@ export class FormLoader {
     });
   }
 
-  private fromSource(files: Map<string, Uint8Array>, reason: string): LoadedWeights {
+  private fromSource(files: SourceFiles, reason: string): LoadedWeights {
     const { r } = this;
     const weights: WeightsInfo = { form: 'source', reason, transform: 'none', bytes: byteSum(files, [r.onnxFile, ...r.extra]) };
-    return { files, graph: files.get(r.onnxFile) as Uint8Array, external: r.extra.map((path) => ({ path, data: files.get(path) as Uint8Array })), weights };
+    const external = r.extra.map((path): WeightFile => {
+      const f = files.get(path) as Uint8Array | StoredRange;
+      return f instanceof Uint8Array ? { path, data: f } : { path, range: f };
+    });
+    const whole = new Map([...files].flatMap(([p, f]) => (f instanceof Uint8Array ? [[p, f] as const] : [])));
+    return { files: whole, graph: files.get(r.onnxFile) as Uint8Array, external, weights };
   }
 }
 
@@ -216,4 +240,5 @@ function release(b: Uint8Array | undefined): void {
   buf.transfer(0);
 }
 
-const byteSum = (files: ReadonlyMap<string, Uint8Array>, paths: readonly string[]): number => paths.reduce((a, p) => a + (files.get(p)?.length ?? 0), 0);
+const sizeOf = (f: Uint8Array | StoredRange | undefined): number => (f === undefined ? 0 : f instanceof Uint8Array ? f.length : f.size);
+const byteSum = (files: ReadonlyMap<string, Uint8Array | StoredRange>, paths: readonly string[]): number => paths.reduce((a, p) => a + sizeOf(files.get(p)), 0);

@@ -4,7 +4,8 @@
  * decoder kernel reads a stored form with.
  */
 import { hasDerived, type DerivedSource } from '../../../src/store/derived.js';
-import { openDerivedWriter, storedRange, writeDerivedFile } from '../../../src/store/derived-stream.js';
+import { openDerivedWriter, writeDerivedFile } from '../../../src/store/derived-stream.js';
+import { storedRange } from '../../../src/store/stored-range.js';
 import { defaultStore } from '../../../src/store/idb.js';
 import { assert, assertEqual, corruptStoredChunk, expectCode, freshState, genBase, keysOf, loadOne, records, seeded, sha256Hex } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // store the tied table once, and graphs it cannot read must be left alone.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { transformModel, transformModelInto, type TransformOptions } from '../../../src/backends/onnx/transform/index.js';
+import { PagedFile, transformModel, transformModelInto, type TransformOptions } from '../../../src/backends/onnx/transform/index.js';
 import { decodeModel, dimsOf, DT, encodeModel } from '../../../src/backends/onnx/transform/proto.js';
 import { greedy, HAS_STORIES, layoutOf, open, ort, read, STORIES_DIR, STORIES_SKIP, tinyLlama, type Layout } from './ort-node.js';
 
@@ -129,6 +129,53 @@ describe('weight transform on the generated tiny Llama', () => {
     const want: number[][] = [];
     for (const p of PROMPTS) want.push(await greedy(s, layout, p, 24));
     expect(await greedyAll(out.graph, layout, out.data)).toEqual(want);
+  });
+
+  it('a source read by range (PagedFile): the same output, and only the layer being written is loaded beside the small tensors', async () => {
+    const ext = tinyLlama('tiny-llama-extdata');
+    const src = read(join(ext, 'onnx', 'model_q4.onnx'));
+    const data = read(join(ext, 'onnx', 'model_q4.onnx_data'));
+    // What the transform may hold up front: everything but the 4-bit layers' own tensors.
+    const g = decodeModel(src).graph!;
+    const nbits = new Set((g.node ?? []).filter((n) => n.opType === 'MatMulNBits').flatMap((n) => (n.input ?? []).slice(1, 4)));
+    const sizeOf = (name: string): number => Number(g.initializer!.find((t) => t.name === name)?.externalData?.find((e) => e.key === 'length')?.value ?? 0);
+    const upFront = (g.initializer ?? []).filter((t) => !nbits.has(t.name ?? '')).reduce((a, t) => a + sizeOf(t.name ?? ''), 0);
+    const layers = (g.node ?? []).filter((n) => n.opType === 'MatMulNBits').map((n) => (n.input ?? []).slice(1, 4).reduce((a, i) => a + sizeOf(i), 0));
+    for (const form of ['int8', 'fp32'] as const) {
+      const whole = (await transformModel(src, new Map([['model_q4.onnx_data', data]]), opts(form)))!;
+      let file: PagedFile | undefined;
+      let peak = 0;
+      let read = 0;
+      file = new PagedFile({
+        size: data.length,
+        read: async (offset, length) => {
+          peak = Math.max(peak, file!.loadedBytes);
+          read += length;
+          return data.slice(offset, offset + length);
+        },
+      });
+      const paged = (await transformModel(src, new Map([['model_q4.onnx_data', file]]), opts(form)))!;
+      expect(Buffer.compare(paged.data, whole.data)).toBe(0);
+      expect(Buffer.compare(paged.graph, whole.graph)).toBe(0);
+      // Most of the file is read, none of it many times (the tied head twice: once for the tie check).
+      expect(read).toBeGreaterThanOrEqual(data.length * 0.5);
+      expect(read).toBeLessThan(data.length * 1.5);
+      // Fused q/k/v is the most loaded at once: three layers.
+      expect(peak).toBeLessThanOrEqual(upFront + 3 * Math.max(...layers));
+      expect(peak).toBeLessThan(data.length);
+    }
+  });
+
+  it('a PagedFile refuses a read of bytes never loaded (a transform bug, named), and a load stops on abort', async () => {
+    const data = new Uint8Array(64).map((_, i) => i);
+    const file = new PagedFile({ size: 64, read: async (o, n) => data.subarray(o, o + n) });
+    expect(() => file.subarray(0, 4)).toThrow(/before they were loaded/);
+    await file.load(8, 16, undefined);
+    expect([...file.subarray(10, 12)]).toEqual([10, 11]);
+    expect(() => file.subarray(20, 30)).toThrow(/before they were loaded/);
+    const stop = new AbortController();
+    stop.abort();
+    await expect(file.load(0, 8, stop.signal)).rejects.toMatchObject({ code: 'aborted' });
   });
 
   it('keeps the layers it is told to in float32 (mixed precision)', async () => {

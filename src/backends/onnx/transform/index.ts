@@ -17,6 +17,7 @@ import { kernelPlan } from './kernel-plan.js';
 import { KERNEL_PLAN_KEY } from '../kernel/plan.js';
 import { decodeModel, encodeModel, num, type ExternalFiles, type GraphProto } from './proto.js';
 import { packExternal, type SinkFactory } from './pack.js';
+import { readUpFront, tensorPages } from './paged.js';
 
 export type { WeightForm } from './rewrite.js';
 // The decoder kernel rides in this lazy chunk: it reads the forms this module writes, and one
@@ -24,6 +25,7 @@ export type { WeightForm } from './rewrite.js';
 export { openKernel } from '../kernel/open.js';
 export type { Fusions } from './fused.js';
 export type { DataSink, SinkFactory } from './pack.js';
+export { PagedFile, dropAll } from './paged.js';
 
 /**
  * Bumped whenever the output for the same input changes in meaning: stored results of older
@@ -100,10 +102,13 @@ export type StreamedTransform = Omit<TransformResult, 'data'> & { data: Uint8Arr
 async function transform(bytes: Uint8Array, external: ExternalFiles, o: TransformOptions, sinkFor?: SinkFactory): Promise<StreamedTransform | undefined> {
   const model = decodeModel(bytes);
   const g = model.graph as GraphProto;
+  // A source read by range (PagedFile) is loaded as the steps below need it.
+  const pages = tensorPages(g, external, o.signal);
+  await pages.load(readUpFront(g));
   const ix = indexGraph(g);
   const sites = findLinearSites(g, ix, external);
   if (sites.length === 0) return undefined;
-  const tied = o.form === 'int8' && o.tiedEmbeddings ? findTiedEmbedding(g, ix, sites, external) : undefined;
+  const tied = o.form === 'int8' && o.tiedEmbeddings ? await findTiedEmbedding(g, ix, sites, external, pages) : undefined;
   const head = o.form === 'int8' && o.lastPositionLogits ? logitsHead(g, ix, sites) : undefined;
   const { lazy, ...stats } = rewriteGraph({
     model, sites, tied, form: o.form,
@@ -121,7 +126,7 @@ async function transform(bytes: Uint8Array, external: ExternalFiles, o: Transfor
     }
   }
   pruneInitializers(g);
-  const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal), sinkFor);
+  const data = await packExternal(g, external, o.dataName, lazy, pacer(o.signal), pages, sinkFor);
   pruneValueInfo(g);
   return { ...stats, graph: encodeModel(model), data, structure, ops: g.node?.length ?? 0, kernel: model.metadataProps?.some((m) => m.key === KERNEL_PLAN_KEY) ?? false };
 }

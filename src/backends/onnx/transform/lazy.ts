@@ -10,6 +10,8 @@ import type { Pace } from './pace.js';
 export interface LazyTensor {
   dims: number[];
   dataType: number;
+  /** Source initializers `fill` reads (loaded before it when the source is read by range). */
+  reads: readonly string[];
   /** Writes the tensor's bytes into `out` (exactly its size, 64-byte aligned). */
   fill(out: Uint8Array, pace: Pace): Promise<void>;
 }
@@ -24,11 +26,13 @@ export interface LazyColumns {
 /** One layer's weights as float32 rows `[N, K]`, or already int8 per column. */
 export interface RowSource {
   n: number;
+  /** Source initializers the rows are read from (none for a table already in memory). */
+  reads?: readonly string[];
   rowBlock?: (r0: number, r1: number) => Float32Array;
   direct?: Int8Columns;
 }
 
-export const siteSource = (s: LinearSite): RowSource => (s.direct ? { n: s.n, direct: s.direct } : { n: s.n, rowBlock: (a, b) => s.rowBlock(a, b) });
+export const siteSource = (s: LinearSite): RowSource => (s.direct ? { n: s.n, direct: s.direct } : { n: s.n, reads: s.consumed, rowBlock: (a, b) => s.rowBlock(a, b) });
 
 /** About 1 MB of float32 rows per block: small next to any layer, large enough to keep the loops hot. */
 const blockRows = (k: number): number => Math.max(1, Math.floor(262_144 / Math.max(1, k)));
@@ -56,7 +60,7 @@ export function lazyInt8(parts: readonly RowSource[], k: number): LazyColumns {
       col += p.n;
     }
   };
-  return { q: { dims: [k, total], dataType: DT.INT8, fill }, scale, zeroPoint: new Int8Array(total) };
+  return { q: { dims: [k, total], dataType: DT.INT8, reads: parts.flatMap((p) => p.reads ?? []), fill }, scale, zeroPoint: new Int8Array(total) };
 }
 
 /** A layer as the `[K, N]` float32 matrix `MatMul` takes. */
@@ -65,6 +69,7 @@ export function lazyFp32(s: LinearSite): LazyTensor {
   return {
     dims: [k, n],
     dataType: DT.FLOAT,
+    reads: s.consumed,
     async fill(out, pace) {
       const f = new Float32Array(out.buffer, out.byteOffset, k * n);
       const step = blockRows(k);

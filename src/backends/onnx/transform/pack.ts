@@ -6,7 +6,8 @@
  */
 import { lazyBytes, type LazyTensor } from './lazy.js';
 import type { Pace } from './pace.js';
-import { onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+import type { TensorPages } from './paged.js';
+import { externalRef, onnx, tensorBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
 
 /** Where the packed bytes go, in order. */
 export interface DataSink {
@@ -36,15 +37,17 @@ interface Moving {
  * Moves every large initializer into the external file and points the graph at it.
  * The lazy tensors come first in the file: making them fills the scales that eager
  * tensors hold, so in file order each tensor's bytes are final when it is written.
+ * The source bytes each tensor reads are loaded just before it and let go after (`pages`).
  * @returns the file when it was packed into a buffer; undefined when it was streamed.
  */
-export async function packExternal(g: GraphProto, external: ExternalFiles, dataName: string, lazy: ReadonlyMap<string, LazyTensor>, pace: Pace, sinkFor?: SinkFactory): Promise<Uint8Array | undefined> {
+export async function packExternal(g: GraphProto, external: ExternalFiles, dataName: string, lazy: ReadonlyMap<string, LazyTensor>, pace: Pace, pages: TensorPages, sinkFor?: SinkFactory): Promise<Uint8Array | undefined> {
   const made: Moving[] = [];
   const copied: Moving[] = [];
   for (const t of g.initializer ?? []) {
     const m = lazy.get(t.name ?? '');
-    if (m) made.push({ t, length: lazyBytes(m), offset: 0, made: m });
-    else if (tensorBytes(t, external).length > INLINE_MAX) copied.push({ t, length: tensorBytes(t, external).length, offset: 0 });
+    const length = m ? lazyBytes(m) : byteLength(t, external);
+    if (m) made.push({ t, length, offset: 0, made: m });
+    else if (length > INLINE_MAX) copied.push({ t, length, offset: 0 });
   }
   let size = 0;
   for (const m of [...made, ...copied]) {
@@ -71,20 +74,36 @@ export async function packExternal(g: GraphProto, external: ExternalFiles, dataN
     }
     written = m.offset + m.length;
   };
-  for (const m of made) await put(m, (out) => m.made!.fill(out, pace));
+  for (const m of made) {
+    await pages.load(m.made!.reads);
+    await put(m, (out) => m.made!.fill(out, pace));
+    pages.drop(m.made!.reads);
+  }
   // Small tensors read from external files go inline (after the lazy fills, which read them too).
   for (const t of g.initializer ?? []) {
     if (lazy.has(t.name ?? '') || t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    if (byteLength(t, external) > INLINE_MAX) continue;
+    await pages.load([t.name ?? '']);
     const bytes = tensorBytes(t, external);
     if (bytes.length <= INLINE_MAX) inline(t, bytes);
   }
   for (const m of copied) {
+    const name = [m.t.name ?? ''];
+    await pages.load(name);
     await put(m, (out) => out.set(tensorBytes(m.t, external)));
+    pages.drop(name);
     await pace();
   }
   if (sink && size > written) await sink.write(new Uint8Array(size - written));
   for (const { t, length, offset } of [...made, ...copied]) pointAt(t, dataName, offset, length);
   return data;
+}
+
+/** An initializer's size in bytes, without reading an external one. */
+function byteLength(t: TensorProto, external: ExternalFiles): number {
+  const ref = externalRef(t, external);
+  if (ref?.file) return ref.length ?? ref.file.length - ref.offset;
+  return tensorBytes(t, external).length;
 }
 
 function pointAt(t: TensorProto, dataName: string, offset: number, length: number): void {

@@ -42,7 +42,13 @@ export const intAttr = (name: string, i: number): AttributeProto => ({ name, typ
 export const intsAttr = (name: string, ints: number[]): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
 
 /** Files named by external-data initializers, by the name the graph records. */
-export type ExternalFiles = ReadonlyMap<string, Uint8Array>;
+/** An external-data file as the transform reads it: bytes in memory, or a file read by range (paged.ts). */
+export interface ExternalBytes {
+  readonly length: number;
+  subarray(begin: number, end: number): Uint8Array;
+}
+
+export type ExternalFiles = ReadonlyMap<string, ExternalBytes>;
 
 /**
  * Where an external-data initializer's bytes are: its file among `files` (by the recorded

@@ -5,6 +5,7 @@
  */
 import { dequantDirect, dequantRows, nbitsRows, nbitsSupported, type Int8Columns, type LinearSite } from './linear.js';
 import { DT, attrInt, dimsOf, floatsOf, tensorBytes, type ExternalFiles, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
+import type { TensorPages } from './paged.js';
 
 export interface GraphIndex {
   init: Map<string, TensorProto>;
@@ -92,9 +93,10 @@ export interface TiedEmbedding {
  * The embedding table and the head site when they hold the same matrix: the config says
  * so, the table is only ever gathered along axis 0, the head is `[H → V]`, and its
  * weights match the table within quantization error (checked on a sample of rows, so a
- * config that claims a tie the file does not have changes nothing).
+ * config that claims a tie the file does not have changes nothing). The head's weights are
+ * loaded for the check and let go after it (`pages`, for a source read by range).
  */
-export function findTiedEmbedding(g: GraphProto, ix: GraphIndex, sites: readonly LinearSite[], ext: ExternalFiles): TiedEmbedding | undefined {
+export async function findTiedEmbedding(g: GraphProto, ix: GraphIndex, sites: readonly LinearSite[], ext: ExternalFiles, pages: TensorPages): Promise<TiedEmbedding | undefined> {
   for (const t of g.initializer ?? []) {
     const dims = dimsOf(t);
     if (t.dataType !== DT.FLOAT || dims.length !== 2) continue;
@@ -105,7 +107,10 @@ export function findTiedEmbedding(g: GraphProto, ix: GraphIndex, sites: readonly
     if (heads.length !== 1) continue;
     const head = heads[0] as LinearSite;
     const table = floatsOf(t, ext);
-    if (!sameMatrix(head, table, vocab, hidden)) continue;
+    await pages.load(head.consumed);
+    const same = sameMatrix(head, table, vocab, hidden);
+    pages.drop(head.consumed);
+    if (!same) continue;
     return { name: t.name ?? '', table, vocab, hidden, gathers: readers, head };
   }
   return undefined;

@@ -1,0 +1,112 @@
+/**
+ * A source weight file the transform reads a tensor at a time from the cache, instead of
+ * holding it whole: at SmolLM2-360M's shape the q4 file (416 MB) is larger than the int8
+ * form made from it (364 MB), so holding it whole while the form is made broke the first
+ * load's memory bound on its own.
+ *
+ * The transform's reads are synchronous (they sit deep in per-row loops), so the bytes a
+ * step needs are loaded before it (`TensorPages.load`) and let go after (`drop`). Reading
+ * anything not loaded is a bug in the transform, and says so.
+ */
+import { EdgewiseError } from '../../../errors.js';
+import type { ByteRange } from '../weight-files.js';
+import { externalRef, type ExternalBytes, type ExternalFiles, type GraphProto, type TensorProto } from './proto.js';
+
+/** Bytes read from the range per await: an abort never waits for more than one. */
+const SLICE = 4 << 20;
+
+export class PagedFile implements ExternalBytes {
+  readonly length: number;
+  /** Loaded bytes by file offset. */
+  private readonly pages = new Map<number, Uint8Array>();
+
+  constructor(private readonly range: ByteRange) {
+    this.length = range.size;
+  }
+
+  /** Bytes loaded right now. */
+  get loadedBytes(): number {
+    let n = 0;
+    for (const b of this.pages.values()) n += b.length;
+    return n;
+  }
+
+  subarray(begin: number, end: number): Uint8Array {
+    for (const [at, bytes] of this.pages) if (begin >= at && end <= at + bytes.length) return bytes.subarray(begin - at, end - at);
+    throw new Error(`bytes ${begin}…${end} of a weight file read by range were used before they were loaded (a bug in the transform)`);
+  }
+
+  async load(offset: number, length: number, signal: AbortSignal | undefined): Promise<void> {
+    if ((this.pages.get(offset)?.length ?? -1) >= length) return;
+    const out = new Uint8Array(length);
+    for (let at = 0; at < length; at += SLICE) {
+      if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted while the weights were being rewritten; nothing of the rewrite was kept.');
+      out.set(await this.range.read(offset + at, Math.min(SLICE, length - at)), at);
+    }
+    this.pages.set(offset, out);
+  }
+
+  drop(offset: number): void {
+    this.pages.delete(offset);
+  }
+
+  /**
+   * Frees every page now (`transfer(0)` detaches its buffer), not at a garbage collection
+   * that may come only after the decoder kernel has grown its memory to the form's size.
+   * Only once the transform is done: views of a page (the tied table) die with it.
+   */
+  dropAllPages(): void {
+    for (const bytes of this.pages.values()) (bytes.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }).transfer?.(0);
+    this.pages.clear();
+  }
+}
+
+/** Loads and lets go of source tensors by initializer name (a no-op for files in memory). */
+export interface TensorPages {
+  load(names: readonly string[]): Promise<void>;
+  drop(names: readonly string[]): void;
+}
+
+/**
+ * Pages for the source graph `g` as it is now (the rewrite later removes the initializers
+ * it consumed from the graph, but their bytes are still read while the output is written).
+ */
+export function tensorPages(g: GraphProto, ext: ExternalFiles, signal: AbortSignal | undefined): TensorPages {
+  const init = new Map((g.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const paged = (name: string): { file: PagedFile; offset: number; length: number } | undefined => {
+    const t = init.get(name);
+    const ref = t && externalRef(t, ext);
+    return ref?.file instanceof PagedFile ? { file: ref.file, offset: ref.offset, length: ref.length ?? ref.file.length - ref.offset } : undefined;
+  };
+  return {
+    async load(names) {
+      for (const n of names) {
+        const p = paged(n);
+        if (p) await p.file.load(p.offset, p.length, signal);
+      }
+    },
+    drop(names) {
+      for (const n of names) {
+        const p = paged(n);
+        p?.file.drop(p.offset);
+      }
+    },
+  };
+}
+
+/**
+ * What is loaded before the graph is read: every external initializer but the quantized
+ * weights of `MatMulNBits` layers (loaded layer by layer as the output is written). So
+ * norms, rotary tables, a float32 embedding table and weight-only int8 (`DequantizeLinear`)
+ * sources are read whole; the 4-bit layers, most of a q4 file, never are.
+ */
+export function readUpFront(g: GraphProto): string[] {
+  const later = new Set<string>();
+  for (const n of g.node ?? []) if (n.opType === 'MatMulNBits') for (const i of (n.input ?? []).slice(1, 4)) if (i) later.add(i);
+  return (g.initializer ?? []).map((t) => t.name ?? '').filter((name) => !later.has(name));
+}
+
+/** Lets go of everything loaded, at once rather than at a garbage collection (see form-loader). */
+export function dropAll(ext: ExternalFiles): void {
+  for (const f of ext.values()) if (f instanceof PagedFile) f.dropAllPages();
+}
