@@ -44,9 +44,10 @@ export const WASM32_MAX_BYTES = 4 * GIB;
  * (`weightBytes`), measured by the bench's `scale` part (test/bench/README.md, "Scale") on
  * a SmolLM2-1.7B shaped q4 file, which the device rewrites to int8 (1.17x the file).
  * HEAP: the WASM heap holds that form and the KV cache, and never shrinks (1.22x the file
- * after load, 1.29x after a 100-token generation). PEAK: a first load with a cache streams
- * the rewrite into it and the kernel reads it back by range, so it holds the file, then
- * the WASM heap, never both: about 1.4x the file in the renderer's resident memory. Without
+ * after load, 1.29x after a 100-token generation). PEAK: a first load with a cache stores
+ * the file and reads it back by range, streams the rewrite into the cache, and the kernel
+ * reads that back by range, so the worker holds about the WASM heap (1.11x the int8 form at
+ * 1.7B, 1.14x at 360M), and the renderer about 1.3-1.6x the file. Without
  * a cache (or without room in it) the file and its rewrite are both in the worker, then the
  * rewrite in JS and in the WASM heap at once: 2.42x. The router cannot tell ahead of the
  * load which one it gets, so the bound keeps the larger.

@@ -4,6 +4,9 @@
  * `form-measure.ts` uses this to build and time candidates.
  */
 import { now } from '../../clock.js';
+import { freeBytes } from '../../free-bytes.js';
+import { abortable } from '../../abortable.js';
+import { rewriteAborted } from './transform/pace.js';
 import { EdgewiseError, isEdgewiseError } from '../../errors.js';
 import type { ResolvedModel } from '../../model/spec.js';
 import { loadModelFiles, loadModelFilesByRange, type FileRequest, type LoadFilesOptions, type StoredRange } from '../../store/index.js';
@@ -159,7 +162,7 @@ export class FormLoader {
       // A later form of this load reads the source from the cache again.
       for (const p of [r.onnxFile, ...r.extra]) {
         const f = files.get(p);
-        if (f instanceof Uint8Array) release(f);
+        if (f instanceof Uint8Array) freeBytes(f);
       }
       this.sourceFiles = undefined;
     }
@@ -180,7 +183,7 @@ export class FormLoader {
           writer = await writeDerivedFile(store, src, dataPath, size).catch((e: unknown) => { throw new StoreFailed(e); });
           const w = writer;
           // A write can wait tens of ms on IndexedDB: an abort does not wait with it.
-          return w && { write: (b) => untilAborted(w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }), this.r.load.signal) };
+          return w && { write: (b) => abortable(w.write(b).catch((e: unknown) => { throw new StoreFailed(e); }), this.r.load.signal, rewriteAborted) };
         });
         if (!out || !writer) return { out, stored: undefined };
         const graph = await writeDerivedFile(store, src, graphPath, out.graph.length).catch((e: unknown) => { throw new StoreFailed(e); });
@@ -219,25 +222,6 @@ class StoreFailed extends Error {
   constructor(cause: unknown) {
     super(`the rewrite could not be stored: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-}
-
-/** `p`, or a typed `aborted` as soon as `signal` fires (p goes on, unwatched). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return p;
-  p.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const stop = (): void => reject(new EdgewiseError('aborted', 'Loading was aborted while the weights were being rewritten; nothing of the rewrite was kept.'));
-    if (signal.aborted) return stop();
-    signal.addEventListener('abort', stop, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-  });
-}
-
-/** Detaches a buffer that nothing else shares (`transfer(0)`), which frees its memory at once. */
-function release(b: Uint8Array | undefined): void {
-  const buf = b?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer; detached?: boolean }) | undefined;
-  if (!b || !(buf instanceof ArrayBuffer) || b.byteLength !== buf.byteLength || buf.detached === true || typeof buf.transfer !== 'function') return;
-  buf.transfer(0);
 }
 
 const sizeOf = (f: Uint8Array | StoredRange | undefined): number => (f === undefined ? 0 : f instanceof Uint8Array ? f.length : f.size);

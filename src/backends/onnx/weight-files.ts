@@ -10,6 +10,10 @@ import type { ExternalData } from './runtime.js';
 export interface ByteRange {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /** Copies `out.length` bytes from `offset` into `out`, where the range can do it without a copy of its own. */
+  readInto?(offset: number, out: Uint8Array): Promise<void>;
+  /** Lets go of anything kept for later reads. */
+  close?(): void;
 }
 
 export type WeightFile = ExternalData | { path: string; range: ByteRange };

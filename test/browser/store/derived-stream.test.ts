@@ -61,6 +61,28 @@ describe('store: derived files streamed in and read by range', () => {
     await expectCode(range.read(size - 10, 11), 'integrity_error');
   });
 
+  it("readInto copies any span into the caller's buffer; a view read() lent stays intact after its chunk was evicted (a chunk is freed on eviction only if never lent)", async () => {
+    const size = 20 * CHUNK + 5;
+    const bytes = pattern(size);
+    const w = (await openDerivedWriter(defaultStore(), src, PATH, size, CHUNK))!;
+    await w.write(bytes);
+    await w.finish();
+    const range = await storedRange(defaultStore(), key, PATH);
+    const lent = await range.read(100, 50);
+    // The whole file through readInto, in pieces across chunk boundaries: every chunk is evicted at least once.
+    const out = new Uint8Array(size);
+    for (let at = 0; at < size; at += 10_007) await range.readInto(at, out.subarray(at, Math.min(size, at + 10_007)));
+    assertEqual(await sha256Hex(out), await sha256Hex(bytes), 'readInto gives the file');
+    assertEqual(lent.length, 50, 'the lent view is not detached');
+    assert(lent.every((b, i) => b === bytes[100 + i]), 'and still holds its bytes');
+    // After close() the range still reads (fetching again).
+    range.close();
+    const again = new Uint8Array(CHUNK);
+    await range.readInto(3 * CHUNK - 7, again);
+    assert(again.every((b, i) => b === bytes[3 * CHUNK - 7 + i]), 'a read after close()');
+    await expectCode(range.readInto(size - 3, new Uint8Array(4)), 'integrity_error');
+  });
+
   it('a damaged chunk fails the reads that touch it, typed; reads beside it still work', async () => {
     const size = 4 * CHUNK;
     const bytes = pattern(size);
@@ -70,7 +92,7 @@ describe('store: derived files streamed in and read by range', () => {
     await corruptStoredChunk(key, PATH, 2, 77);
     const range = await storedRange(defaultStore(), key, PATH);
     const err = await expectCode(range.read(2 * CHUNK - 10, 20), 'integrity_error');
-    assert(/damaged/.test(err.message) && /made again/.test(err.message), `the message says what happened and what follows: ${err.message}`);
+    assert(/damaged/.test(err.message) && /load the model again/.test(err.message), `the message says what happened and what follows: ${err.message}`);
     const before = await range.read(0, 2 * CHUNK);
     assert(before.every((b, i) => b === bytes[i]), 'the chunks before it read as written');
     const after = await range.read(3 * CHUNK, CHUNK);

@@ -8,7 +8,7 @@
 import { EdgewiseError } from '../../../errors.js';
 import { pacer, type Pace } from '../transform/pace.js';
 import { decodeModel, DT, externalRef, tensorBytes, type TensorProto } from '../transform/proto.js';
-import type { ByteRange } from '../weight-files.js';
+import { bytesRange, type ByteRange } from '../weight-files.js';
 import { KernelMemory } from './memory.js';
 import { KERNEL_PLAN_KEY, readPlan, type KernelPlan, type PlanMatrix } from './plan.js';
 
@@ -72,7 +72,7 @@ export async function loadKernelWeights(graph: Uint8Array, external: ReadonlyMap
   const matrix = async (m: PlanMatrix): Promise<KMatrix> => {
     const known = matrices.get(m.weight);
     if (known) return known;
-    const made = await transposed(mem, m, await bytes(m.weight), await floats(m.scale), stage, pace);
+    const made = await transposed(mem, m, tensorRange(tensor(m.weight), external), await floats(m.scale), stage, pace);
     matrices.set(m.weight, made);
     return made;
   };
@@ -92,10 +92,22 @@ export async function loadKernelWeights(graph: Uint8Array, external: ReadonlyMap
 
 /** An initializer's bytes: inline in the graph, or read from its external file. */
 async function readTensor(t: TensorProto, files: ReadonlyMap<string, ByteRange>): Promise<Uint8Array> {
+  const r = tensorRange(t, files);
+  return r.read(0, r.size);
+}
+
+/**
+ * An initializer as a range of its own: a weight matrix is read a slice at a time, so the
+ * largest (the head, 47 MB at 360M) is never copied whole beside the kernel's memory.
+ */
+function tensorRange(t: TensorProto, files: ReadonlyMap<string, ByteRange>): ByteRange {
   const ref = externalRef(t, files);
-  if (!ref) return tensorBytes(t, new Map());
-  if (!ref.file) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} lives in "${ref.location}", which the form's files do not hold; the stored form is damaged.`);
-  return ref.file.read(ref.offset, ref.length ?? ref.file.size - ref.offset);
+  if (!ref) return bytesRange(tensorBytes(t, new Map()));
+  const { file, offset } = ref;
+  if (!file) throw new EdgewiseError('unsupported_model', `Weight ${t.name ?? '?'} lives in "${ref.location}", which the form's files do not hold; the stored form is damaged.`);
+  const size = ref.length ?? file.size - offset;
+  const into = file.readInto?.bind(file);
+  return { size, read: (at, length) => file.read(offset + at, length), ...(into ? { readInto: (at: number, out: Uint8Array) => into(offset + at, out) } : {}) };
 }
 
 function asFloats(t: TensorProto, b: Uint8Array): Float32Array {
@@ -112,21 +124,30 @@ const STAGE_ROWS = 16;
  * by the kernel, so no second copy of the weight is ever made; the worker is handed back
  * between calls (`pace`).
  */
-async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: Uint8Array, scale: Float32Array, stage: number, pace: Pace): Promise<KMatrix> {
+async function transposed(mem: KernelMemory, m: PlanMatrix, bytes: ByteRange, scale: Float32Array, stage: number, pace: Pace): Promise<KMatrix> {
   const { k, n } = m;
   const kp = pad16(k);
-  if (bytes.length !== k * n || scale.length !== n) throw new EdgewiseError('unsupported_model', `Weight ${m.weight} holds ${bytes.length} bytes and ${scale.length} scales; the plan says ${k} × ${n}.`);
+  if (bytes.size !== k * n || scale.length !== n) throw new EdgewiseError('unsupported_model', `Weight ${m.weight} holds ${bytes.size} bytes and ${scale.length} scales; the plan says ${k} × ${n}.`);
   const w = mem.alloc(n * kp);
   const s = mem.alloc(n * 4);
   mem.f32(s, n).set(scale);
   // Fresh memory is zero, so the padding columns k … kp need no writes.
   for (let c0 = 0; c0 < k; c0 += STAGE_ROWS) {
     const rows = Math.min(STAGE_ROWS, k - c0);
-    new Uint8Array(mem.memory.buffer, stage, rows * n).set(bytes.subarray(c0 * n, (c0 + rows) * n));
+    await readStage(bytes, c0 * n, () => new Uint8Array(mem.memory.buffer, stage, rows * n));
     mem.k.scatterRows(stage, rows, n, w, kp, c0);
     await pace();
   }
   return { w, scale: s, k, kp, n };
+}
+
+/** Bytes of a weight slice into the staging rows, straight from the cache where it can (no copy in between). */
+async function readStage(bytes: ByteRange, offset: number, target: () => Uint8Array): Promise<void> {
+  // The weights' memory was reserved in one grow before any read, so a view held across
+  // the read stays valid.
+  if (bytes.readInto) return bytes.readInto(offset, target());
+  const slice = await bytes.read(offset, target().length);
+  target().set(slice);
 }
 
 /** cos/sin `[P, d/2]`: the graph's own tables, or computed from its frequencies in float32 as the graph does. */

@@ -11,13 +11,16 @@ import { yieldToEventLoop } from '../yield.js';
 
 export type Pace = () => Promise<void>;
 
+/** What a cancelled rewrite fails with, wherever it stops (between blocks, a read, a write). */
+export const rewriteAborted = (): EdgewiseError => new EdgewiseError('aborted', 'Loading was aborted while the weights were being rewritten; nothing of the rewrite was kept.');
+
 /** Short enough that an abort settles well within 100 ms, long enough that yielding costs < 1%. */
 const SLICE_MS = 15;
 
 export function pacer(signal?: AbortSignal, sliceMs = SLICE_MS): Pace {
   let last = now();
   const check = (): void => {
-    if (signal?.aborted) throw new EdgewiseError('aborted', 'Loading was aborted while the weights were being rewritten; nothing of the rewrite was kept.');
+    if (signal?.aborted) throw rewriteAborted();
   };
   return async () => {
     check();
