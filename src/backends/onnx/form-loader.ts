@@ -147,7 +147,7 @@ export class FormLoader {
       const why = cause instanceof Error ? cause.message : String(cause);
       return this.fromSource(files, `the file could not be rewritten (${why}): it runs as it is`);
     } finally {
-      dropAll(external);
+      dropAll(external, out !== undefined);
     }
     const transformMs = now() - started;
     if (!out) return this.fromSource(files, 'the file has no layers the transform rewrites');

@@ -56,12 +56,15 @@ export class PagedFile implements ExternalBytes {
   }
 
   /**
-   * Frees every page now (`transfer(0)` detaches its buffer), not at a garbage collection
-   * that may come only after the decoder kernel has grown its memory to the form's size.
-   * Only once the transform is done: views of a page (the tied table) die with it.
+   * Lets go of every page. `now`: frees them at once (`transfer(0)` detaches each buffer),
+   * not at a garbage collection that may come only after the decoder kernel has grown its
+   * memory to the form's size. Not after a failure or an abort: unmapping a 400 MB table
+   * holds the worker for tens of ms, which an abort must not wait for, and the collector
+   * frees buffers off the thread. Only once the transform is done: views of a page (the
+   * tied table) die with it.
    */
-  dropAllPages(): void {
-    for (const bytes of this.pages.values()) freeBytes(bytes);
+  dropAllPages(now: boolean): void {
+    if (now) for (const bytes of this.pages.values()) freeBytes(bytes);
     this.pages.clear();
     this.range.close?.();
   }
@@ -112,7 +115,7 @@ export function readUpFront(g: GraphProto): string[] {
   return (g.initializer ?? []).map((t) => t.name ?? '').filter((name) => !later.has(name));
 }
 
-/** Lets go of everything loaded, at once rather than at a garbage collection (see form-loader). */
-export function dropAll(ext: ExternalFiles): void {
-  for (const f of ext.values()) if (f instanceof PagedFile) f.dropAllPages();
+/** Lets go of everything loaded (see PagedFile.dropAllPages). */
+export function dropAll(ext: ExternalFiles, now: boolean): void {
+  for (const f of ext.values()) if (f instanceof PagedFile) f.dropAllPages(now);
 }
