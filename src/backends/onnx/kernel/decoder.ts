@@ -76,9 +76,10 @@ export class KernelDecoder implements StepDecoder {
       k.embed(w.embed.rows.w, w.embed.rows.scale, w.embed.rows.kp, d.h, s.ids, M, s.x);
     }
     const layerBytes = 2 * p.kvHeads * this.cap * p.headDim * 4;
+    const rowOps = this.threads ?? k;
     w.layers.forEach((l, i) => {
       if (i === 0) k.rmsNorm(s.x, l.inNorm, s.xn, M, d.h, p.eps);
-      else k.addRmsNorm(s.x, s.out, l.inNorm, s.xn, M, d.h, p.eps);
+      else rowOps.addRmsNorm(s.x, s.out, l.inNorm, s.xn, M, d.h, p.eps);
       this.matmul(l.qkv, s.xn, M, s.qkv, d.nqkv);
       k.rope(s.qkv, M, d.nqkv, p.numHeads, p.headDim, w.cos, w.sin, pos, w.interleaved ? 1 : 0);
       k.rope(s.qkv + d.qd * 4, M, d.nqkv, p.kvHeads, p.headDim, w.cos, w.sin, pos, w.interleaved ? 1 : 0);
@@ -89,9 +90,9 @@ export class KernelDecoder implements StepDecoder {
       if (this.threads) this.threads.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, s.scores, this.scoresPerThread * 4);
       else k.attention(s.qkv, d.nqkv, keys, values, this.cap, s.att, d.qd, M, pos, p.numHeads, p.kvHeads, p.headDim, 0, p.numHeads, s.scores);
       this.matmul(l.o, s.att, M, s.out, d.h);
-      k.addRmsNorm(s.x, s.out, l.postNorm, s.xn, M, d.h, p.eps);
+      rowOps.addRmsNorm(s.x, s.out, l.postNorm, s.xn, M, d.h, p.eps);
       this.matmul(l.gateUp, s.xn, M, s.gu, 2 * d.i);
-      k.siluMul(s.gu, 2 * d.i, d.i, s.act, M, d.i);
+      rowOps.siluMul(s.gu, 2 * d.i, d.i, s.act, M, d.i);
       this.matmul(l.down, s.act, M, s.out, d.h);
     });
     this.pastLength += M;
@@ -103,7 +104,7 @@ export class KernelDecoder implements StepDecoder {
   /** y = x · Wᵀ for M rows of x (K floats each) into rows of `ldy`. */
   private matmul(m: KMatrix, x: number, M: number, y: number, ldy: number): void {
     const { k } = this.w.mem;
-    k.quantRows(x, M, m.k, m.kp, this.s.q16, this.s.qs);
+    (this.threads ?? k).quantRows(x, M, m.k, m.kp, this.s.q16, this.s.qs);
     if (this.threads) this.threads.matmul(m.w, m.scale, 0, this.s.q16, this.s.qs, y, ldy, M, m.kp, 0, m.n);
     else k.matmul(m.w, m.scale, 0, this.s.q16, this.s.qs, y, ldy, M, m.kp, 0, m.n);
   }

@@ -1,17 +1,19 @@
 /**
  * The kernel on more than one thread: helper workers (`thread.ts`) share the decoder's
  * WebAssembly memory and each takes a slice of every matmul's output rows and of every
- * attention's heads, while this thread does the first slice. A job is posted by writing
+ * attention's heads (or rows), while this thread does the first slice. A job is posted by writing
  * its arguments into the helper's control block and bumping its counter (`Atomics.notify`
  * wakes a sleeping helper); this thread then waits for each helper's done counter. The
- * cheap per-row ops (norms, rotary, quantizing) stay on this thread: splitting them would
- * cost more in hand-offs than they take.
+ * per-row ops of a prompt run (quantizing, SiLU · up, the residual norms) are cut by rows
+ * as well: on two threads they were a tenth of a long prompt's time left on one. Rotary and
+ * the cache copy stay on this thread, and so do a decode step's per-row ops: splitting one
+ * row would cost more in hand-offs than it takes.
  *
  * A helper that never starts (no nested workers, a CSP that refuses the script) leaves the
  * kernel on one thread; one that stops answering mid-step is dropped and its slice done
  * here, so a step never hangs on it.
  */
-import { CTL, CTL_SLOTS, KERNEL_THREAD_NAME, OP, type ThreadStart } from './thread.js';
+import { CTL, CTL_SLOTS, KERNEL_THREAD_NAME, OP, floatBits, runOp, type ThreadStart } from './thread.js';
 import type { KernelMemory } from './memory.js';
 
 /** Where the helpers' control blocks live: in the reserved first page, above the module's own data. */
@@ -19,6 +21,8 @@ const CTL_BASE = 16_384;
 const START_TIMEOUT_MS = 5_000;
 /** A job's slice takes milliseconds; a helper this late is gone. */
 const STALL_MS = 5_000;
+/** Rows per thread below which attention is cut by heads: a decode step has one row. */
+const ROW_SPLIT = 16;
 /** Polls before sleeping: about a millisecond; waking from Atomics.wait costs tens of microseconds, per matmul. */
 const SPINS = 200_000;
 
@@ -44,12 +48,37 @@ export class KernelThreads {
   /** `matmul` over output rows n0..n1, cut in slices of multiples of 4 rows (the kernel's tile). */
   matmul(w: number, scale: number, bias: number, a: number, aScale: number, y: number, ldy: number, M: number, kp: number, n0: number, n1: number): void {
     const cuts = this.cuts(n0, n1, 4);
-    this.run(OP.matmul, cuts, (lo, hi) => [w, scale, bias, a, aScale, y, ldy, M, kp, lo, hi], (lo, hi) => this.mem.k.matmul(w, scale, bias, a, aScale, y, ldy, M, kp, lo, hi));
+    this.run(OP.matmul, cuts, (lo, hi) => [w, scale, bias, a, aScale, y, ldy, M, kp, lo, hi]);
   }
 
+  /**
+   * Attention over heads for a decode step; a prompt run of at least ROW_SPLIT rows per thread
+   * is cut by rows instead, where row m reads pos0 + m + 1 keys, so each thread gets about the
+   * same number of key reads (9 heads on 2 threads would leave one thread 5 of them).
+   */
   attention(q: number, ldq: number, keys: number, values: number, cap: number, out: number, ldo: number, M: number, pos0: number, heads: number, kvHeads: number, d: number, scores: number, scoresPerThread: number): void {
-    const cuts = this.cuts(0, heads, 1);
-    this.run(OP.attention, cuts, (lo, hi, i) => [q, ldq, keys, values, cap, out, ldo, M, pos0, heads, kvHeads, d, lo, hi, scores + i * scoresPerThread], (lo, hi) => this.mem.k.attention(q, ldq, keys, values, cap, out, ldo, M, pos0, heads, kvHeads, d, lo, hi, scores));
+    if (M < ROW_SPLIT * this.count) {
+      this.run(OP.attention, this.cuts(0, heads, 1), (lo, hi, i) => [q, ldq, keys, values, cap, out, ldo, M, pos0, heads, kvHeads, d, lo, hi, scores + i * scoresPerThread]);
+    } else {
+      this.run(OP.attention, rowCuts(M, pos0, this.count), (lo, hi, i) => [q + lo * ldq * 4, ldq, keys, values, cap, out + lo * ldo * 4, ldo, hi - lo, pos0 + lo, heads, kvHeads, d, 0, heads, scores + i * scoresPerThread]);
+    }
+  }
+
+  // The per-row ops of a prompt run are cut by rows too (each row is computed whole, so the
+  // numbers do not depend on the cut); a decode step's single row runs here.
+  quantRows(x: number, M: number, K: number, Kp: number, q: number, scales: number): void {
+    if (M < ROW_SPLIT * this.count) this.mem.k.quantRows(x, M, K, Kp, q, scales);
+    else this.run(OP.quantRows, this.cuts(0, M, 1), (lo, hi) => [x + lo * K * 4, hi - lo, K, Kp, q + lo * Kp * 2, scales + lo * 4]);
+  }
+
+  siluMul(gu: number, ld: number, upAt: number, out: number, M: number, I: number): void {
+    if (M < ROW_SPLIT * this.count) this.mem.k.siluMul(gu, ld, upAt, out, M, I);
+    else this.run(OP.siluMul, this.cuts(0, M, 1), (lo, hi) => [gu + lo * ld * 4, ld, upAt, out + lo * I * 4, hi - lo, I]);
+  }
+
+  addRmsNorm(res: number, delta: number, w: number, y: number, M: number, K: number, eps: number): void {
+    if (M < ROW_SPLIT * this.count) this.mem.k.addRmsNorm(res, delta, w, y, M, K, eps);
+    else this.run(OP.addRmsNorm, this.cuts(0, M, 1), (lo, hi) => [res + lo * K * 4, delta + lo * K * 4, w, y + lo * K * 4, hi - lo, K, floatBits(eps)]);
   }
 
   dispose(): void {
@@ -71,7 +100,8 @@ export class KernelThreads {
     return out;
   }
 
-  private run(op: number, cuts: number[], args: (lo: number, hi: number, slot: number) => number[], here: (lo: number, hi: number) => void): void {
+  /** Posts each helper its slice (args of its cut and its slot), runs the first slice here, then waits for the helpers. */
+  private run(op: number, cuts: number[], args: (lo: number, hi: number, slot: number) => number[]): void {
     const posted: [Helper, number, number][] = [];
     this.helpers.forEach((h, i) => {
       const [lo, hi] = [cuts[i + 1] as number, cuts[i + 2] as number];
@@ -82,13 +112,13 @@ export class KernelThreads {
       Atomics.notify(h.ctl, CTL.seq);
       posted.push([h, lo, hi]);
     });
-    here(cuts[0] as number, cuts[1] as number);
+    if ((cuts[1] as number) > (cuts[0] as number)) runOp(this.mem.k, op, args(cuts[0] as number, cuts[1] as number, 0));
     for (const [h, lo, hi] of posted) {
       if (this.wait(h)) continue;
-      // Stalled: stop using it and do its slice here (attention in this thread's own scores).
+      // Stalled: stop using it and do its slice here (attention in this thread's own scores, slot 0).
       this.helpers = this.helpers.filter((x) => x !== h);
       h.worker.terminate();
-      here(lo, hi);
+      runOp(this.mem.k, op, args(lo, hi, 0));
     }
   }
 
@@ -103,6 +133,20 @@ export class KernelThreads {
       Atomics.wait(h.ctl, CTL.done, done, 1);
     }
   }
+}
+
+/** count + 1 row boundaries of 0..M, where row m costs pos0 + m + 1, splitting the total cost evenly. */
+export function rowCuts(M: number, pos0: number, count: number): number[] {
+  const cost = (r: number): number => r * pos0 + (r * (r + 1)) / 2;
+  const total = cost(M);
+  const out = [0];
+  let r = 0;
+  for (let i = 1; i < count; i++) {
+    while (r < M && cost(r) < (total * i) / count) r++;
+    out.push(r);
+  }
+  out.push(M);
+  return out;
 }
 
 function startHelper(mem: KernelMemory, scriptUrl: string, ctl: number): Promise<Helper | undefined> {
