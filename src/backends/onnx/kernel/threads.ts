@@ -21,7 +21,7 @@ const CTL_BASE = 16_384;
 const START_TIMEOUT_MS = 5_000;
 /** A job's slice takes milliseconds; a helper this late is gone. */
 const STALL_MS = 5_000;
-/** Rows per thread below which attention is cut by heads: a decode step has one row. */
+/** Rows per thread below which attention is cut by heads and the per-row ops stay on this thread: a decode step has one row. */
 const ROW_SPLIT = 16;
 /** Polls before sleeping: about a millisecond; waking from Atomics.wait costs tens of microseconds, per matmul. */
 const SPINS = 200_000;
